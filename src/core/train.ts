@@ -1,0 +1,179 @@
+import type { Dataset } from './dataset';
+import { withTrainSubset } from './dataset';
+import { referenceKernel, type KernelFactory } from './kernel';
+import { NumpyRandom } from './rng';
+import { createSampler, type SamplerId } from './samplers';
+import { iterPerEpoch, type TrainSettings } from './settings';
+import { initParams, type Params } from './twoLayerNet';
+
+/** One `if i % iter_per_epoch == 0` evaluation. */
+export interface EvalPoint {
+	iter: number;
+	/** i / iter_per_epoch */
+	epoch: number;
+	trainAcc: number;
+	testAcc: number;
+}
+
+/** What the sampler drew during one epoch's worth of batches (⌈train_size / batch_size⌉ of them). */
+export interface EpochStats {
+	epoch: number;
+	firstIter: number;
+	batches: number;
+	draws: number;
+	/** Distinct training samples drawn / train_size. */
+	coverage: number;
+	/** Batches holding some index twice. */
+	duplicateBatches: number;
+	/** The most times one sample was drawn in this epoch. */
+	maxDraws: number;
+	/** True for a last epoch cut short by the iteration count. */
+	partial: boolean;
+}
+
+export interface RunResult {
+	sampler: SamplerId;
+	seed: number;
+	kernel: string;
+	seconds: number;
+	evals: EvalPoint[];
+	/** Loss on each batch right after its update, as the book's train_loss_list. */
+	losses: Float64Array;
+	epochStats: EpochStats[];
+	/** Set when the loss became NaN or infinite; training stopped there. */
+	diverged?: { iter: number };
+	cancelled?: boolean;
+}
+
+export interface TrainObserver {
+	onEval?(p: EvalPoint): void;
+	onLoss?(iter: number, loss: number): void;
+	onEpoch?(s: EpochStats): void;
+	/** Polled every iteration; returning true stops the run, which is then marked cancelled. */
+	shouldStop?(iter: number): boolean;
+}
+
+/** `np.random.seed(seed)` then the network's constructor: the weights every sampler of a comparison starts from, and the RNG after them. */
+export function seededStart(seed: number, inputSize: number, hidden: number, classes: number): { rng: NumpyRandom; init: Params } {
+	const rng = new NumpyRandom(seed);
+	const init = initParams(rng, inputSize, hidden, classes);
+	return { rng, init };
+}
+
+/** Tracks per-epoch sampler statistics with O(train_size) memory and no allocation per batch. */
+class EpochTracker {
+	private readonly counts: Uint32Array;
+	private readonly batchStamp: Int32Array;
+	private distinct = 0;
+	private maxDraws = 0;
+	private dupBatches = 0;
+	private draws = 0;
+	private batches = 0;
+	private epoch = 0;
+	private firstIter = 0;
+	private batchNo = 0;
+	readonly done: EpochStats[] = [];
+
+	constructor(
+		private readonly trainSize: number,
+		readonly batchesPerEpoch: number,
+	) {
+		this.counts = new Uint32Array(trainSize);
+		this.batchStamp = new Int32Array(trainSize).fill(-1);
+	}
+
+	add(iter: number, idx: Int32Array, len: number): EpochStats | undefined {
+		if (this.batches === 0) this.firstIter = iter;
+		const stamp = this.batchNo++;
+		let dup = false;
+		for (let r = 0; r < len; r++) {
+			const k = idx[r];
+			if (this.batchStamp[k] === stamp) dup = true;
+			this.batchStamp[k] = stamp;
+			const c = ++this.counts[k];
+			if (c === 1) this.distinct++;
+			if (c > this.maxDraws) this.maxDraws = c;
+		}
+		if (dup) this.dupBatches++;
+		this.draws += len;
+		this.batches++;
+		return this.batches === this.batchesPerEpoch ? this.close(false) : undefined;
+	}
+
+	close(partial: boolean): EpochStats | undefined {
+		if (this.batches === 0) return undefined;
+		const s: EpochStats = {
+			epoch: this.epoch++,
+			firstIter: this.firstIter,
+			batches: this.batches,
+			draws: this.draws,
+			coverage: this.distinct / this.trainSize,
+			duplicateBatches: this.dupBatches,
+			maxDraws: this.maxDraws,
+			partial,
+		};
+		this.done.push(s);
+		this.counts.fill(0);
+		this.distinct = this.maxDraws = this.dupBatches = this.draws = this.batches = 0;
+		return s;
+	}
+}
+
+export interface TrainOptions {
+	settings: TrainSettings;
+	data: Dataset;
+	sampler: SamplerId;
+	kernel?: KernelFactory;
+	observer?: TrainObserver;
+}
+
+/** `ch04/train_neuralnet.py`'s loop with a pluggable sampler. */
+export function trainRun({ settings, data: full, sampler: samplerId, kernel = referenceKernel, observer = {} }: TrainOptions): RunResult {
+	const started = performance.now();
+	const data = withTrainSubset(full, settings.trainSize);
+	const trainSize = data.train.count;
+	const { rng, init } = seededStart(settings.seed, data.train.size, settings.hidden, data.classes);
+	const net = kernel(data, init, settings.hidden);
+	const sampler = createSampler(samplerId, trainSize, settings.batchSize, rng);
+	const ipe = iterPerEpoch(trainSize, settings.batchSize);
+	const tracker = new EpochTracker(trainSize, Math.ceil(trainSize / settings.batchSize));
+	const idx = new Int32Array(settings.batchSize);
+	const losses = new Float64Array(settings.iters);
+	const evals: EvalPoint[] = [];
+	const result: RunResult = { sampler: samplerId, seed: settings.seed, kernel: net.name, seconds: 0, evals, losses, epochStats: tracker.done };
+
+	for (let i = 0; i < settings.iters; i++) {
+		if (observer.shouldStop?.(i)) {
+			result.cancelled = true;
+			result.losses = losses.subarray(0, i);
+			break;
+		}
+		const len = sampler.next(idx);
+		const loss = net.step(idx, len, settings.lr);
+		losses[i] = loss;
+		observer.onLoss?.(i, loss);
+		const closed = tracker.add(i, idx, len);
+		if (closed) observer.onEpoch?.(closed);
+		if (!Number.isFinite(loss)) {
+			result.diverged = { iter: i };
+			result.losses = losses.subarray(0, i + 1);
+			break;
+		}
+		if (i % ipe === 0) {
+			const p: EvalPoint = { iter: i, epoch: i / ipe, trainAcc: net.accuracy('train'), testAcc: net.accuracy('test') };
+			evals.push(p);
+			observer.onEval?.(p);
+		}
+	}
+	const last = tracker.close(true);
+	if (last) observer.onEpoch?.(last);
+	result.seconds = (performance.now() - started) / 1000;
+	return result;
+}
+
+/** Mean coverage over full epochs (a short last epoch would drag it down), or the partial one when that is all there is. */
+export function meanCoverage(stats: EpochStats[]): number {
+	const full = stats.filter((s) => !s.partial);
+	const use = full.length > 0 ? full : stats;
+	return use.length === 0 ? 0 : use.reduce((a, s) => a + s.coverage, 0) / use.length;
+}

@@ -1,0 +1,2 @@
+// Filled in with the extension: runs one sampler's training off the extension host thread.
+export {};
