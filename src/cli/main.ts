@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundledMnistDir, loadMnistFolder, type Dataset } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
-import { SAMPLER_LABELS } from '../core/samplers';
+import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
-import { trainRun, type RunResult } from '../core/train';
-import { formatTable, summarize } from './table';
+import { Comparison } from '../worker/comparison';
+import { formatTable } from './table';
 
 const USAGE = `Usage: minibatch-lab compare [options]
 
@@ -80,70 +80,80 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
 	};
 }
 
-function loadData(dir: string | undefined): Dataset {
-	if (dir !== undefined) return loadMnistFolder(dir);
+/** Resolves --data (or the bundled copy) to a folder and loads it once here, so a bad folder fails before any worker starts. */
+function loadData(dir: string | undefined): { dataDir: string; data: Dataset } {
+	if (dir !== undefined) return { dataDir: dir, data: loadMnistFolder(dir) };
 	const bundled = bundledMnistDir(__dirname);
 	if (!existsSync(bundled)) throw new DatasetError(bundled, 'is missing; run "npm run build" to copy the bundled MNIST, or pass --data DIR');
-	const data = loadMnistFolder(bundled);
-	return { ...data, source: `bundled MNIST (${join('dist', 'data', 'mnist')})` };
+	return { dataDir: bundled, data: { ...loadMnistFolder(bundled), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
 }
 
-function progressLine(sampler: string, iter: number, total: number, extra: string): void {
-	const pct = Math.floor((100 * iter) / total);
-	const text = `${sampler}: ${pct}% (${iter}/${total})${extra}`;
-	if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
-	else process.stderr.write(`${text}\n`);
+/** One status line per sampler, rewritten in place on a terminal and printed at each evaluation otherwise. */
+class Progress {
+	private readonly lines = new Map<SamplerId, string>();
+	constructor(private readonly total: number) {}
+	update(sampler: SamplerId, iter: number, extra = '', force = false): void {
+		const text = `${SAMPLER_LABELS[sampler]}: ${Math.floor((100 * iter) / this.total)}% (${iter}/${this.total})${extra}`;
+		this.lines.set(sampler, text);
+		if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${[...this.lines.values()].join(' | ')}`);
+		else if (force) process.stderr.write(`${text}\n`);
+	}
+	end(): void {
+		if (process.stderr.isTTY) process.stderr.write('\n');
+	}
 }
 
-function compare(args: CompareArgs): void {
+async function compare(args: CompareArgs): Promise<number> {
 	const loadStart = performance.now();
-	const data = loadData(args.data);
+	const { dataDir, data } = loadData(args.data);
 	const settings = validateSettings(args.settings, { batchSize: '--batch-size', trainSize: '--train-size' }, data.train.count);
 	const header = `TwoLayerNet ${data.train.size}-${settings.hidden}-${data.classes}, ${settings.iters} iterations, batch ${settings.batchSize}, lr ${settings.lr}, seed ${settings.seed}, train ${settings.trainSize ?? data.train.count} / test ${data.test.count}; data: ${data.source}`;
-	process.stderr.write(`Loaded ${data.source} in ${((performance.now() - loadStart) / 1000).toFixed(2)} s\n`);
-	const runs: RunResult[] = [];
-	for (const sampler of args.samplers) {
-		const label = SAMPLER_LABELS[sampler];
-		let lastShown = -1;
-		const run = trainRun({
-			settings,
-			data,
-			sampler,
-			observer: {
-				onEval: (p) => progressLine(label, p.iter, settings.iters, `  train ${p.trainAcc.toFixed(4)}  test ${p.testAcc.toFixed(4)}`),
-				onLoss: (i) => {
-					if (process.stderr.isTTY && i - lastShown >= 100) {
-						lastShown = i;
-						progressLine(label, i, settings.iters, '');
-					}
-				},
-			},
-		});
-		if (process.stderr.isTTY) process.stderr.write('\n');
-		process.stderr.write(`${label}: ${run.diverged ? `diverged at iteration ${run.diverged.iter}` : 'done'} in ${run.seconds.toFixed(1)} s (kernel: ${run.kernel})\n`);
-		runs.push(run);
+	process.stderr.write(`Loaded ${data.source} in ${((performance.now() - loadStart) / 1000).toFixed(2)} s; training ${args.samplers.length} sampler(s) in worker threads\n`);
+	const progress = new Progress(settings.iters);
+	const started = performance.now();
+	const comparison = new Comparison({
+		workerPath: join(__dirname, 'trainWorker.js'),
+		dataDir,
+		settings,
+		samplers: args.samplers,
+		onMessage: (sampler, m) => {
+			if (m.type === 'loss') progress.update(sampler, m.fromIter + m.losses.length);
+			else if (m.type === 'eval') progress.update(sampler, m.point.iter, `  train ${m.point.trainAcc.toFixed(4)}  test ${m.point.testAcc.toFixed(4)}`, true);
+		},
+	});
+	process.once('SIGINT', () => comparison.cancel());
+	const outcomes = await comparison.run();
+	progress.end();
+	for (const o of outcomes) {
+		const what = o.failure ? `failed: ${o.failure}` : o.summary?.diverged ? `diverged at iteration ${o.summary.diverged.iter}` : o.cancelled ? 'cancelled' : 'done';
+		process.stderr.write(`${SAMPLER_LABELS[o.sampler]}: ${what}${o.summary ? ` in ${o.summary.seconds.toFixed(1)} s (kernel: ${o.summary.kernel})` : ''}\n`);
 	}
+	process.stderr.write(`Wall time ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+	const summaries = outcomes.flatMap((o) => (o.summary ? [o.summary] : []));
 	if (args.json) {
 		const out = {
 			settings: { ...settings, trainSize: settings.trainSize ?? data.train.count, samplers: args.samplers },
 			dataset: { source: data.source, train: data.train.count, test: data.test.count, rows: data.rows, cols: data.cols },
-			runs: runs.map((r) => ({
-				sampler: r.sampler,
-				seed: r.seed,
-				kernel: r.kernel,
-				seconds: r.seconds,
-				evals: r.evals,
-				epochStats: r.epochStats,
-				summary: summarize(r),
+			runs: outcomes.map((o) => ({
+				sampler: o.sampler,
+				seed: settings.seed,
+				kernel: o.summary?.kernel,
+				seconds: o.summary?.seconds,
+				evals: o.evals,
+				epochStats: o.epochStats,
+				summary: o.summary,
+				...(o.failure ? { failure: o.failure } : {}),
 			})),
 		};
 		process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 	} else {
-		process.stdout.write(`${header}\n\n${formatTable(runs)}\n`);
+		process.stdout.write(`${header}\n\n${formatTable(summaries)}\n`);
+		for (const o of outcomes) if (o.failure) process.stdout.write(`${SAMPLER_LABELS[o.sampler]}: failed: ${o.failure}\n`);
 	}
+	return outcomes.some((o) => o.failure) ? 1 : outcomes.some((o) => o.cancelled) ? 130 : 0;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	try {
 		if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -156,8 +166,7 @@ export function main(argv: string[]): number {
 			process.stdout.write(USAGE);
 			return 0;
 		}
-		compare(args);
-		return 0;
+		return await compare(args);
 	} catch (e) {
 		if (e instanceof UsageError || e instanceof SettingsError || e instanceof DatasetError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
 			process.stderr.write(`minibatch-lab: ${(e as Error).message}\n`);
@@ -167,4 +176,4 @@ export function main(argv: string[]): number {
 	}
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

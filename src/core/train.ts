@@ -40,8 +40,8 @@ export interface RunResult {
 	/** Loss on each batch right after its update, as the book's train_loss_list. */
 	losses: Float64Array;
 	epochStats: EpochStats[];
-	/** Set when the loss became NaN or infinite; training stopped there. */
-	diverged?: { iter: number };
+	/** Set when training blew up (see DIVERGENCE); it stopped there. */
+	diverged?: { iter: number; loss: number };
 	cancelled?: boolean;
 }
 
@@ -52,6 +52,13 @@ export interface TrainObserver {
 	/** Polled every iteration; returning true stops the run, which is then marked cancelled. */
 	shouldStop?(iter: number): boolean;
 }
+
+/**
+ * A run has diverged when its loss is NaN/∞, or when the mean loss of the last `window` batches is `factor` times
+ * worse than guessing uniformly (ln classes): with a huge learning rate the book's 1e-7 keeps the loss finite
+ * (≈16 at worst) while accuracy collapses to one class, and that should read as divergence, not as a result.
+ */
+export const DIVERGENCE = { window: 20, factor: 3 };
 
 /** `np.random.seed(seed)` then the network's constructor: the weights every sampler of a comparison starts from, and the RNG after them. */
 export function seededStart(seed: number, inputSize: number, hidden: number, classes: number): { rng: NumpyRandom; init: Params } {
@@ -140,6 +147,8 @@ export function trainRun({ settings, data: full, sampler: samplerId, kernel = re
 	const idx = new Int32Array(settings.batchSize);
 	const losses = new Float64Array(settings.iters);
 	const evals: EvalPoint[] = [];
+	const divergeAbove = DIVERGENCE.factor * Math.log(data.classes) * DIVERGENCE.window;
+	let windowSum = 0;
 	const result: RunResult = { sampler: samplerId, seed: settings.seed, kernel: net.name, seconds: 0, evals, losses, epochStats: tracker.done };
 
 	for (let i = 0; i < settings.iters; i++) {
@@ -154,8 +163,9 @@ export function trainRun({ settings, data: full, sampler: samplerId, kernel = re
 		observer.onLoss?.(i, loss);
 		const closed = tracker.add(i, idx, len);
 		if (closed) observer.onEpoch?.(closed);
-		if (!Number.isFinite(loss)) {
-			result.diverged = { iter: i };
+		windowSum += loss - (i >= DIVERGENCE.window ? losses[i - DIVERGENCE.window] : 0);
+		if (!Number.isFinite(loss) || (i + 1 >= DIVERGENCE.window && windowSum > divergeAbove)) {
+			result.diverged = { iter: i, loss };
 			result.losses = losses.subarray(0, i + 1);
 			break;
 		}

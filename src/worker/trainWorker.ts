@@ -1,2 +1,49 @@
-// Filled in with the extension: runs one sampler's training off the extension host thread.
-export {};
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadMnistFolder } from '../core/dataset';
+import { summarize } from '../core/summary';
+import { trainRun } from '../core/train';
+import type { WorkerJob, WorkerMessage } from '../shared/protocol';
+
+/** Runs one sampler's training off the extension host thread and streams what happens. */
+function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
+	const post = (m: WorkerMessage) => port.postMessage(m);
+	const { runKey } = job;
+	const cancel = new Int32Array(job.cancel);
+	try {
+		const t0 = performance.now();
+		const data = loadMnistFolder(job.dataDir);
+		post({ type: 'loaded', runKey, seconds: (performance.now() - t0) / 1000, trainCount: data.train.count, testCount: data.test.count, source: data.source });
+		let pending: number[] = [];
+		let from = 0;
+		const flush = () => {
+			if (pending.length === 0) return;
+			post({ type: 'loss', runKey, fromIter: from, losses: pending });
+			from += pending.length;
+			pending = [];
+		};
+		const result = trainRun({
+			settings: job.settings,
+			data,
+			sampler: job.sampler,
+			observer: {
+				onLoss: (_i, loss) => {
+					pending.push(loss);
+					if (pending.length >= job.lossEvery) flush();
+				},
+				onEval: (point) => {
+					flush();
+					post({ type: 'eval', runKey, point });
+				},
+				onEpoch: (stats) => post({ type: 'epoch', runKey, stats }),
+				shouldStop: () => Atomics.load(cancel, 0) !== 0,
+			},
+		});
+		flush();
+		post({ type: 'done', runKey, summary: summarize(result), cancelled: result.cancelled === true });
+	} catch (e) {
+		post({ type: 'failed', runKey, reason: e instanceof Error ? e.message : String(e) });
+	}
+}
+
+if (!parentPort) throw new Error('trainWorker.js must run in a worker thread');
+main(parentPort, workerData as WorkerJob);

@@ -1,0 +1,36 @@
+import type { SamplerId } from './samplers';
+import { meanCoverage, type RunResult } from './train';
+
+/** One row of the sampler-comparison table, as plain numbers (terminal table, --json, the panel). */
+export interface RunSummary {
+	sampler: SamplerId;
+	seed: number;
+	kernel: string;
+	finalTrainAcc: number;
+	finalTestAcc: number;
+	bestTestAcc: number;
+	seconds: number;
+	meanCoverage: number;
+	duplicateBatches: number;
+	maxDraws: number;
+	finalLoss: number;
+	diverged?: { iter: number; loss: number };
+}
+
+export function summarize(run: RunResult): RunSummary {
+	const last = run.evals[run.evals.length - 1];
+	return {
+		sampler: run.sampler,
+		seed: run.seed,
+		kernel: run.kernel,
+		finalTrainAcc: last?.trainAcc ?? NaN,
+		finalTestAcc: last?.testAcc ?? NaN,
+		bestTestAcc: run.evals.reduce((m, e) => Math.max(m, e.testAcc), -Infinity),
+		seconds: run.seconds,
+		meanCoverage: meanCoverage(run.epochStats),
+		duplicateBatches: run.epochStats.reduce((a, s) => a + s.duplicateBatches, 0),
+		maxDraws: run.epochStats.reduce((a, s) => Math.max(a, s.maxDraws), 0),
+		finalLoss: run.losses.length ? run.losses[run.losses.length - 1] : NaN,
+		...(run.diverged ? { diverged: run.diverged } : {}),
+	};
+}

@@ -1,0 +1,62 @@
+import { strict as assert } from 'node:assert';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Comparison, liveWorkers } from '../../src/worker/comparison';
+import type { WorkerMessage } from '../../src/shared/protocol';
+import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
+
+const workerPath = join(__dirname, '..', '..', 'trainWorker.js');
+const dir = writeMnistFolder(syntheticDataset(600, 200, 6, 2));
+const settings = { iters: 130, batchSize: 10, lr: 2, hidden: 8, seed: 3 };
+
+describe('comparison in worker threads', () => {
+	it('runs each sampler in its own worker and leaves none behind', async () => {
+		const seen: Record<string, WorkerMessage['type'][]> = {};
+		const c = new Comparison({ workerPath, dataDir: dir, settings, samplers: ['replacement', 'epoch-shuffle'], onMessage: (s, m) => (seen[s] ??= []).push(m.type) });
+		const out = await c.run();
+		assert.deepEqual(out.map((o) => o.sampler), ['replacement', 'epoch-shuffle']);
+		for (const o of out) {
+			assert.equal(o.failure, undefined);
+			assert.ok(o.summary && o.summary.finalTestAcc > 0.5, `${o.sampler} test accuracy ${o.summary?.finalTestAcc}`);
+		}
+		assert.equal(out[1].summary?.meanCoverage, 1);
+		assert.deepEqual(seen.replacement.filter((t) => t === 'eval').length, 3);
+		assert.equal(seen.replacement[0], 'loaded');
+		assert.equal(seen.replacement.at(-1), 'done');
+		assert.equal(liveWorkers(), 0);
+	});
+
+	it('cancels within a second, mid-run, with no worker left', async () => {
+		let started = 0;
+		const c = new Comparison({
+			workerPath,
+			dataDir: dir,
+			settings: { ...settings, iters: 10_000_000, batchSize: 100 },
+			samplers: ['replacement', 'epoch-shuffle', 'sequential'],
+			parallel: 2,
+			onMessage: (_s, m) => {
+				if (m.type === 'loss') started++;
+			},
+		});
+		const running = c.run();
+		while (started < 2) await new Promise((r) => setTimeout(r, 20));
+		assert.equal(liveWorkers(), 2);
+		const t0 = Date.now();
+		c.cancel();
+		const out = await running;
+		assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+		assert.ok(out.every((o) => o.cancelled));
+		assert.equal(liveWorkers(), 0);
+	});
+
+	it('marks a run failed with a reason that names the file, and still reports the others', async () => {
+		const bad = writeMnistFolder(syntheticDataset(50, 20, 6, 2));
+		writeFileSync(join(bad, 'train-images-idx3-ubyte.gz'), 'oops');
+		const c = new Comparison({ workerPath, dataDir: bad, settings: { ...settings, batchSize: 5 }, samplers: ['replacement'], onMessage: () => undefined });
+		const [o] = await c.run();
+		assert.match(o.failure ?? '', /train-images-idx3-ubyte\.gz: is named \.gz but is not gzip/);
+		assert.equal(liveWorkers(), 0);
+		rmSync(bad, { recursive: true });
+	});
+});
