@@ -72,7 +72,7 @@ export class NumpyRandom {
 			x2 = 2.0 * this.nextDouble() - 1.0;
 			r2 = x1 * x1 + x2 * x2;
 		} while (r2 >= 1.0 || r2 === 0.0);
-		const f = Math.sqrt((-2.0 * Math.log(r2)) / r2);
+		const f = Math.sqrt((-2.0 * logCorrectlyRounded(r2)) / r2);
 		this.gauss = f * x1;
 		this.hasGauss = true;
 		return f * x2;
@@ -115,4 +115,93 @@ export class NumpyRandom {
 			x[j] = t;
 		}
 	}
+}
+
+// Double-double helpers: a value is hi + lo with |lo| <= ulp(hi)/2.
+const SPLITTER = 134217729; // 2^27 + 1 (Veltkamp split)
+
+function twoSum(a: number, b: number): [number, number] {
+	const s = a + b;
+	const bb = s - a;
+	return [s, a - (s - bb) + (b - bb)];
+}
+
+function fastTwoSum(a: number, b: number): [number, number] {
+	const s = a + b;
+	return [s, b - (s - a)];
+}
+
+function twoProd(a: number, b: number): [number, number] {
+	const p = a * b;
+	let c = SPLITTER * a;
+	const ah = c - (c - a);
+	const al = a - ah;
+	c = SPLITTER * b;
+	const bh = c - (c - b);
+	const bl = b - bh;
+	return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+function ddMul(ah: number, al: number, bh: number, bl: number): [number, number] {
+	const [p, e] = twoProd(ah, bh);
+	return fastTwoSum(p, e + (ah * bl + al * bh));
+}
+
+function ddAdd(ah: number, al: number, bh: number, bl: number): [number, number] {
+	const [s, e] = twoSum(ah, bh);
+	const [t, f] = twoSum(al, bl);
+	const [s2, e2] = fastTwoSum(s, e + t);
+	return fastTwoSum(s2, e2 + f);
+}
+
+/** a / (bh + bl) for a double a. */
+function ddDivD(a: number, bh: number, bl: number): [number, number] {
+	const q = a / bh;
+	const [p, e] = twoProd(q, bh);
+	return fastTwoSum(q, (a - p - e - q * bl) / bh);
+}
+
+/** 1 / (2j + 1): the atanh series coefficients, to double-double precision. */
+const ATANH_COEF = Array.from({ length: 23 }, (_, j) => ddDivD(1, 2 * j + 1, 0));
+const LN2_HI = 0.6931471805599453;
+const LN2_LO = 2.3190468138462996e-17;
+const logView = new DataView(new ArrayBuffer(8));
+
+/**
+ * log(x) rounded to nearest. V8's Math.log (fdlibm) is off by an ulp for about 7% of legacy_gauss's r2 values,
+ * while glibc's log, which NumPy calls, is correctly rounded for all but about 0.08% of them.
+ * x = 2^k·m with m in [√½, √2); log m = 2·atanh(s), s = (m-1)/(m+1), summed in double-double (error ~2^-100).
+ */
+export function logCorrectlyRounded(x: number): number {
+	if (!(x > 0) || x === Infinity) return Math.log(x);
+	let k = 0;
+	if (x < 2.2250738585072014e-308) {
+		x *= 18014398509481984; // 2^54: make a subnormal normal
+		k = -54;
+	}
+	logView.setFloat64(0, x);
+	const hiWord = logView.getUint32(0);
+	k += (hiWord >>> 20) - 1023;
+	logView.setUint32(0, (hiWord & 0x000fffff) | 0x3ff00000);
+	let m = logView.getFloat64(0);
+	if (m > Math.SQRT2) {
+		m *= 0.5;
+		k++;
+	}
+	// m - 1 is exact (Sterbenz); m + 1 is kept exact as a pair.
+	const [dh, dl] = twoSum(m, 1);
+	const [sh, sl] = ddDivD(m - 1, dh, dl);
+	const [zh, zl] = ddMul(sh, sl, sh, sl);
+	// z <= 0.0295, so terms from z^11 on are below 2^-60 of the sum and plain doubles suffice.
+	let tail = ATANH_COEF[22][0];
+	for (let j = 21; j >= 11; j--) tail = tail * zh + ATANH_COEF[j][0];
+	let ph = tail;
+	let pl = 0;
+	for (let j = 10; j >= 0; j--) {
+		[ph, pl] = ddMul(ph, pl, zh, zl);
+		[ph, pl] = ddAdd(ph, pl, ATANH_COEF[j][0], ATANH_COEF[j][1]);
+	}
+	const [lh, ll] = ddMul(ph, pl, 2 * sh, 2 * sl);
+	const [kh, ke] = twoProd(k, LN2_HI);
+	return ddAdd(lh, ll, kh, ke + k * LN2_LO)[0];
 }
