@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError } from './errors';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxFile } from './idx';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from './idx';
 
 /** Images kept as uint8 (60,000 × 784 is 47 MB); batches scale them by 1/255 when formed. */
 export interface ImageSet {
@@ -61,8 +61,8 @@ function loadPair(imagesPath: string, labelsPath: string): { set: ImageSet; rows
 	return { set: { count, size: rows * cols, pixels: images.data, labels: labels.data }, rows, cols };
 }
 
-/** Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). */
-export function loadMnistFolder(dir: string): Dataset {
+/** Checks the folder and returns the four files, or throws naming the folder and what is missing. */
+function mnistFiles(dir: string): { abs: string; files: Record<keyof typeof MNIST_FILES, string> } {
 	const abs = resolve(dir);
 	let isDir: boolean;
 	try {
@@ -87,8 +87,23 @@ export function loadMnistFolder(dir: string): Dataset {
 		}
 		throw new DatasetError(abs, `is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; an MNIST folder needs all four idx files`);
 	}
-	const train = loadPair(findFile(abs, MNIST_FILES.trainImages)!, findFile(abs, MNIST_FILES.trainLabels)!);
-	const test = loadPair(findFile(abs, MNIST_FILES.testImages)!, findFile(abs, MNIST_FILES.testLabels)!);
+	const files = Object.fromEntries(Object.entries(MNIST_FILES).map(([k, base]) => [k, findFile(abs, base)!])) as Record<keyof typeof MNIST_FILES, string>;
+	return { abs, files };
+}
+
+/** The headers only: counts and sizes, to validate settings on the host thread before a worker loads everything. */
+export function peekMnistFolder(dir: string): { trainCount: number; testCount: number; rows: number; cols: number } {
+	const { files } = mnistFiles(dir);
+	const [trainCount, rows, cols] = peekIdxDims(files.trainImages, IDX_IMAGES_MAGIC);
+	const [testCount] = peekIdxDims(files.testImages, IDX_IMAGES_MAGIC);
+	return { trainCount, testCount, rows, cols };
+}
+
+/** Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). */
+export function loadMnistFolder(dir: string): Dataset {
+	const { abs, files } = mnistFiles(dir);
+	const train = loadPair(files.trainImages, files.trainLabels);
+	const test = loadPair(files.testImages, files.testLabels);
 	if (train.rows !== test.rows || train.cols !== test.cols) {
 		throw new DatasetError(abs, `has ${train.rows}×${train.cols} training images but ${test.rows}×${test.cols} test images`);
 	}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { DatasetError } from './errors';
 
@@ -15,6 +15,7 @@ export const IDX_LABELS_MAGIC = 0x00000801;
 export const MAX_IDX_BYTES = 512 * 1024 * 1024;
 const MAX_SIDE = 4096;
 
+const NOT_GZIP = 'is named .gz but is not gzip data (an HTML error page or an unfinished download?)';
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -87,7 +88,7 @@ export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): I
 		const { totalBytes } = parseIdxHeader(file, gunzipHead(file, buf), expectMagic);
 		raw = gunzipBounded(file, buf, totalBytes);
 	} else if (file.toLowerCase().endsWith('.gz')) {
-		throw new DatasetError(file, 'is named .gz but is not gzip data (an HTML error page or an unfinished download?)');
+		throw new DatasetError(file, NOT_GZIP);
 	} else {
 		raw = buf;
 	}
@@ -101,11 +102,16 @@ export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): I
 	return { dims, data: raw.subarray(headerBytes, totalBytes) };
 }
 
-/** Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). */
-export function readIdxFile(path: string, expectMagic?: number): IdxArray {
-	let buf: Buffer;
+function readOrExplain(path: string, bytes?: number): Buffer {
 	try {
-		buf = readFileSync(path);
+		if (bytes === undefined) return readFileSync(path);
+		const fd = openSync(path, 'r');
+		try {
+			const head = Buffer.alloc(bytes);
+			return head.subarray(0, readSync(fd, head, 0, bytes, 0));
+		} finally {
+			closeSync(fd);
+		}
 	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') throw new DatasetError(path, 'does not exist');
@@ -113,5 +119,17 @@ export function readIdxFile(path: string, expectMagic?: number): IdxArray {
 		if (code === 'EISDIR') throw new DatasetError(path, 'is a folder, not an idx file');
 		throw new DatasetError(path, `cannot be read (${code ?? (e as Error).message})`);
 	}
-	return parseIdx(path, buf, expectMagic);
+}
+
+/** Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). */
+export function readIdxFile(path: string, expectMagic?: number): IdxArray {
+	return parseIdx(path, readOrExplain(path), expectMagic);
+}
+
+/** Only the header's dims, from the first few KB: cheap enough for the extension host thread. */
+export function peekIdxDims(path: string, expectMagic?: number): number[] {
+	const head = readOrExplain(path, 4096);
+	if (isGzip(head)) return parseIdxHeader(path, gunzipHead(path, head), expectMagic).dims;
+	if (path.toLowerCase().endsWith('.gz')) throw new DatasetError(path, NOT_GZIP);
+	return parseIdxHeader(path, head, expectMagic).dims;
 }
