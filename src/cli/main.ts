@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util';
 import { bundledMnistDir, loadMnistFolder, type Dataset } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
-import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
+import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
+import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
 import { Comparison } from '../worker/comparison';
-import { formatTable } from './table';
+import { formatPairs, formatSeedTable, formatTable } from './table';
 
 const USAGE = `Usage: minibatch-lab compare [options]
 
 Trains the book's TwoLayerNet (Deep Learning from Scratch, ch. 4) once per sampler, from the same initial weights,
-and prints the sampler-comparison table.
+and prints the sampler-comparison table. With --seeds N it does that for N seeds and prints mean ± std per sampler
+and the paired difference in final test accuracy between samplers, with a 95% CI (Student's t) and a verdict.
 
 Options:
   --iters N         iterations (iters_num)                default ${BOOK_DEFAULTS.iters}
@@ -20,10 +22,11 @@ Options:
   --hidden N        hidden units (hidden_size)            default ${BOOK_DEFAULTS.hidden}
   --train-size N    use the first N training images       default all (60000)
   --seed N          np.random.seed(N) for weights/batches default ${BOOK_DEFAULTS.seed}
+  --seeds N         run seeds seed, seed+1, ..., seed+N-1    default 1 (from ${SEED_COUNT_LIMITS.min} to ${SEED_COUNT_LIMITS.max})
   --samplers LIST   comma-separated: replacement, epoch-shuffle, sequential
                                                           default ${DEFAULT_SAMPLERS.join(',')}
   --data DIR        folder with the four MNIST idx files (.gz or raw); default: the bundled MNIST
-  --json            print one JSON object (settings, runs) instead of the table
+  --json            print one JSON object (settings, dataset, runs, stats) instead of the table
   -h, --help        show this help
 `;
 
@@ -36,9 +39,21 @@ function numberFlag(key: Parameters<typeof checkValue>[0], flag: string, raw: st
 	return checkValue(key, v, flag, JSON.stringify(raw));
 }
 
+/** --seeds: a whole number of seeds whose last one still fits the seed range. */
+function seedCountFlag(raw: string | undefined, first: number): number {
+	if (raw === undefined) return 1;
+	const v = raw.trim() === '' ? NaN : Number(raw);
+	const { min, max } = SEED_COUNT_LIMITS;
+	if (!Number.isInteger(v) || v < min || v > max) throw new SettingsError('--seeds', `--seeds must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}.`);
+	if (first + v - 1 > LIMITS.seed.max) throw new SettingsError('--seeds', `--seed ${first} with --seeds ${v} would go past the largest seed, ${LIMITS.seed.max}; use a smaller --seed.`);
+	return v;
+}
+
 interface CompareArgs {
 	settings: TrainSettings;
 	samplers: ReturnType<typeof parseSamplers>;
+	/** How many consecutive seeds, from settings.seed. */
+	seeds: number;
 	data?: string;
 	json: boolean;
 }
@@ -55,6 +70,7 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
 			hidden: { type: 'string' },
 			'train-size': { type: 'string' },
 			seed: { type: 'string' },
+			seeds: { type: 'string' },
 			samplers: { type: 'string' },
 			data: { type: 'string' },
 			json: { type: 'boolean', default: false },
@@ -72,9 +88,11 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
 		seed: numberFlag('seed', '--seed', values.seed, BOOK_DEFAULTS.seed),
 	};
 	const names = { iters: '--iters', batchSize: '--batch-size', lr: '--lr', hidden: '--hidden', trainSize: '--train-size', seed: '--seed' };
+	const valid = validateSettings(settings, names);
 	return {
-		settings: validateSettings(settings, names),
+		settings: valid,
 		samplers: parseSamplers(values.samplers !== undefined ? values.samplers.split(',') : DEFAULT_SAMPLERS, '--samplers'),
+		seeds: seedCountFlag(values.seeds, valid.seed),
 		data: values.data,
 		json: values.json ?? false,
 	};
@@ -88,15 +106,28 @@ function loadData(dir: string | undefined): { dataDir: string; data: Dataset } {
 	return { dataDir: bundled, data: { ...loadMnistFolder(bundled), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
 }
 
-/** One status line per sampler, rewritten in place on a terminal and printed at each evaluation otherwise. */
+/** One status line per running run, rewritten in place on a terminal and printed at each evaluation otherwise. */
 class Progress {
-	private readonly lines = new Map<SamplerId, string>();
-	constructor(private readonly total: number) {}
-	update(sampler: SamplerId, iter: number, extra = '', force = false): void {
-		const text = `${SAMPLER_LABELS[sampler]}: ${Math.floor((100 * iter) / this.total)}% (${iter}/${this.total})${extra}`;
-		this.lines.set(sampler, text);
+	private readonly lines = new Map<string, string>();
+	constructor(
+		private readonly total: number,
+		private readonly showSeed: boolean,
+	) {}
+	private name(sampler: SamplerId, seed: number): string {
+		return this.showSeed ? `${SAMPLER_LABELS[sampler]} seed ${seed}` : SAMPLER_LABELS[sampler];
+	}
+	update(sampler: SamplerId, seed: number, iter: number, extra = '', force = false): void {
+		const text = `${this.name(sampler, seed)}: ${Math.floor((100 * iter) / this.total)}% (${iter}/${this.total})${extra}`;
+		this.lines.set(`${sampler}@${seed}`, text);
 		if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${[...this.lines.values()].join(' | ')}`);
 		else if (force) process.stderr.write(`${text}\n`);
+	}
+	/** A finished run leaves the live line, so it only ever shows what is running. */
+	finish(sampler: SamplerId, seed: number): void {
+		this.lines.delete(`${sampler}@${seed}`);
+	}
+	label(sampler: SamplerId, seed: number): string {
+		return this.name(sampler, seed);
 	}
 	end(): void {
 		if (process.stderr.isTTY) process.stderr.write('\n');
@@ -107,18 +138,24 @@ async function compare(args: CompareArgs): Promise<number> {
 	const loadStart = performance.now();
 	const { dataDir, data } = loadData(args.data);
 	const settings = validateSettings(args.settings, { batchSize: '--batch-size', trainSize: '--train-size' }, data.train.count);
-	const header = `TwoLayerNet ${data.train.size}-${settings.hidden}-${data.classes}, ${settings.iters} iterations, batch ${settings.batchSize}, lr ${settings.lr}, seed ${settings.seed}, train ${settings.trainSize ?? data.train.count} / test ${data.test.count}; data: ${data.source}`;
-	process.stderr.write(`Loaded ${data.source} in ${((performance.now() - loadStart) / 1000).toFixed(2)} s; training ${args.samplers.length} sampler(s) in worker threads\n`);
-	const progress = new Progress(settings.iters);
+	const seeds = consecutiveSeeds(settings.seed, args.seeds);
+	const multi = seeds.length > 1;
+	const seedText = multi ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]} (N = ${seeds.length})` : `seed ${settings.seed}`;
+	const header = `TwoLayerNet ${data.train.size}-${settings.hidden}-${data.classes}, ${settings.iters} iterations, batch ${settings.batchSize}, lr ${settings.lr}, ${seedText}, train ${settings.trainSize ?? data.train.count} / test ${data.test.count}; data: ${data.source}`;
+	const runCount = args.samplers.length * seeds.length;
+	process.stderr.write(`Loaded ${data.source} in ${((performance.now() - loadStart) / 1000).toFixed(2)} s; training ${runCount} run(s) (${args.samplers.length} sampler(s) × ${seeds.length} seed(s)) in worker threads\n`);
+	const progress = new Progress(settings.iters, multi);
 	const started = performance.now();
 	const comparison = new Comparison({
 		workerPath: join(__dirname, 'trainWorker.js'),
 		dataDir,
 		settings,
 		samplers: args.samplers,
-		onMessage: (sampler, m) => {
-			if (m.type === 'loss') progress.update(sampler, m.fromIter + m.losses.length);
-			else if (m.type === 'eval') progress.update(sampler, m.point.iter, `  train ${m.point.trainAcc.toFixed(4)}  test ${m.point.testAcc.toFixed(4)}`, true);
+		seeds,
+		onMessage: (sampler, m, seed) => {
+			if (m.type === 'loss') progress.update(sampler, seed, m.fromIter + m.losses.length);
+			else if (m.type === 'eval') progress.update(sampler, seed, m.point.iter, `  train ${m.point.trainAcc.toFixed(4)}  test ${m.point.testAcc.toFixed(4)}`, true);
+			else if (m.type === 'done' || m.type === 'failed') progress.finish(sampler, seed);
 		},
 	});
 	process.once('SIGINT', () => comparison.cancel());
@@ -126,26 +163,33 @@ async function compare(args: CompareArgs): Promise<number> {
 	progress.end();
 	for (const o of outcomes) {
 		const what = o.failure ? `failed: ${o.failure}` : o.summary?.diverged ? `diverged at iteration ${o.summary.diverged.iter}` : o.cancelled ? 'cancelled' : 'done';
-		process.stderr.write(`${SAMPLER_LABELS[o.sampler]}: ${what}${o.summary ? ` in ${o.summary.seconds.toFixed(1)} s (kernel: ${o.summary.kernel})` : ''}\n`);
+		process.stderr.write(`${progress.label(o.sampler, o.seed)}: ${what}${o.summary ? ` in ${o.summary.seconds.toFixed(1)} s (kernel: ${o.summary.kernel})` : ''}\n`);
 	}
 	process.stderr.write(`Wall time ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 	const summaries = outcomes.flatMap((o) => (o.summary ? [o.summary] : []));
+	const stats = seedStats(outcomes, args.samplers, seeds);
 	if (args.json) {
 		const out = {
-			settings: { ...settings, trainSize: settings.trainSize ?? data.train.count, samplers: args.samplers },
+			settings: { ...settings, trainSize: settings.trainSize ?? data.train.count, samplers: args.samplers, seeds },
 			dataset: { source: data.source, train: data.train.count, test: data.test.count, rows: data.rows, cols: data.cols },
 			runs: outcomes.map((o) => ({
 				sampler: o.sampler,
-				seed: settings.seed,
+				seed: o.seed,
 				kernel: o.summary?.kernel,
 				seconds: o.summary?.seconds,
 				evals: o.evals,
 				epochStats: o.epochStats,
 				summary: o.summary,
 				...(o.failure ? { failure: o.failure } : {}),
+				...(o.cancelled ? { cancelled: true } : {}),
 			})),
+			stats,
 		};
 		process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+	} else if (multi) {
+		process.stdout.write(`${header}\n\nMean ± sample std over seeds:\n${formatSeedTable(stats.samplers)}\n`);
+		if (stats.pairs.length > 0) process.stdout.write(`\n${formatPairs(stats.pairs, stats.level)}\n`);
+		for (const o of outcomes) if (o.failure) process.stdout.write(`${progress.label(o.sampler, o.seed)}: failed: ${o.failure}\n`);
 	} else {
 		process.stdout.write(`${header}\n\n${formatTable(summaries)}\n`);
 		for (const o of outcomes) if (o.failure) process.stdout.write(`${SAMPLER_LABELS[o.sampler]}: failed: ${o.failure}\n`);
@@ -169,7 +213,8 @@ export async function main(argv: string[]): Promise<number> {
 		return await compare(args);
 	} catch (e) {
 		if (e instanceof UsageError || e instanceof SettingsError || e instanceof DatasetError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-			process.stderr.write(`minibatch-lab: ${(e as Error).message}\n`);
+			// One line, even for parseArgs's multi-line hints (e.g. "--iters -5").
+			process.stderr.write(`minibatch-lab: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')}\n`);
 			return 2;
 		}
 		throw e;

@@ -12,6 +12,8 @@ export function liveWorkers(): number {
 
 export interface RunOutcome {
 	sampler: SamplerId;
+	/** The seed this run trained with (its initial weights and batches). */
+	seed: number;
 	summary?: RunSummary;
 	failure?: string;
 	cancelled: boolean;
@@ -25,14 +27,20 @@ export interface ComparisonOptions {
 	dataDir: string;
 	settings: TrainSettings;
 	samplers: SamplerId[];
+	/**
+	 * Every sampler runs once per seed, with `settings.seed` replaced by it, so per seed all samplers start from the
+	 * same initial weights. Defaults to `[settings.seed]`.
+	 */
+	seeds?: number[];
 	/** Defaults to the number of cores. */
 	parallel?: number;
 	lossEvery?: number;
-	onMessage(sampler: SamplerId, m: WorkerMessage): void;
+	onMessage(sampler: SamplerId, m: WorkerMessage, seed: number): void;
 }
 
 /**
- * One comparison: a worker per sampler, at most `parallel` at once. Cancel terminates them at once,
+ * One comparison: a worker per (seed, sampler) run, at most `parallel` at once.
+ * Outcomes come back seed by seed, samplers in the given order within each seed. Cancel terminates them at once,
  * which is what keeps "Cancel stops every worker within 1 second" true even in the middle of an evaluation.
  */
 export class Comparison {
@@ -46,16 +54,21 @@ export class Comparison {
 	}
 
 	async run(): Promise<RunOutcome[]> {
-		const queue = [...this.opts.samplers];
-		const outcomes = new Map<SamplerId, RunOutcome>();
-		const width = Math.max(1, Math.min(this.opts.parallel ?? availableParallelism(), queue.length));
+		const seeds = this.opts.seeds ?? [this.opts.settings.seed];
+		if (seeds.length === 0) throw new RangeError('Comparison: seeds is empty');
+		// Seed-major, so the runs of one seed (a pair) tend to finish together.
+		const jobs = seeds.flatMap((seed) => this.opts.samplers.map((sampler) => ({ sampler, seed })));
+		const outcomes: RunOutcome[] = new Array(jobs.length);
+		let next = 0;
+		const width = Math.max(1, Math.min(this.opts.parallel ?? availableParallelism(), jobs.length));
 		const lane = async () => {
-			for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-				outcomes.set(s, this.cancelled ? { sampler: s, cancelled: true, evals: [], epochStats: [], losses: [] } : await this.runOne(s));
+			for (let k = next++; k < jobs.length; k = next++) {
+				const { sampler, seed } = jobs[k];
+				outcomes[k] = this.cancelled ? { sampler, seed, cancelled: true, evals: [], epochStats: [], losses: [] } : await this.runOne(sampler, seed);
 			}
 		};
 		await Promise.all(Array.from({ length: width }, lane));
-		return this.opts.samplers.map((s) => outcomes.get(s)!);
+		return outcomes;
 	}
 
 	cancel(): void {
@@ -63,16 +76,16 @@ export class Comparison {
 		for (const w of this.workers) void w.terminate();
 	}
 
-	private runOne(sampler: SamplerId): Promise<RunOutcome> {
+	private runOne(sampler: SamplerId, seed: number): Promise<RunOutcome> {
 		const job: WorkerJob = {
-			runKey: sampler,
-			settings: this.opts.settings,
+			runKey: `${sampler}@${seed}`,
+			settings: { ...this.opts.settings, seed },
 			sampler,
 			dataDir: this.opts.dataDir,
 			cancel: new SharedArrayBuffer(4),
 			lossEvery: this.opts.lossEvery ?? 50,
 		};
-		const out: RunOutcome = { sampler, cancelled: false, evals: [], epochStats: [], losses: [] };
+		const out: RunOutcome = { sampler, seed, cancelled: false, evals: [], epochStats: [], losses: [] };
 		return new Promise((resolve) => {
 			let worker: Worker;
 			try {
@@ -105,7 +118,7 @@ export class Comparison {
 						out.failure = m.reason;
 						break;
 				}
-				this.opts.onMessage(sampler, m);
+				this.opts.onMessage(sampler, m, seed);
 			});
 			worker.on('error', (e) => {
 				finished = true;

@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadMnistFolder } from '../../src/core/dataset';
+import { trainRun } from '../../src/core/train';
 import { Comparison, liveWorkers } from '../../src/worker/comparison';
 import type { WorkerMessage } from '../../src/shared/protocol';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
@@ -25,6 +27,46 @@ describe('comparison in worker threads', () => {
 		assert.equal(seen.replacement[0], 'loaded');
 		assert.equal(seen.replacement.at(-1), 'done');
 		assert.equal(liveWorkers(), 0);
+	});
+
+	it('runs every (seed, sampler) pair, each sampler from its seed\'s weights, and tags outcomes and messages with the seed', async () => {
+		const doneBy = new Map<string, number>();
+		const c = new Comparison({
+			workerPath,
+			dataDir: dir,
+			settings: { ...settings, iters: 40 },
+			samplers: ['replacement', 'epoch-shuffle'],
+			seeds: [5, 6, 7],
+			parallel: 2,
+			onMessage: (s, m, seed) => {
+				if (m.type === 'done') doneBy.set(`${s}@${seed}`, m.summary.seed);
+			},
+		});
+		const out = await c.run();
+		assert.deepEqual(
+			out.map((o) => `${o.sampler}@${o.seed}`),
+			['replacement@5', 'epoch-shuffle@5', 'replacement@6', 'epoch-shuffle@6', 'replacement@7', 'epoch-shuffle@7'],
+		);
+		for (const o of out) {
+			assert.equal(o.failure, undefined);
+			assert.equal(o.summary?.seed, o.seed, 'the worker trained with the outcome\'s seed');
+			assert.equal(doneBy.get(`${o.sampler}@${o.seed}`), o.seed);
+		}
+		// Each worker trained exactly the in-process run with settings.seed replaced by its seed (hence seededStart(seed)'s weights).
+		const data = loadMnistFolder(dir);
+		for (const o of [out[3], out[4]]) {
+			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler });
+			assert.deepEqual(o.losses, [...ref.losses], `${o.sampler}@${o.seed}`);
+		}
+		assert.notDeepEqual(out[0].losses, out[2].losses, 'different seeds train differently');
+		assert.equal(liveWorkers(), 0);
+	});
+
+	it('defaults to the settings\' seed', async () => {
+		const c = new Comparison({ workerPath, dataDir: dir, settings: { ...settings, iters: 5 }, samplers: ['sequential'], onMessage: () => undefined });
+		const [o] = await c.run();
+		assert.equal(o.seed, settings.seed);
+		assert.equal(o.summary?.seed, settings.seed);
 	});
 
 	it('cancels within a second, mid-run, with no worker left', async () => {
