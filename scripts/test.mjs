@@ -22,6 +22,7 @@ function fail(message) {
 	process.exit(1);
 }
 
+if (step('system packages', 'node', ['scripts/setup-system.mjs']).status !== 0) fail('installing the Debian packages the tests need failed');
 if (step('build', 'node', ['scripts/build.mjs']).status !== 0) fail('the build failed');
 if (step('types', 'npx', ['tsc', '--noEmit']).status !== 0) fail('tsc --noEmit reported errors');
 if (existsSync(join(root, 'media', 'tsconfig.json')) && step('types (webview)', 'npx', ['tsc', '--noEmit', '-p', 'media']).status !== 0) fail('tsc -p media reported errors');

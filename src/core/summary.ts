@@ -1,21 +1,7 @@
-import type { SamplerId } from './samplers';
 import { meanCoverage, type RunResult } from './train';
+import type { RunSummary } from './types';
 
-/** One row of the sampler-comparison table, as plain numbers (terminal table, --json, the panel). */
-export interface RunSummary {
-	sampler: SamplerId;
-	seed: number;
-	kernel: string;
-	finalTrainAcc: number;
-	finalTestAcc: number;
-	bestTestAcc: number;
-	seconds: number;
-	meanCoverage: number;
-	duplicateBatches: number;
-	maxDraws: number;
-	finalLoss: number;
-	diverged?: { iter: number; loss: number };
-}
+export type { RunSummary };
 
 export function summarize(run: RunResult): RunSummary {
 	const last = run.evals[run.evals.length - 1];

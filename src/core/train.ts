@@ -1,35 +1,13 @@
 import type { Dataset } from './dataset';
+import type { EpochStats, EvalPoint } from './types';
+
+export type { EpochStats, EvalPoint };
 import { withTrainSubset } from './dataset';
 import { referenceKernel, type KernelFactory } from './kernel';
 import { NumpyRandom } from './rng';
 import { createSampler, type SamplerId } from './samplers';
 import { iterPerEpoch, type TrainSettings } from './settings';
 import { initParams, type Params } from './twoLayerNet';
-
-/** One `if i % iter_per_epoch == 0` evaluation. */
-export interface EvalPoint {
-	iter: number;
-	/** i / iter_per_epoch */
-	epoch: number;
-	trainAcc: number;
-	testAcc: number;
-}
-
-/** What the sampler drew during one epoch's worth of batches (⌈train_size / batch_size⌉ of them). */
-export interface EpochStats {
-	epoch: number;
-	firstIter: number;
-	batches: number;
-	draws: number;
-	/** Distinct training samples drawn / train_size. */
-	coverage: number;
-	/** Batches holding some index twice. */
-	duplicateBatches: number;
-	/** The most times one sample was drawn in this epoch. */
-	maxDraws: number;
-	/** True for a last epoch cut short by the iteration count. */
-	partial: boolean;
-}
 
 export interface RunResult {
 	sampler: SamplerId;

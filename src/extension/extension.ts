@@ -1,6 +1,69 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { SettingsError } from '../core/errors';
+import { liveWorkers } from '../worker/comparison';
+import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
+import { RunController } from './controller';
+import { ComparisonPanel, VIEW_TYPE } from './panel';
 
-/** Skeleton: the commands, panel and hovers are registered here as their issues land. */
-export function activate(_context: vscode.ExtensionContext): void {}
+/** Kept cheap: nothing heavy is imported or started until a command runs. */
+export function activate(context: vscode.ExtensionContext): void {
+	const log = vscode.window.createOutputChannel('Minibatch Lab', { log: true });
+	const controller = new RunController(context.extensionUri, context.globalStorageUri, log);
+	let last: RunRequest | undefined;
+
+	const currentForm = () => formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, samplers: ['replacement', 'epoch-shuffle'] });
+	const safeRead = (): RunRequest | undefined => {
+		try {
+			return readRunRequest();
+		} catch {
+			return undefined;
+		}
+	};
+	const reportSettingsError = (e: unknown) => {
+		if (!(e instanceof SettingsError)) throw e;
+		log.error(e.message);
+		void vscode.window.showErrorMessage(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message), vscode.l10n.t('Open Settings')).then((pick) => {
+			if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', e.setting.startsWith('minibatchLab.') ? e.setting : 'minibatchLab');
+		});
+	};
+	const run = async (req: RunRequest) => {
+		last = req;
+		showPanel();
+		await controller.start(req);
+	};
+	const onRunAgain = (values: Parameters<typeof requestFromForm>[0]) => {
+		try {
+			void run(requestFromForm(values, last ?? readRunRequest()));
+		} catch (e) {
+			reportSettingsError(e);
+		}
+	};
+	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, currentForm, onRunAgain);
+
+	context.subscriptions.push(
+		log,
+		controller,
+		{ dispose: () => ComparisonPanel.current?.dispose() },
+		vscode.commands.registerCommand('minibatchLab.runComparison', async () => {
+			let req: RunRequest;
+			try {
+				req = readRunRequest();
+			} catch (e) {
+				reportSettingsError(e);
+				return;
+			}
+			await run(req);
+		}),
+		vscode.commands.registerCommand('minibatchLab.cancelComparison', () => controller.cancel()),
+		vscode.commands.registerCommand('minibatchLab.showLog', () => log.show()),
+		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
+		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
+		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+			deserializeWebviewPanel: async (panel) => {
+				ComparisonPanel.revive(panel, context.extensionUri, controller, log, currentForm, onRunAgain);
+			},
+		}),
+	);
+}
 
 export function deactivate(): void {}

@@ -2,10 +2,9 @@
  * Every message between the extension host, the training workers and the webview, as discriminated unions.
  * Pure types plus small guards: imported by the host (node), the worker (node) and the webview (browser).
  */
-import type { EpochStats, EvalPoint } from '../core/train';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
-import type { RunSummary } from '../core/summary';
+import type { EpochStats, EvalPoint, RunSummary } from '../core/types';
 
 export type { EpochStats, EvalPoint, RunSummary, SamplerId, TrainSettings };
 

@@ -1,0 +1,202 @@
+/** The "Run again" form: checks every field in the page, so the host only ever gets values it would accept. */
+import { SAMPLER_IDS, SAMPLER_LABELS } from '../src/core/samplers';
+import { LIMITS } from '../src/core/settings';
+import type { FormValues, SamplerId } from '../src/shared/protocol';
+
+type NumKey = 'iters' | 'batchSize' | 'lr' | 'hidden' | 'seed';
+export interface Limit {
+	min: number;
+	max: number;
+	integer: boolean;
+	exclusiveMin?: boolean;
+}
+
+/** Raw field text, kept in `setState` so a half-typed edit survives the panel being hidden. */
+export interface FormDraft {
+	fields: Record<NumKey, string>;
+	samplers: SamplerId[];
+	dataset: string;
+}
+
+const FIELDS: { key: NumKey; label: string; book: string; mode: 'numeric' | 'decimal' }[] = [
+	{ key: 'iters', label: 'Iterations', book: 'iters_num', mode: 'numeric' },
+	{ key: 'batchSize', label: 'Batch size', book: 'batch_size', mode: 'numeric' },
+	{ key: 'lr', label: 'Learning rate', book: 'learning_rate', mode: 'decimal' },
+	{ key: 'hidden', label: 'Hidden size', book: 'hidden_size', mode: 'numeric' },
+	{ key: 'seed', label: 'Seed', book: 'np.random.seed', mode: 'numeric' },
+];
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+export function describeLimit(l: Limit): string {
+	const kind = l.integer ? 'a whole number' : 'a number';
+	return l.exclusiveMin ? `${kind} greater than ${l.min} and at most ${l.max}` : `${kind} from ${l.min} to ${l.max}`;
+}
+
+/** Parses one field; returns the number or the message to show next to it (naming the setting and its range). */
+export function checkField(label: string, raw: string, l: Limit): number | string {
+	const text = raw.trim();
+	const range = describeLimit(l);
+	if (text === '') return `${label} is empty: enter ${range}.`;
+	const v = NUMBER.test(text) ? Number(text) : NaN;
+	const fits = Number.isFinite(v) && (!l.integer || Number.isInteger(v)) && (l.exclusiveMin ? v > l.min : v >= l.min) && v <= l.max;
+	return fits ? v : `${label} must be ${range}; got "${text}".`;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
+	return Object.assign(document.createElement(tag), props);
+}
+
+export class SettingsForm {
+	private limits: Record<NumKey, Limit> = { ...LIMITS };
+	private readonly inputs = new Map<NumKey, HTMLInputElement>();
+	private readonly messages = new Map<NumKey | 'samplers', HTMLElement>();
+	private readonly boxes = new Map<SamplerId, HTMLInputElement>();
+	private readonly dataset: HTMLInputElement;
+	private hostValues?: FormValues;
+
+	constructor(
+		private readonly form: HTMLFormElement,
+		private readonly onSubmit: (v: FormValues) => void,
+		private readonly onDraft: (d: FormDraft | undefined) => void,
+	) {
+		const grid = el('div', { className: 'fields' });
+		for (const f of FIELDS) {
+			const id = `field-${f.key}`;
+			const wrap = el('div', { className: 'field' });
+			const label = el('label', { htmlFor: id });
+			label.append(f.label, ' ', el('code', { textContent: f.book }));
+			const input = el('input', { id, name: f.key, type: 'text', inputMode: f.mode, autocomplete: 'off', spellcheck: false });
+			const msg = el('p', { id: `${id}-msg`, className: 'field-error' });
+			input.setAttribute('aria-describedby', msg.id);
+			wrap.append(label, input, msg);
+			grid.append(wrap);
+			this.inputs.set(f.key, input);
+			this.messages.set(f.key, msg);
+			input.addEventListener('input', () => this.edited(f.key));
+		}
+
+		const samplers = el('fieldset', { className: 'samplers' });
+		samplers.append(el('legend', { textContent: 'Samplers' }));
+		for (const s of SAMPLER_IDS) {
+			const id = `sampler-${s}`;
+			const box = el('input', { id, type: 'checkbox', value: s, name: 'samplers' });
+			const label = el('label', { htmlFor: id, className: 'check' });
+			label.prepend(box, ` ${SAMPLER_LABELS[s]}`);
+			samplers.append(label);
+			this.boxes.set(s, box);
+			box.addEventListener('change', () => this.edited('samplers'));
+		}
+		const samplerMsg = el('p', { id: 'samplers-msg', className: 'field-error' });
+		samplers.setAttribute('aria-describedby', samplerMsg.id);
+		samplers.append(samplerMsg);
+		this.messages.set('samplers', samplerMsg);
+
+		const dsWrap = el('div', { className: 'field dataset' });
+		this.dataset = el('input', { id: 'field-dataset', name: 'dataset', type: 'text', placeholder: 'automatic', autocomplete: 'off', spellcheck: false });
+		const dsHint = el('p', { id: 'field-dataset-hint', className: 'muted hint', textContent: 'A folder with the four MNIST idx files. Empty: the minibatchLab.datasetPath setting, then a dataset/ folder in the workspace, then the bundled MNIST.' });
+		this.dataset.setAttribute('aria-describedby', dsHint.id);
+		dsWrap.append(el('label', { htmlFor: this.dataset.id, textContent: 'Dataset folder' }), this.dataset, dsHint);
+		this.dataset.addEventListener('input', () => this.saveDraft());
+
+		const buttons = el('div', { className: 'buttons' });
+		const submit = el('button', { type: 'submit', textContent: 'Run again' });
+		const revert = el('button', { type: 'button', className: 'secondary', textContent: 'Revert to current settings' });
+		revert.addEventListener('click', () => this.revert());
+		buttons.append(submit, revert);
+
+		form.replaceChildren(grid, samplers, dsWrap, buttons);
+		form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			this.submit();
+		});
+		// Enter in a text field submits natively; make it do the same on the checkboxes.
+		form.addEventListener('keydown', (e) => {
+			if (e.key === 'Enter' && e.target instanceof HTMLInputElement && e.target.type === 'checkbox') {
+				e.preventDefault();
+				form.requestSubmit();
+			}
+		});
+	}
+
+	/** The host's values and ranges; a saved draft wins, since it holds edits the user has not sent yet. */
+	setValues(values: FormValues, limits: Record<string, { min: number; max: number; integer: boolean }> | undefined, draft: FormDraft | undefined): void {
+		this.hostValues = values;
+		for (const f of FIELDS) {
+			const l = limits?.[f.key];
+			const base: Limit = LIMITS[f.key];
+			if (l && Number.isFinite(l.min) && Number.isFinite(l.max)) this.limits[f.key] = { ...base, min: l.min, max: l.max, integer: l.integer };
+		}
+		if (draft) this.fill(draft);
+		else this.fill({ fields: { iters: String(values.iters), batchSize: String(values.batchSize), lr: String(values.lr), hidden: String(values.hidden), seed: String(values.seed) }, samplers: values.samplers, dataset: values.dataset });
+	}
+
+	private fill(d: FormDraft): void {
+		for (const f of FIELDS) this.inputs.get(f.key)!.value = d.fields[f.key] ?? '';
+		for (const [s, box] of this.boxes) box.checked = d.samplers.includes(s);
+		this.dataset.value = d.dataset;
+		for (const key of this.messages.keys()) this.show(key, '');
+	}
+
+	private revert(): void {
+		this.onDraft(undefined);
+		if (this.hostValues) this.setValues(this.hostValues, undefined, undefined);
+	}
+
+	private draft(): FormDraft {
+		const fields = {} as Record<NumKey, string>;
+		for (const f of FIELDS) fields[f.key] = this.inputs.get(f.key)!.value;
+		return { fields, samplers: this.checkedSamplers(), dataset: this.dataset.value };
+	}
+
+	private saveDraft(): void {
+		this.onDraft(this.draft());
+	}
+
+	private checkedSamplers(): SamplerId[] {
+		return SAMPLER_IDS.filter((s) => this.boxes.get(s)!.checked);
+	}
+
+	/** Re-checks a field the user is fixing, so its message goes away as soon as the value is right. */
+	private edited(key: NumKey | 'samplers'): void {
+		this.saveDraft();
+		if (this.messages.get(key)!.textContent) this.check(key);
+	}
+
+	private check(key: NumKey | 'samplers'): number | SamplerId[] | undefined {
+		if (key === 'samplers') {
+			const list = this.checkedSamplers();
+			this.show(key, list.length ? '' : 'Samplers: choose at least one.');
+			return list.length ? list : undefined;
+		}
+		const f = FIELDS.find((x) => x.key === key)!;
+		const r = checkField(f.label, this.inputs.get(key)!.value, this.limits[key]);
+		this.show(key, typeof r === 'string' ? r : '');
+		return typeof r === 'number' ? r : undefined;
+	}
+
+	private show(key: NumKey | 'samplers', message: string): void {
+		this.messages.get(key)!.textContent = message;
+		const target = key === 'samplers' ? this.form.querySelector('fieldset') : this.inputs.get(key);
+		if (message) target?.setAttribute('aria-invalid', 'true');
+		else target?.removeAttribute('aria-invalid');
+	}
+
+	private submit(): void {
+		const nums = {} as Record<NumKey, number>;
+		let firstBad: HTMLElement | undefined;
+		for (const f of FIELDS) {
+			const v = this.check(f.key);
+			if (typeof v === 'number') nums[f.key] = v;
+			else firstBad ??= this.inputs.get(f.key);
+		}
+		const samplers = this.check('samplers');
+		if (!Array.isArray(samplers)) firstBad ??= this.boxes.get(SAMPLER_IDS[0]);
+		if (firstBad || !Array.isArray(samplers)) {
+			firstBad?.focus();
+			return;
+		}
+		this.onDraft(undefined);
+		this.onSubmit({ ...nums, samplers, dataset: this.dataset.value.trim() });
+	}
+}

@@ -1,0 +1,199 @@
+/**
+ * The comparison panel's script. The host owns the results and replays them after every (re)load, so this page keeps
+ * only small UI state (the form draft, the zoom toggle): everything it shows is rebuilt from the message stream.
+ */
+import { SAMPLER_LABELS } from '../src/core/samplers';
+import type { FromWebview, PanelSnapshot, ToWebview } from '../src/shared/protocol';
+import { Charts, emaSpan } from './charts';
+import { SettingsForm, type FormDraft } from './form';
+import { apply, describeRun, emptyModel, noChanges, progress, type Changes, type PanelModel } from './model';
+import { ComparisonTable, fmtAcc } from './table';
+import { readPalette, themeClass, watchTheme } from './theme';
+
+interface UiState {
+	draft?: FormDraft;
+	zoomed?: boolean;
+}
+
+const vscode = acquireVsCodeApi<UiState>();
+const post = (m: FromWebview) => vscode.postMessage(m);
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+	const e = document.getElementById(id);
+	if (!(e instanceof type)) throw new Error(`panel page is missing #${id}`);
+	return e;
+}
+
+const settingsLine = byId('run-settings', HTMLElement);
+const statusLine = byId('status', HTMLElement);
+// The visible status changes every frame while training; screen readers hear only the changes of state.
+const announce = byId('status-announce', HTMLElement);
+let announced = '';
+const errorLine = byId('error', HTMLElement);
+const cancelButton = byId('cancel', HTMLButtonElement);
+const zoomButton = byId('acc-zoom', HTMLButtonElement);
+const lossNote = byId('loss-note', HTMLElement);
+const accCanvas = byId('accuracy', HTMLCanvasElement);
+const lossCanvas = byId('loss', HTMLCanvasElement);
+
+const model: PanelModel = emptyModel();
+const charts = new Charts(accCanvas, lossCanvas, readPalette());
+const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement));
+const form = new SettingsForm(
+	byId('settings', HTMLFormElement),
+	(values) => post({ type: 'runAgain', values }),
+	(draft) => vscode.setState({ ...vscode.getState(), draft }),
+);
+
+function statusText(): string {
+	const seconds = model.seconds !== undefined ? `${model.seconds.toFixed(1)} s` : '';
+	const failed = [...model.tracks.values()].filter((t) => t.failure !== undefined);
+	switch (model.state) {
+		case 'idle':
+			return model.error ? 'Not started.' : 'No run yet. Change the settings below and press “Run again”, or run “Minibatch Lab: Run minibatch comparison”.';
+		case 'running':
+			return `Running: ${Math.floor(100 * progress(model))}% (${model.tracks.size} sampler${model.tracks.size === 1 ? '' : 's'})`;
+		case 'cancelling':
+			return 'Cancelling…';
+		case 'done':
+			return failed.length ? `Done in ${seconds}; ${failed.length} sampler${failed.length === 1 ? '' : 's'} failed.` : `Done in ${seconds}.`;
+		case 'cancelled':
+			return `Cancelled after ${seconds}.`;
+		case 'failed': {
+			const reasons = failed.map((t) => `${SAMPLER_LABELS[t.sampler]}: ${t.failure}`).join('; ');
+			return `Failed after ${seconds}${reasons ? `: ${reasons}` : '.'}`;
+		}
+	}
+}
+
+function chartLabel(kind: 'accuracy' | 'loss'): string {
+	const parts: string[] = [];
+	for (const t of model.tracks.values()) {
+		const last = t.evals[t.evals.length - 1];
+		if (kind === 'accuracy' && last) parts.push(`${SAMPLER_LABELS[t.sampler]} test ${fmtAcc(last.testAcc)} at epoch ${last.epoch.toFixed(1)}`);
+		if (kind === 'loss' && t.lossCount > 0) parts.push(`${SAMPLER_LABELS[t.sampler]} ${t.lossCount} iterations`);
+	}
+	const name = kind === 'accuracy' ? 'Accuracy per epoch, train and test' : 'Smoothed training loss per iteration';
+	return `${name}: ${parts.length ? parts.join('; ') : 'no data yet'}. The table has the numbers.`;
+}
+
+let pending: Changes = noChanges();
+
+/** Applies everything that changed since the last frame: DOM text first, then one chart.update per canvas. */
+function render(): void {
+	const c = pending;
+	pending = noChanges();
+	if (c.reset) {
+		charts.reset(model);
+		const iters = model.run?.settings.iters;
+		lossNote.textContent = iters ? `(moving average over about ${emaSpan(iters)} iterations)` : '(smoothed)';
+	}
+	if (c.header) settingsLine.textContent = model.run ? describeRun(model.run) : 'No run yet.';
+	if (c.status) {
+		statusLine.textContent = statusText();
+		const key = `${model.run?.id ?? ''}:${model.state}`;
+		if (key !== announced) {
+			announced = key;
+			announce.textContent = model.state === 'running' ? 'Training started.' : model.state === 'idle' ? '' : statusLine.textContent;
+		}
+		const running = model.state === 'running' || model.state === 'cancelling';
+		cancelButton.hidden = !running;
+		cancelButton.disabled = model.state === 'cancelling';
+		errorLine.hidden = !model.error;
+		errorLine.textContent = model.error ?? '';
+	}
+	if (c.table) table.render(model);
+	if (c.accuracy) {
+		charts.updateAccuracy(model);
+		accCanvas.setAttribute('aria-label', chartLabel('accuracy'));
+	}
+	if (c.loss) {
+		charts.updateLoss(model);
+		lossCanvas.setAttribute('aria-label', chartLabel('loss'));
+	}
+	if (c.accuracy || c.reset) charts.accuracy.update('none');
+	if (c.loss || c.reset) charts.loss.update('none');
+}
+
+// At most ~5 redraws a second: a replay delivers hundreds of loss chunks at once, and they should cost one frame.
+const MIN_FRAME_MS = 200;
+let scheduled = false;
+let lastFrame = -Infinity;
+function schedule(): void {
+	if (scheduled) return;
+	scheduled = true;
+	const wait = Math.max(0, lastFrame + MIN_FRAME_MS - performance.now());
+	setTimeout(
+		() =>
+			requestAnimationFrame(() => {
+				scheduled = false;
+				lastFrame = performance.now();
+				render();
+			}),
+		wait,
+	);
+}
+
+function snapshot(requestId: number): PanelSnapshot {
+	render();
+	return {
+		requestId,
+		tableRows: table.rowsText(),
+		header: settingsLine.textContent ?? '',
+		charts: [charts.accuracy, charts.loss].map((chart) => ({
+			id: chart.canvas.id,
+			datasets: chart.data.datasets.length,
+			points: Charts.points(chart),
+			drawn: Charts.drawn(chart),
+		})),
+		status: statusLine.textContent ?? '',
+		theme: themeClass(),
+	};
+}
+
+function isMessage(v: unknown): v is ToWebview {
+	return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+	const m = e.data;
+	if (!isMessage(m)) return;
+	switch (m.type) {
+		case 'form':
+			form.setValues(m.values, m.limits, vscode.getState()?.draft);
+			return;
+		case 'snapshot':
+			post({ type: 'snapshot', snapshot: snapshot(m.requestId) });
+			return;
+		default:
+			apply(model, m, pending);
+			schedule();
+	}
+});
+
+cancelButton.addEventListener('click', () => {
+	if (model.state !== 'running') return;
+	model.state = 'cancelling';
+	pending.status = true;
+	render();
+	post({ type: 'cancel' });
+});
+
+function setZoom(on: boolean): void {
+	charts.zoomed = on;
+	zoomButton.setAttribute('aria-pressed', String(on));
+	pending.accuracy = true;
+}
+zoomButton.addEventListener('click', () => {
+	const on = !charts.zoomed;
+	vscode.setState({ ...vscode.getState(), zoomed: on });
+	setZoom(on);
+	render();
+});
+setZoom(vscode.getState()?.zoomed === true);
+
+watchTheme(() => charts.applyTheme(readPalette()));
+
+pending.table = pending.status = true;
+render();
+post({ type: 'ready' });

@@ -1,0 +1,44 @@
+/** Result shapes shared with the webview: plain data, no node imports, so the browser bundle can type-check against them. */
+import type { SamplerId } from './samplers';
+
+/** One `if i % iter_per_epoch == 0` evaluation. */
+export interface EvalPoint {
+	iter: number;
+	/** i / iter_per_epoch */
+	epoch: number;
+	trainAcc: number;
+	testAcc: number;
+}
+
+/** What the sampler drew during one epoch's worth of batches (⌈train_size / batch_size⌉ of them). */
+export interface EpochStats {
+	epoch: number;
+	firstIter: number;
+	batches: number;
+	draws: number;
+	/** Distinct training samples drawn / train_size. */
+	coverage: number;
+	/** Batches holding some index twice. */
+	duplicateBatches: number;
+	/** The most times one sample was drawn in this epoch. */
+	maxDraws: number;
+	/** True for a last epoch cut short by the iteration count. */
+	partial: boolean;
+}
+
+/** One row of the sampler-comparison table, as plain numbers (terminal table, --json, the panel). */
+export interface RunSummary {
+	sampler: SamplerId;
+	seed: number;
+	kernel: string;
+	finalTrainAcc: number;
+	finalTestAcc: number;
+	bestTestAcc: number;
+	seconds: number;
+	meanCoverage: number;
+	duplicateBatches: number;
+	maxDraws: number;
+	finalLoss: number;
+	diverged?: { iter: number; loss: number };
+}
+

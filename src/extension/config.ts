@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
+import type { SamplerId } from '../core/samplers';
+import type { FormValues } from '../shared/protocol';
+
+export const SECTION = 'minibatchLab';
+
+/** The VS Code setting behind each TrainSettings key, so every message names what the user can change. */
+export const SETTING_NAMES = {
+	iters: `${SECTION}.iterations`,
+	batchSize: `${SECTION}.batchSize`,
+	lr: `${SECTION}.learningRate`,
+	hidden: `${SECTION}.hiddenSize`,
+	seed: `${SECTION}.seed`,
+	trainSize: `${SECTION}.trainSize`,
+} as const;
+
+export interface RunRequest {
+	settings: TrainSettings;
+	samplers: SamplerId[];
+	/** An explicit dataset folder (from the panel form); undefined means discovery. */
+	dataset?: string;
+}
+
+/** Reads and validates the settings; throws a SettingsError naming the setting and its range. */
+export function readRunRequest(): RunRequest {
+	const c = vscode.workspace.getConfiguration(SECTION);
+	const trainSize = c.get<unknown>('trainSize', 0);
+	const settings = validateSettings(
+		{
+			iters: c.get<number>('iterations'),
+			batchSize: c.get<number>('batchSize'),
+			lr: c.get<number>('learningRate'),
+			hidden: c.get<number>('hiddenSize'),
+			seed: c.get<number>('seed'),
+			trainSize: trainSize === 0 ? undefined : (trainSize as number),
+		},
+		SETTING_NAMES,
+	);
+	const samplers = c.get<unknown>('samplers');
+	return { settings, samplers: parseSamplers(Array.isArray(samplers) ? samplers.map(String) : [String(samplers)], `${SECTION}.samplers`) };
+}
+
+/** The panel form's values, validated the same way (the form checks first; this is the host's own check). */
+export function requestFromForm(v: FormValues, base: RunRequest): RunRequest {
+	const names = { iters: 'Iterations', batchSize: 'Batch size', lr: 'Learning rate', hidden: 'Hidden size', seed: 'Seed', trainSize: 'Train size' };
+	return {
+		settings: validateSettings({ ...base.settings, iters: v.iters, batchSize: v.batchSize, lr: v.lr, hidden: v.hidden, seed: v.seed }, names),
+		samplers: parseSamplers(v.samplers, 'Samplers'),
+		dataset: v.dataset.trim() === '' ? undefined : v.dataset.trim(),
+	};
+}
+
+export function formValues(r: RunRequest): FormValues {
+	const { iters, batchSize, lr, hidden, seed } = r.settings;
+	return { iters, batchSize, lr, hidden, seed, samplers: r.samplers, dataset: r.dataset ?? '' };
+}

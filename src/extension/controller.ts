@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import { peekMnistFolder } from '../core/dataset';
+import { DatasetError, SettingsError } from '../core/errors';
+import { SAMPLER_LABELS } from '../core/samplers';
+import { validateSettings } from '../core/settings';
+import type { ToWebview, WorkerMessage } from '../shared/protocol';
+import { Comparison } from '../worker/comparison';
+import { SETTING_NAMES, type RunRequest } from './config';
+import { discoverDataset } from './datasetDiscovery';
+import { RunHistory } from './history';
+
+/** Owns the one comparison that may run at a time, its progress notification and its history. */
+export class RunController implements vscode.Disposable {
+	readonly history: RunHistory;
+	private current?: { comparison: Comparison; done: Promise<void> };
+	private runId = 0;
+	private sink: (m: ToWebview) => void = () => undefined;
+	private progressHook?: (sampler: string, iter: number) => void;
+
+	constructor(
+		private readonly extensionUri: vscode.Uri,
+		storage: vscode.Uri,
+		private readonly log: vscode.LogOutputChannel,
+	) {
+		this.history = new RunHistory(vscode.Uri.joinPath(storage, 'last-run.json').fsPath);
+	}
+
+	/** Where live messages go (the panel, when one is open). */
+	setSink(sink: (m: ToWebview) => void): void {
+		this.sink = sink;
+	}
+
+	get running(): boolean {
+		return this.current !== undefined;
+	}
+
+	cancel(): void {
+		if (!this.current) return;
+		this.log.info('Cancelling the running comparison.');
+		this.current.comparison.cancel();
+	}
+
+	async waitIdle(): Promise<void> {
+		await this.current?.done;
+	}
+
+	private emit(m: ToWebview): void {
+		this.history.push(m);
+		this.sink(m);
+	}
+
+	/** Validates, then trains; resolves when the comparison has ended. Errors are shown, logged and sent to the panel. */
+	async start(req: RunRequest): Promise<void> {
+		if (this.current) {
+			const restart = vscode.l10n.t('Restart');
+			const pick = await vscode.window.showWarningMessage(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
+			if (pick !== restart) return;
+			this.cancel();
+			await this.waitIdle();
+		}
+		let done!: () => void;
+		const comparison = await this.prepare(req);
+		if (!comparison) return;
+		this.current = { comparison: comparison.comparison, done: new Promise((r) => (done = r)) };
+		void vscode.commands.executeCommand('setContext', 'minibatchLab.running', true);
+		try {
+			await this.execute(comparison.comparison, comparison.runId, req);
+		} finally {
+			this.current = undefined;
+			void vscode.commands.executeCommand('setContext', 'minibatchLab.running', false);
+			done();
+		}
+	}
+
+	private fail(message: string): void {
+		this.log.error(message);
+		this.emit({ type: 'error', message });
+		void vscode.window.showErrorMessage(message, vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Log')).then((pick) => {
+			if (pick === vscode.l10n.t('Open Settings')) void vscode.commands.executeCommand('workbench.action.openSettings', 'minibatchLab');
+			else if (pick === vscode.l10n.t('Show Log')) this.log.show();
+		});
+	}
+
+	private async prepare(req: RunRequest): Promise<{ comparison: Comparison; runId: number } | undefined> {
+		const choice = await discoverDataset(this.extensionUri, this.log, req.dataset);
+		let settings = req.settings;
+		try {
+			const head = peekMnistFolder(choice.dir);
+			settings = validateSettings(req.settings, SETTING_NAMES, head.trainCount);
+		} catch (e) {
+			if (e instanceof DatasetError || e instanceof SettingsError) {
+				this.fail(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
+				return undefined;
+			}
+			throw e;
+		}
+		const runId = ++this.runId;
+		this.history.reset({
+			type: 'runStarted',
+			run: { id: runId, settings, samplers: req.samplers, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString() },
+		});
+		this.sink(this.history.all()[0]);
+		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} data=${choice.dir} (${choice.origin})`);
+		const comparison = new Comparison({
+			workerPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath,
+			dataDir: choice.dir,
+			settings,
+			samplers: req.samplers,
+			onMessage: (sampler, m) => this.onWorker(runId, sampler, m),
+		});
+		req.settings = settings;
+		return { comparison, runId };
+	}
+
+	private onWorker(runId: number, sampler: RunRequest['samplers'][number], m: WorkerMessage): void {
+		switch (m.type) {
+			case 'loaded':
+				this.log.info(`${sampler}: loaded ${m.trainCount} + ${m.testCount} images from ${m.source} in ${m.seconds.toFixed(2)} s`);
+				break;
+			case 'eval':
+				this.emit({ type: 'eval', runId, sampler, point: m.point });
+				break;
+			case 'loss':
+				this.emit({ type: 'loss', runId, sampler, fromIter: m.fromIter, losses: m.losses });
+				this.progressHook?.(sampler, m.fromIter + m.losses.length);
+				break;
+			case 'done':
+				this.log.info(`${sampler}: ${m.cancelled ? 'cancelled' : 'done'} in ${m.summary.seconds.toFixed(2)} s, kernel ${m.summary.kernel}, test ${m.summary.finalTestAcc}`);
+				if (!m.cancelled) this.emit({ type: 'runDone', runId, summary: m.summary });
+				break;
+			case 'failed':
+				this.log.error(`${sampler}: ${m.reason}`);
+				break;
+			case 'epoch':
+				break;
+		}
+	}
+
+	private async execute(comparison: Comparison, runId: number, req: RunRequest): Promise<void> {
+		const started = performance.now();
+		const total = req.settings.iters * req.samplers.length;
+		const doneIters = new Map<string, number>();
+		const outcomes = await vscode.window.withProgress(
+			{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Minibatch Lab'), cancellable: true },
+			async (progress, token) => {
+				token.onCancellationRequested(() => comparison.cancel());
+				let reported = 0;
+				this.progressHook = (sampler, iter) => {
+					doneIters.set(sampler, iter);
+					const pct = (100 * [...doneIters.values()].reduce((a, b) => a + b, 0)) / total;
+					if (pct - reported >= 1 || pct >= 100) {
+						progress.report({ increment: pct - reported, message: vscode.l10n.t('Training {0} sampler(s): {1}%', req.samplers.length, Math.floor(pct)) });
+						reported = pct;
+					}
+				};
+				try {
+					return await comparison.run();
+				} finally {
+					this.progressHook = undefined;
+				}
+			},
+		);
+		const seconds = (performance.now() - started) / 1000;
+		for (const o of outcomes) if (o.failure) this.emit({ type: 'runFailed', runId, sampler: o.sampler, reason: o.failure });
+		const failed = outcomes.filter((o) => o.failure);
+		const state = comparison.isCancelled ? 'cancelled' : failed.length === outcomes.length ? 'failed' : 'done';
+		this.emit({ type: 'finished', runId, state, seconds });
+		this.log.info(`Run ${runId} ${state} in ${seconds.toFixed(2)} s`);
+		const saveError = this.history.save();
+		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
+		if (failed.length > 0) {
+			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', SAMPLER_LABELS[o.sampler], o.failure ?? '')).join(' '));
+		}
+	}
+
+	dispose(): void {
+		this.cancel();
+	}
+}

@@ -1,0 +1,91 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { contentSecurityPolicy, escapeHtml, panelHtml, type PanelHtmlOptions } from '../../src/extension/panelHtml';
+
+const base: PanelHtmlOptions = {
+	cspSource: 'https://*.vscode-cdn.net',
+	nonce: 'q83vEjRWeJq83vEjRWeJqw==',
+	scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+	styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/style.css',
+	title: 'Minibatch comparison',
+};
+
+function cspOf(html: string): string {
+	const m = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
+	assert.ok(m, 'the page has a CSP meta tag');
+	return m[1].replace(/&#39;/g, "'");
+}
+
+describe('panelHtml', () => {
+	it('sets a strict nonce CSP with default-src none', () => {
+		const csp = cspOf(panelHtml(base));
+		assert.equal(
+			csp,
+			"default-src 'none'; img-src https://*.vscode-cdn.net data:; style-src https://*.vscode-cdn.net; script-src 'nonce-q83vEjRWeJq83vEjRWeJqw=='; font-src https://*.vscode-cdn.net",
+		);
+		assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
+	});
+
+	it('puts the CSP before anything that loads', () => {
+		const html = panelHtml(base);
+		assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<link'));
+		assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<script'));
+	});
+
+	it('has exactly one script, external and nonce-tagged, and no inline style or handlers', () => {
+		const html = panelHtml(base);
+		const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+		assert.equal(scripts.length, 1);
+		assert.match(scripts[0][1], / nonce="q83vEjRWeJq83vEjRWeJqw=="/);
+		assert.match(scripts[0][1], / src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
+		assert.equal(scripts[0][2].trim(), '', 'no inline script body');
+		assert.doesNotMatch(html, /\sstyle=/i, 'no style attributes');
+		assert.doesNotMatch(html, /<style\b/i, 'no style elements');
+		assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
+	});
+
+	it('has the landmarks the script fills and accessible canvases', () => {
+		const html = panelHtml(base);
+		for (const id of ['run-settings', 'status', 'status-announce', 'cancel', 'error', 'comparison', 'table-empty', 'accuracy', 'loss', 'loss-note', 'acc-zoom', 'settings']) {
+			assert.match(html, new RegExp(`id="${id}"`), `#${id}`);
+		}
+		const canvases = [...html.matchAll(/<canvas\b([^>]*)>/g)].map((m) => m[1]);
+		assert.equal(canvases.length, 2);
+		for (const c of canvases) {
+			assert.match(c, /role="img"/);
+			assert.match(c, /aria-label="[^"]+"/);
+		}
+	});
+
+	it('escapes the title, so markup in it stays text', () => {
+		const html = panelHtml({ ...base, title: '<img src=x onerror=alert(1)>' });
+		assert.doesNotMatch(html, /<img/);
+		assert.match(html, /<title>&lt;img src=x onerror=alert\(1\)&gt;<\/title>/);
+		assert.match(html, /<h1>&lt;img src=x onerror=alert\(1\)&gt;<\/h1>/);
+	});
+
+	it('escapes quotes in resource URIs, so they cannot leave the attribute', () => {
+		const html = panelHtml({ ...base, scriptUri: 'https://x/a.js" onload="alert(1)', styleUri: "https://x/s.css'><script>alert(1)</script>" });
+		assert.match(html, /src="https:\/\/x\/a\.js&quot; onload=&quot;alert\(1\)"/);
+		assert.match(html, /href="https:\/\/x\/s\.css&#39;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;"/);
+		assert.equal([...html.matchAll(/<script\b/g)].length, 1);
+	});
+
+	it('refuses a nonce or source that would break the policy grammar', () => {
+		assert.throws(() => panelHtml({ ...base, nonce: "abc'; script-src *" }), /nonce/);
+		assert.throws(() => panelHtml({ ...base, nonce: 'short' }), /nonce/);
+		assert.throws(() => panelHtml({ ...base, cspSource: "https://x; script-src 'unsafe-inline'" }), /cspSource/);
+		assert.throws(() => panelHtml({ ...base, cspSource: '' }), /cspSource/);
+	});
+
+	it("accepts code-server's 'self' plus a host, and a base64 nonce from randomBytes", () => {
+		const csp = contentSecurityPolicy("'self' https://*.vscode-cdn.net", 'ab+/cd+/ef+/gh+/ij+/kw==');
+		assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
+		assert.match(csp, /script-src 'nonce-ab\+\/cd\+\/ef\+\/gh\+\/ij\+\/kw=='/);
+		assert.doesNotThrow(() => contentSecurityPolicy('http://127.0.0.1:8080', 'q83vEjRWeJq83vEjRWeJqw=='));
+	});
+
+	it('escapeHtml covers the five characters', () => {
+		assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+	});
+});
