@@ -25,7 +25,7 @@ const bundles = {
 		: undefined,
 	unitTests: { ...node, entryPoints: testEntries('test/unit'), outdir: 'dist/test/unit', sourcemap: true, minify: false },
 	hostTests: existsSync(join(root, 'test/host/index.ts'))
-		? { ...node, entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host/index.js', external: ['vscode'], sourcemap: true, minify: false }
+		? { ...node, entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host/index.js', external: ['vscode', 'mocha'], sourcemap: true, minify: false }
 		: undefined,
 };
 

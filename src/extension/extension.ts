@@ -38,6 +38,11 @@ export function activate(context: vscode.ExtensionContext): void {
 			reportSettingsError(e);
 		}
 	};
+	const serializer: vscode.WebviewPanelSerializer = {
+		deserializeWebviewPanel: async (panel) => {
+			ComparisonPanel.revive(panel, context.extensionUri, controller, log, currentForm, onRunAgain);
+		},
+	};
 	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, currentForm, onRunAgain);
 
 	context.subscriptions.push(
@@ -55,13 +60,22 @@ export function activate(context: vscode.ExtensionContext): void {
 			await run(req);
 		}),
 		vscode.commands.registerCommand('minibatchLab.cancelComparison', () => controller.cancel()),
+		vscode.commands.registerCommand('minibatchLab.showPanel', () => {
+			controller.history.load();
+			showPanel();
+		}),
 		vscode.commands.registerCommand('minibatchLab.showLog', () => log.show()),
 		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
 		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
-		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-			deserializeWebviewPanel: async (panel) => {
-				ComparisonPanel.revive(panel, context.extensionUri, controller, log, currentForm, onRunAgain);
-			},
+		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),
+		// Test hook: what a window reload does to the panel (a fresh page, the in-memory history gone), without reloading the window.
+		vscode.commands.registerCommand('minibatchLab._simulateRevive', async () => {
+			if (controller.running) return false;
+			ComparisonPanel.current?.dispose();
+			controller.history.forget();
+			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Minibatch comparison'), vscode.ViewColumn.Active, {});
+			await serializer.deserializeWebviewPanel(panel, undefined);
+			return true;
 		}),
 	);
 }

@@ -15,6 +15,11 @@ export class RunHistory {
 		this.messages = [first];
 	}
 
+	/** Drops the in-memory copy only; the saved file stays for `load`. */
+	forget(): void {
+		this.messages = [];
+	}
+
 	push(m: ToWebview): void {
 		this.messages.push(m);
 	}

@@ -1,0 +1,256 @@
+// Starts code-server (VS Code 1.100.3 in a browser) and headless Debian chromium, offline and with throwaway state.
+// Reused by run-host-tests.mjs and screenshot.mjs; see /work/shared/notes/vscode-host-offline.md for why each flag is here.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { URLSearchParams } from 'node:url';
+import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+import { codeServerBuiltinExtensions, codeServerEntry, codeServerMarker } from './paths.mjs';
+
+/** Settings that keep a test or screenshot window quiet and deterministic; callers' settings win. */
+export const quietSettings = {
+	'workbench.startupEditor': 'none',
+	'workbench.tips.enabled': false,
+	'workbench.enableExperiments': false,
+	'telemetry.telemetryLevel': 'off',
+	'update.mode': 'none',
+	'extensions.autoCheckUpdates': false,
+	'extensions.autoUpdate': false,
+	'extensions.ignoreRecommendations': true,
+	'security.workspace.trust.enabled': false,
+	// The fixture workspace sits inside this repository; without this a "git repository found" prompt covers screenshots.
+	'git.openRepositoryInParentFolders': 'never',
+};
+
+// A port nothing listens on: gallery requests fail at once instead of timing out on DNS.
+const deadGallery = JSON.stringify({
+	serviceUrl: 'http://127.0.0.1:9/gallery',
+	itemUrl: 'http://127.0.0.1:9/item',
+	resourceUrlTemplate: 'http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}',
+	controlUrl: '',
+	recommendationsUrl: '',
+});
+
+// Every live server and temp dir, so an uncaught error or Ctrl-C still leaves no process or folder behind.
+const cleanups = new Set();
+let exitHooksInstalled = false;
+function installExitHooks() {
+	if (exitHooksInstalled) return;
+	exitHooksInstalled = true;
+	process.on('exit', () => {
+		for (const fn of cleanups) fn();
+	});
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+	}
+}
+
+/** Runs `fn` synchronously if the process exits (or gets Ctrl-C) before the returned unregister function is called. */
+export function registerCleanup(fn) {
+	installExitHooks();
+	cleanups.add(fn);
+	return () => cleanups.delete(fn);
+}
+
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+function getStatus(url) {
+	return new Promise((resolve) => {
+		const req = http.get(url, { timeout: 2000 }, (res) => {
+			res.resume();
+			resolve(res.statusCode ?? 0);
+		});
+		req.on('timeout', () => req.destroy());
+		req.on('error', () => resolve(0));
+	});
+}
+
+/** Signals the whole process group: code-server's children (extension host, pty host) can outlive the wrapper we spawned. */
+function killGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal); // detached => its own process group
+	} catch {
+		if (child.exitCode === null && child.signalCode === null) child.kill(signal); // ESRCH: group already empty
+	}
+}
+
+/**
+ * Starts code-server on a free loopback port.
+ * @param {object} opts
+ * @param {string} [opts.workspace] folder code-server opens by default (the workbench URL can still name another)
+ * @param {Record<string, unknown>} [opts.userSettings] written to User/settings.json over {@link quietSettings}
+ * @param {string} [opts.locale] display language, e.g. 'ja' (written to argv.json and passed as --locale). Offline there is no
+ *   language pack, so the workbench stays English and so do the extension's package.nls.*.json titles (checked with 'ja').
+ *   The browser's navigator.language follows only if the playwright context gets the same locale (screenshot.mjs does that).
+ * @param {Record<string, string>} [opts.env] extra environment; the extension host inherits code-server's environment
+ * @param {number} [opts.startTimeoutMs]
+ * @param {(chunk: string) => void} [opts.onOutput] receives code-server's stdout and stderr
+ * @returns {Promise<{url: string, port: number, userDataDir: string, output: () => string, stop: () => Promise<void>}>}
+ */
+export async function startCodeServer({ workspace, userSettings = {}, locale, env = {}, startTimeoutMs = 60_000, onOutput } = {}) {
+	if (!existsSync(codeServerMarker) || !existsSync(codeServerEntry)) {
+		throw new Error('code-server is not set up; run `node scripts/host/setup.mjs` first');
+	}
+	installExitHooks();
+	const tmp = mkdtempSync(join(tmpdir(), 'minibatch-lab-code-server-'));
+	const removeTmp = () => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+	cleanups.add(removeTmp);
+
+	const userDataDir = join(tmp, 'user-data');
+	const extensionsDir = join(tmp, 'extensions');
+	const configFile = join(tmp, 'config.yaml');
+	mkdirSync(join(userDataDir, 'User'), { recursive: true });
+	mkdirSync(extensionsDir, { recursive: true });
+	// An empty --config stops code-server from writing ~/.config/code-server/config.yaml.
+	writeFileSync(configFile, '');
+	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...userSettings }, null, '\t') + '\n');
+	// argv.json is where "Configure Display Language" stores the locale; code-server's server reads it when no --locale is given.
+	if (locale) writeFileSync(join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }, null, '\t') + '\n');
+
+	// VS Code treats every theme under the development extension's folder as the extension's own and switches to it; the
+	// built-in themes live under <repo>/.vscode-test, so hand them over through a link outside the repository.
+	const builtinExtensions = join(tmp, 'builtin-extensions');
+	symlinkSync(codeServerBuiltinExtensions, builtinExtensions, 'dir');
+
+	const port = await freePort();
+	const args = [
+		codeServerEntry,
+		'--config', configFile,
+		'--bind-addr', `127.0.0.1:${port}`,
+		'--auth', 'none',
+		'--disable-telemetry',
+		'--disable-update-check',
+		'--disable-workspace-trust',
+		'--disable-getting-started-override',
+		'--ignore-last-opened',
+		'--user-data-dir', userDataDir,
+		'--extensions-dir', extensionsDir,
+		'--builtin-extensions-dir', builtinExtensions,
+		...(locale ? ['--locale', locale] : []),
+		...(workspace ? [workspace] : []),
+	];
+	const child = spawn(process.execPath, args, {
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {
+			...process.env,
+			EXTENSIONS_GALLERY: deadGallery,
+			// code-server keeps its own logs under the XDG data dir; keep them in the throwaway folder.
+			XDG_DATA_HOME: join(tmp, 'xdg-data'),
+			...env,
+		},
+	});
+	let output = '';
+	const collect = (chunk) => {
+		const text = chunk.toString();
+		output = (output + text).slice(-200_000);
+		onOutput?.(text);
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+	const killNow = () => killGroup(child, 'SIGKILL');
+	cleanups.add(killNow);
+
+	let stopped;
+	const stop = () => {
+		stopped ??= (async () => {
+			killGroup(child, 'SIGTERM');
+			const done = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+			if (!done) {
+				killGroup(child, 'SIGKILL');
+				await Promise.race([exited, sleep(2000)]);
+			}
+			// The wrapper's children may outlive it by a moment; make sure the whole group is gone.
+			killNow();
+			cleanups.delete(killNow);
+			removeTmp();
+			cleanups.delete(removeTmp);
+		})();
+		return stopped;
+	};
+
+	const url = `http://127.0.0.1:${port}`;
+	try {
+		const deadline = Date.now() + startTimeoutMs;
+		let exitInfo;
+		exited.then((info) => (exitInfo = info));
+		for (;;) {
+			if (exitInfo) throw new Error(`code-server exited early (code ${exitInfo.code}, signal ${exitInfo.signal})`);
+			if ((await getStatus(`${url}/healthz`)) === 200) break;
+			if (Date.now() > deadline) throw new Error(`code-server did not answer ${url}/healthz within ${startTimeoutMs} ms`);
+			await sleep(200);
+		}
+	} catch (err) {
+		await stop();
+		err.message += `\n--- code-server output (tail) ---\n${output.slice(-4000)}`;
+		throw err;
+	}
+	return { url, port, userDataDir, output: () => output, stop };
+}
+
+/** Chromium flags that work as root on a closed network (the notes list why). */
+export const chromiumArgs = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+/**
+ * Launches Debian's chromium headless through playwright-core; playwright gives it a fresh temporary profile.
+ * @param {{headless?: boolean, executablePath?: string}} [opts]
+ */
+export async function launchBrowser({ headless = true, executablePath = process.env.MINIBATCH_LAB_CHROMIUM ?? '/usr/bin/chromium' } = {}) {
+	if (!existsSync(executablePath)) throw new Error(`chromium not found at ${executablePath}; run \`node scripts/host/setup.mjs\``);
+	// Chromium's crash database goes under $XDG_CONFIG_HOME whatever the profile; keep it out of ~/.config.
+	const home = mkdtempSync(join(tmpdir(), 'minibatch-lab-chromium-'));
+	const removeHome = () => rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+	const unregister = registerCleanup(removeHome);
+	try {
+		const browser = await chromium.launch({ executablePath, headless, args: chromiumArgs, timeout: 60_000, env: { ...process.env, XDG_CONFIG_HOME: home } });
+		browser.on('disconnected', () => {
+			removeHome();
+			unregister();
+		});
+		return browser;
+	} catch (err) {
+		removeHome();
+		unregister();
+		throw err;
+	}
+}
+
+/**
+ * The workbench URL for a folder, optionally with a development extension and an in-host test runner.
+ * The payload paths are vscode-remote URIs on the same authority the browser uses, so the remote extension host resolves them.
+ * @param {{url: string, port: number}} server
+ * @param {{folder: string, extensionDevelopmentPath?: string, extensionTestsPath?: string}} opts absolute paths
+ */
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }) {
+	const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+	const payload = [];
+	if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+	if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+	const query = new URLSearchParams({ folder });
+	if (payload.length > 0) query.set('payload', JSON.stringify(payload));
+	return `${server.url}/?${query}`;
+}

@@ -1,0 +1,174 @@
+// Runs test/host/*.test.ts inside a real VS Code extension host: code-server 4.100.3 driven by headless chromium.
+// Usage: node scripts/host/run-host-tests.mjs [--no-build] [--grep PATTERN] [--timeout-ms N] [--start-timeout-ms N] [--verbose]
+// Ends with a plain `N passed, N failed` line; exit code 0 only when every test passed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launchBrowser, registerCleanup, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { startBrowserBridge } from './browserBridge.mjs';
+import { fixtureWorkspace, hostTestsIndex, repoRoot } from './paths.mjs';
+import { printNewTests, printSummary, readResults } from './results.mjs';
+
+const { values: opts } = parseArgs({
+	options: {
+		'no-build': { type: 'boolean', default: false },
+		grep: { type: 'string' },
+		'timeout-ms': { type: 'string', default: process.env.MINIBATCH_LAB_HOST_TIMEOUT_MS ?? String(15 * 60_000) },
+		// From page load until index.ts's run() writes its first results; a broken host is reported after this.
+		'start-timeout-ms': { type: 'string', default: process.env.MINIBATCH_LAB_HOST_START_TIMEOUT_MS ?? String(4 * 60_000) },
+		verbose: { type: 'boolean', short: 'v', default: false },
+	},
+});
+const timeoutMs = Number(opts['timeout-ms']);
+const startTimeoutMs = Number(opts['start-timeout-ms']);
+const started = Date.now();
+const say = (msg) => console.log(`host-tests: ${msg}`);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+
+class RunError extends Error {}
+
+/** What the error path needs: the latest results (for honest counts) and the server log when nothing ran. */
+let lastResults;
+let lastServerOutput = '';
+
+/** The browser-side logs, kept for diagnosis when the host never starts or dies. */
+const browserLog = [];
+function remember(line) {
+	browserLog.push(line);
+	if (browserLog.length > 400) browserLog.shift();
+	if (opts.verbose) console.log(`  [browser] ${line}`);
+}
+
+/** Turns arbitrary output chunks into whole lines, so prefixes land at line starts. */
+function linesOf(onLine) {
+	let pending = '';
+	return (chunk) => {
+		const parts = (pending + chunk).split('\n');
+		pending = parts.pop() ?? '';
+		for (const line of parts) if (line.trim()) onLine(line);
+	};
+}
+
+async function main() {
+	if (!opts['no-build']) {
+		say('building (node scripts/build.mjs)');
+		const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+		if (build.status !== 0) throw new RunError(`build failed (exit ${build.status})`);
+	}
+	if (!existsSync(hostTestsIndex)) throw new RunError(`${hostTestsIndex} is missing; build first`);
+	if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new RunError('dist/extension.js is missing; build first');
+
+	const tmp = mkdtempSync(join(tmpdir(), 'minibatch-lab-host-tests-'));
+	const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+	const unregister = registerCleanup(removeTmp);
+	const resultsFile = join(tmp, 'results.json');
+	let server;
+	let browser;
+	let bridge;
+	try {
+		bridge = await startBrowserBridge();
+		server = await startCodeServer({
+			workspace: fixtureWorkspace,
+			env: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url },
+			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
+		});
+		say(`code-server up at ${server.url} (${elapsed()})`);
+		browser = await launchBrowser();
+		const page = await browser.newPage();
+		bridge.setPage(page);
+
+		let exitCode;
+		// The workbench calls these once run() settles / for its own log lines; they must exist before the page loads.
+		await page.exposeFunction('codeAutomationExit', (code) => {
+			exitCode = Number(code);
+		});
+		await page.exposeFunction('codeAutomationLog', (type, args) => remember(`${type}: ${Array.isArray(args) ? args.join(' ') : args}`));
+		// Workbench log lines arrive through codeAutomationLog too; their console copies ('%c INFO …') would double them.
+		page.on('console', (msg) => {
+			if (!msg.text().startsWith('%c')) remember(`console.${msg.type()}: ${msg.text()}`);
+		});
+		page.on('pageerror', (err) => remember(`pageerror: ${err.message}`));
+		let crashed = false;
+		page.on('crash', () => (crashed = true));
+
+		const url = workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: hostTestsIndex });
+		say(`opening the workbench${opts.grep ? ` (grep: ${opts.grep})` : ''}`);
+		const loadStarted = Date.now();
+		await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+
+		let printed = 0;
+		let announced = false;
+		let doneAt;
+		for (;;) {
+			const results = readResults(resultsFile);
+			lastResults = results ?? lastResults;
+			if (results && !announced) {
+				announced = true;
+				say(`tests running in ${results.host.appName} ${results.host.vscodeVersion} (${results.host.uiKind}) after ${elapsed()}`);
+			}
+			if (results) printed = printNewTests(results, printed);
+			if (results?.status === 'done') doneAt ??= Date.now();
+			if (exitCode !== undefined) break;
+			if (crashed) throw new RunError('the browser page crashed');
+			if (!results && Date.now() - loadStarted > startTimeoutMs) {
+				throw new RunError(`the extension host did not start the tests within ${startTimeoutMs} ms`);
+			}
+			// run() has finished, so the exit call is only a formality; do not hang if it never comes.
+			if (doneAt && Date.now() - doneAt > 30_000) {
+				say('warning: the workbench never called codeAutomationExit; using the results file');
+				break;
+			}
+			if (Date.now() - started > timeoutMs) throw new RunError(`timed out after ${timeoutMs} ms`);
+			await sleep(250);
+		}
+
+		const results = readResults(resultsFile);
+		if (!results) {
+			throw new RunError(`the extension host exited (code ${exitCode}) without running the test index ${hostTestsIndex}`);
+		}
+		printed = printNewTests(results, printed);
+		const failures = results.tests.filter((t) => t.state === 'failed');
+		let failed = results.failed;
+		if (results.status !== 'done') {
+			say(`error: the test run stopped before finishing (exit code ${exitCode})`);
+			failed += 1;
+		} else if (exitCode !== undefined && exitCode !== 0 && failed === 0) {
+			say(`error: the host reported exit code ${exitCode} although no test failed`);
+			failed += 1;
+		}
+		say(`finished in ${elapsed()}`);
+		printSummary({ passed: results.passed, failed, pending: results.pending, failures });
+		return failed > 0 ? 1 : 0;
+	} finally {
+		const cleanupStarted = Date.now();
+		await bridge?.close();
+		await browser?.close().catch(() => {});
+		if (server) {
+			// Kept for diagnosis only when something went wrong before the results existed.
+			if (!readResults(resultsFile)) lastServerOutput = server.output();
+			await server.stop();
+		}
+		removeTmp();
+		unregister();
+		if (opts.verbose) say(`closed chromium and code-server in ${Date.now() - cleanupStarted} ms`);
+	}
+}
+
+try {
+	process.exitCode = await main();
+} catch (err) {
+	const msg = err instanceof Error ? err.message : String(err);
+	console.error(`host-tests: ERROR: ${msg}`);
+	if (!(err instanceof RunError) && err instanceof Error && err.stack) console.error(err.stack);
+	if (!opts.verbose) {
+		if (browserLog.length > 0) console.error(`--- browser log (last 40 lines) ---\n${browserLog.slice(-40).join('\n')}`);
+		if (lastServerOutput) console.error(`--- code-server output (tail) ---\n${lastServerOutput.slice(-3000)}`);
+	}
+	// A run that broke midway still reports the tests it did finish, plus one failure for the breakage.
+	console.log(`${lastResults?.passed ?? 0} passed, ${(lastResults?.failed ?? 0) + 1} failed`);
+	process.exitCode = 1;
+}

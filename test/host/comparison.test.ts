@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { PanelSnapshot } from '../../src/shared/protocol';
+import { browserBridgeAvailable, queryDom } from './browser';
+
+const SECTION = 'minibatchLab';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function setSettings(values: Record<string, unknown>): Promise<void> {
+	const c = vscode.workspace.getConfiguration(SECTION);
+	for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
+}
+
+const snapshot = () => vscode.commands.executeCommand<PanelSnapshot | undefined>('minibatchLab._snapshot');
+const liveWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._liveWorkers');
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
+	const end = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await fn().catch(() => undefined);
+		if (v) return v;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await sleep(100);
+	}
+}
+
+const isNumberCell = (s: string) => /^[\d.]+%?$/.test(s.trim());
+
+describe('Run minibatch comparison', function () {
+	this.timeout(180_000);
+
+	before(async () => {
+		await vscode.extensions.getExtension('minibatch-lab.minibatch-lab')!.activate();
+		await setSettings({ iterations: 601, batchSize: 100, trainSize: 0, seed: 0, samplers: ['replacement', 'epoch-shuffle'], datasetPath: '' });
+	});
+
+	after(async () => {
+		await setSettings({ iterations: undefined, batchSize: undefined, trainSize: undefined, seed: undefined, samplers: undefined, learningRate: undefined });
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+	});
+
+	it('is registered in the command palette', async () => {
+		const all = await vscode.commands.getCommands(true);
+		for (const id of ['minibatchLab.runComparison', 'minibatchLab.cancelComparison', 'minibatchLab.showLog']) assert.ok(all.includes(id), id);
+		const pkg = vscode.extensions.getExtension('minibatch-lab.minibatch-lab')!.packageJSON as { contributes: { commands: { command: string; category?: string }[] } };
+		assert.equal(pkg.contributes.commands.find((c) => c.command === 'minibatchLab.runComparison')?.category, 'Minibatch Lab');
+	});
+
+	it('fills the panel: a table row per sampler with numbers, and charts drawn with data', async () => {
+		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		const snap = await until('a finished table', async () => {
+			const s = await snapshot();
+			return s && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(1).some(isNumberCell)) ? s : undefined;
+		});
+		assert.match(snap.tableRows[0][0], /replacement/i);
+		assert.match(snap.tableRows[1][0], /shuffle/i);
+		for (const row of snap.tableRows) {
+			const acc = row.slice(1, 4).map((c) => parseFloat(c));
+			assert.ok(acc.every((a) => a > 70 && a <= 100), `accuracies ${row.join(' | ')}`);
+		}
+		assert.match(snap.header, /601 iterations/);
+		assert.match(snap.header, /MNIST \(bundled\)/);
+		const acc = snap.charts.find((c) => c.id === 'accuracy');
+		const loss = snap.charts.find((c) => c.id === 'loss');
+		assert.ok(acc && acc.drawn && acc.datasets === 4 && acc.points >= 8, `accuracy chart ${JSON.stringify(acc)}`);
+		assert.ok(loss && loss.drawn && loss.points > 100, `loss chart ${JSON.stringify(loss)}`);
+		assert.equal(await liveWorkers(), 0);
+	});
+
+	it('shows the real DOM: a <table> with a row per sampler', async function () {
+		if (!browserBridgeAvailable) this.skip();
+		const rows = await queryDom({ target: 'webview', selector: 'table tbody tr', op: 'count' });
+		assert.equal(rows, 2);
+		const text = String(await queryDom({ target: 'webview', selector: 'table', op: 'text' }));
+		assert.match(text, /with replacement/);
+		assert.match(text, /100\.0%/, 'per-epoch shuffle covers every sample');
+	});
+
+	it('replays the history when the panel is hidden and shown again', async () => {
+		// Hiding a webview destroys its page; showing it again must rebuild everything from the host's history.
+		const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('minibatchLab.comparison'));
+		assert.ok(tab, 'the comparison panel is open');
+		const doc = await vscode.workspace.openTextDocument({ content: 'x = 1', language: 'python' });
+		await vscode.window.showTextDocument(doc, { viewColumn: tab.group.viewColumn, preview: false });
+		await until('the panel to be hidden', async () => !tab.group.activeTab?.label.includes('Minibatch'), 5000);
+		await vscode.commands.executeCommand('minibatchLab.showPanel');
+		const snap = await until('a replayed table', async () => {
+			const s = await snapshot();
+			return s && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(1).some(isNumberCell)) ? s : undefined;
+		});
+		assert.equal(snap.charts.find((c) => c.id === 'accuracy')?.drawn, true);
+	});
+
+	it('a revived panel shows the last results from the saved history', async () => {
+		const before = await snapshot();
+		assert.ok(await vscode.commands.executeCommand('minibatchLab._simulateRevive'));
+		const snap = await until('a revived table', async () => {
+			const s = await snapshot();
+			return s && s.tableRows.length === 2 ? s : undefined;
+		});
+		assert.deepEqual(snap.tableRows, before?.tableRows);
+		assert.equal(snap.header, before?.header);
+		assert.equal(snap.charts.find((c) => c.id === 'loss')?.drawn, true);
+	});
+
+	it('Cancel stops every worker within a second', async () => {
+		await setSettings({ iterations: 1_000_000 });
+		const running = vscode.commands.executeCommand('minibatchLab.runComparison');
+		await until('two live workers', async () => (await liveWorkers()) === 2, 30000);
+		await sleep(300);
+		const t0 = Date.now();
+		await vscode.commands.executeCommand('minibatchLab.cancelComparison');
+		await until('no live workers', async () => (await liveWorkers()) === 0, 1000);
+		assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+		await running;
+		const s = await until('the cancelled status', async () => {
+			const x = await snapshot();
+			return x && /cancel/i.test(x.status) ? x : undefined;
+		});
+		assert.match(s.status, /cancel/i);
+	});
+
+	it('closing the panel during a run cancels it', async () => {
+		const running = vscode.commands.executeCommand('minibatchLab.runComparison');
+		await until('two live workers', async () => (await liveWorkers()) === 2, 30000);
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		await until('no live workers', async () => (await liveWorkers()) === 0, 2000);
+		await running;
+		await setSettings({ iterations: 601 });
+	});
+});
