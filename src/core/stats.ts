@@ -3,7 +3,7 @@
  * test accuracy with a Student-t confidence interval. Pure functions, shared by the CLI and the panel.
  */
 import { SAMPLER_IDS, type SamplerId } from './samplers';
-import type { RunSummary } from './summary';
+import type { RunSummary } from './types';
 
 /** `--seeds` / the seed-count setting: how many consecutive seeds a comparison may run. */
 export const SEED_COUNT_LIMITS = { min: 1, max: 100 } as const;
