@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { DatasetError } from './errors';
 
@@ -102,8 +102,19 @@ export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): I
 	return { dims, data: raw.subarray(headerBytes, totalBytes) };
 }
 
+/** deflate's stored blocks add 5 bytes per 64 KB plus the gzip framing, so a valid .gz is never much larger than its content. */
+const MAX_FILE_BYTES = MAX_IDX_BYTES + MAX_IDX_BYTES / 8192 + 1024;
+
 function readOrExplain(path: string, bytes?: number): Buffer {
 	try {
+		// stat before open: opening a FIFO would block and reading a device would never end.
+		const st = statSync(path);
+		if (st.isDirectory()) throw new DatasetError(path, 'is a folder, not an idx file');
+		if (!st.isFile()) throw new DatasetError(path, 'is not a regular file');
+		// Refuse before reading, so a huge file costs no memory (the header check comes only after the read).
+		if (bytes === undefined && st.size > MAX_FILE_BYTES) {
+			throw new DatasetError(path, `is ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit for an idx file`);
+		}
 		if (bytes === undefined) return readFileSync(path);
 		const fd = openSync(path, 'r');
 		try {
@@ -113,6 +124,7 @@ function readOrExplain(path: string, bytes?: number): Buffer {
 			closeSync(fd);
 		}
 	} catch (e) {
+		if (e instanceof DatasetError) throw e;
 		const code = (e as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') throw new DatasetError(path, 'does not exist');
 		if (code === 'EACCES' || code === 'EPERM') throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');

@@ -38,6 +38,19 @@ export function describeRange(key: Limited): string {
 	return `${l.integer ? 'a whole number' : 'a number'} ${low} to ${l.max}`;
 }
 
+/** The rejected value as the user would recognise it: JSON turns NaN and Infinity into null and throws on bigint. */
+function showValue(value: unknown): string {
+	if (typeof value === 'function') return 'a function';
+	if (typeof value !== 'object' && typeof value !== 'string') return String(value);
+	let text: string;
+	try {
+		text = JSON.stringify(value) ?? String(value);
+	} catch {
+		text = Object.prototype.toString.call(value);
+	}
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Throws a SettingsError naming the setting (with `names[key]` when the caller spells it differently) and its allowed range. */
 export function checkValue(key: Limited, value: unknown, name: string = key, shown?: string): number {
 	const l = LIMITS[key];
@@ -48,7 +61,7 @@ export function checkValue(key: Limited, value: unknown, name: string = key, sho
 		(!l.integer || Number.isInteger(value)) &&
 		(exclusive ? value > l.min : value >= l.min) &&
 		value <= l.max;
-	if (!ok) throw new SettingsError(name, `${name} must be ${describeRange(key)}; got ${shown ?? JSON.stringify(value) ?? String(value)}.`);
+	if (!ok) throw new SettingsError(name, `${name} must be ${describeRange(key)}; got ${shown ?? showValue(value)}.`);
 	return value as number;
 }
 

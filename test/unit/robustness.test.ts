@@ -1,0 +1,611 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { loadMnistFolder, MNIST_FILES, missingMnistFiles, peekMnistFolder } from '../../src/core/dataset';
+import { DatasetError, SettingsError } from '../../src/core/errors';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, parseIdxHeader, peekIdxDims, readIdxFile } from '../../src/core/idx';
+import { NumpyRandom } from '../../src/core/rng';
+import { SAMPLER_IDS } from '../../src/core/samplers';
+import { BOOK_DEFAULTS, checkValue, describeRange, LIMITS, parseSamplers, validateSettings, type TrainSettings } from '../../src/core/settings';
+import { idxBytes, syntheticDataset, writeMnistFolder as writeMnistFolderInTmp } from '../support/synthetic';
+
+// Bad data and bad settings: every one must be refused with a DatasetError naming the file (or folder) and the problem,
+// or a SettingsError naming the setting and its allowed range. The counts per kind are printed at the end.
+
+/** Child mode: one reader call in a separate process (dropped uid, memory meter, or a call that could hang). */
+const CHILD_ENV = 'MINIBATCH_LAB_ROBUSTNESS_CHILD';
+type ChildOp = 'readIdxFile' | 'peekIdxDims' | 'loadMnistFolder' | 'peekMnistFolder' | 'alloc64MB';
+interface ChildResult {
+	ok: boolean;
+	name?: string;
+	file?: string;
+	problem?: string;
+	message?: string;
+	/** Growth of the peak resident set during the call, in MB. */
+	peakGrowthMB: number;
+	uid: number;
+}
+
+interface ChildCall {
+	op: ChildOp;
+	path: string;
+}
+
+if (process.env[CHILD_ENV]) {
+	const calls = JSON.parse(process.env[CHILD_ENV]) as ChildCall[];
+	const results = calls.map(({ op, path }) => {
+		const peakBefore = process.resourceUsage().maxRSS;
+		const out: Partial<ChildResult> = { ok: true };
+		try {
+			if (op === 'readIdxFile') readIdxFile(path);
+			else if (op === 'peekIdxDims') peekIdxDims(path);
+			else if (op === 'loadMnistFolder') loadMnistFolder(path);
+			else if (op === 'peekMnistFolder') peekMnistFolder(path);
+			else Buffer.alloc(64 << 20).fill(1);
+		} catch (e) {
+			Object.assign(out, { ok: false, name: (e as Error).name, message: (e as Error).message });
+			if (e instanceof DatasetError) Object.assign(out, { file: e.file, problem: e.problem });
+		}
+		out.peakGrowthMB = (process.resourceUsage().maxRSS - peakBefore) / 1024;
+		out.uid = process.getuid?.() ?? -1;
+		return out;
+	});
+	process.stdout.write(JSON.stringify(results));
+	process.exit(0);
+}
+
+const root = process.getuid?.() === 0;
+const scratch = mkdtempSync(join(tmpdir(), 'mbl-robust-'));
+// World-readable, so a child with a dropped uid can load this bundle and reach the test files.
+chmodSync(scratch, 0o755);
+const childScript = join(scratch, 'robustness-child.js');
+copyFileSync(__filename, childScript);
+chmodSync(childScript, 0o644);
+const madeFolders: string[] = [];
+after(() => {
+	for (const d of [scratch, ...madeFolders]) rmSync(d, { recursive: true, force: true });
+});
+
+/** writeMnistFolder, remembered so the folder is removed after the tests. */
+function writeMnistFolder(...args: Parameters<typeof writeMnistFolderInTmp>): string {
+	const dir = writeMnistFolderInTmp(...args);
+	madeFolders.push(dir);
+	return dir;
+}
+
+/** Runs the calls in order in one child process (starting one costs more than most calls). */
+function inChildAll(calls: ChildCall[], opts: { asNobody?: boolean; timeoutMs?: number } = {}): ChildResult[] {
+	const what = calls.map((c) => `${c.op} ${c.path}`).join(', ');
+	const r = spawnSync(process.execPath, [childScript], {
+		cwd: scratch,
+		env: { ...process.env, [CHILD_ENV]: JSON.stringify(calls) },
+		encoding: 'utf8',
+		timeout: opts.timeoutMs ?? 20_000,
+		...(opts.asNobody ? { uid: 65534, gid: 65534 } : {}),
+	});
+	assert.equal(r.error, undefined, `child (${what}) failed to run: ${String(r.error)}`);
+	assert.equal(r.status, 0, `child (${what}) exited ${r.status} (${r.signal ?? ''}): ${r.stderr}`);
+	return JSON.parse(r.stdout) as ChildResult[];
+}
+
+let dirCount = 0;
+/** A fresh world-readable folder under the scratch folder. */
+function freshDir(): string {
+	const d = join(scratch, `d${++dirCount}`);
+	mkdirSync(d, { mode: 0o755 });
+	return d;
+}
+
+const tried = new Map<string, number>();
+const count = (kind: string) => tried.set(kind, (tried.get(kind) ?? 0) + 1);
+
+/** A DatasetError whose `file` is `file`, whose message names it, and whose problem matches. */
+function assertDatasetError(e: unknown, file: string, problem: RegExp): void {
+	assert.ok(e instanceof DatasetError, `expected a DatasetError about ${file}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+	assert.equal(e.file, file);
+	assert.ok(e.message.startsWith(`${file}: `), `message should name ${file}: ${e.message}`);
+	assert.match(e.problem, problem);
+}
+
+function rejects(kind: string, fn: () => unknown, file: string, problem: RegExp): void {
+	count(kind);
+	assert.throws(fn, (e: unknown) => {
+		assertDatasetError(e, file, problem);
+		return true;
+	});
+}
+
+function childRejects(kind: string, r: ChildResult, file: string, problem: RegExp): void {
+	count(kind);
+	assert.equal(r.ok, false, `${file} should have been refused`);
+	assert.equal(r.name, 'DatasetError', `expected a DatasetError, got ${r.name}: ${r.message}`);
+	assert.equal(r.file, file);
+	assert.ok(r.message?.startsWith(`${file}: `), `message should name ${file}: ${r.message}`);
+	assert.match(r.problem ?? '', problem);
+}
+
+const rng = new NumpyRandom(6);
+const noise = (n: number) => Uint8Array.from({ length: n }, () => rng.interval(255));
+/** 8 noisy 28 × 28 images: their gzip is larger than the 4 KB the header peek reads. */
+const IMAGES = idxBytes(IDX_IMAGES_MAGIC, [8, 28, 28], noise(8 * 28 * 28));
+const LABELS = idxBytes(IDX_LABELS_MAGIC, [8], Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 9]));
+const IMAGES_GZ = gzipSync(IMAGES);
+const LABELS_GZ = gzipSync(LABELS);
+const data = syntheticDataset(30, 12, 4);
+const FILES = Object.values(MNIST_FILES);
+const IMAGE_FILES: string[] = [MNIST_FILES.trainImages, MNIST_FILES.testImages];
+
+/** A complete book-style folder (gzip unless `raw`) with `name` replaced by `bytes` (written under the same name). */
+function folderWith(raw: boolean, name?: string, bytes?: Uint8Array): { dir: string; path: string } {
+	const dir = writeMnistFolder(data, raw);
+	chmodSync(dir, 0o755);
+	const path = name ? join(dir, raw ? name : `${name}.gz`) : dir;
+	if (name && bytes) writeFileSync(path, bytes);
+	return { dir, path };
+}
+
+const withHeader = (bytes: Uint8Array, field: number, value: number) => {
+	const b = Buffer.from(bytes);
+	b.writeUInt32BE(value >>> 0, field * 4);
+	return b;
+};
+
+describe('bad idx data', () => {
+	it('truncated files: the header, the payload, and gzip cut mid-stream', () => {
+		for (let n = 0; n < 16; n++) rejects('truncated', () => parseIdx('imgs', IMAGES.subarray(0, n)), 'imgs', /^is truncated/);
+		for (let n = 0; n < 8; n++) rejects('truncated', () => parseIdx('lbls', LABELS.subarray(0, n)), 'lbls', /^is truncated/);
+		for (const n of [16, 17, 400, IMAGES.length - 1]) {
+			rejects('truncated', () => parseIdx('imgs', IMAGES.subarray(0, n)), 'imgs', new RegExp(`^is truncated: the header \\(8 × 28 × 28\\) needs 6,288 bytes, the data has ${n.toLocaleString('en-US')}`));
+		}
+		rejects('truncated', () => parseIdx('lbls', LABELS.subarray(0, 15)), 'lbls', /^is truncated: the header \(8\) needs 16 bytes, the data has 15/);
+		// Cut in the gzip header, in the deflate data, and in the 8-byte trailer.
+		for (const n of [2, 5, 10, 12, 20, 40, 1000, IMAGES_GZ.length >> 1, IMAGES_GZ.length - 8, IMAGES_GZ.length - 1]) {
+			rejects('truncated', () => parseIdx('imgs.gz', IMAGES_GZ.subarray(0, n)), 'imgs.gz', /^is (a )?truncated/);
+		}
+		rejects('truncated', () => parseIdx('lbls.gz', LABELS_GZ.subarray(0, LABELS_GZ.length - 3)), 'lbls.gz', /^is a truncated gzip stream/);
+	});
+
+	it('truncated files on disk: the reader, the peek and the folder name the file', () => {
+		for (const raw of [true, false]) {
+			const { dir, path } = folderWith(raw, MNIST_FILES.trainImages, raw ? IMAGES.subarray(0, 1000) : IMAGES_GZ.subarray(0, 200));
+			rejects('truncated', () => readIdxFile(path), path, /truncated/);
+			rejects('truncated', () => loadMnistFolder(dir), path, /truncated/);
+			// Only the header is read: a truncated header is caught, a truncated payload only by a full load.
+			const { dir: d2, path: p2 } = folderWith(raw, MNIST_FILES.testImages, raw ? IMAGES.subarray(0, 10) : IMAGES_GZ.subarray(0, 11));
+			rejects('truncated', () => peekIdxDims(p2), p2, /truncated/);
+			rejects('truncated', () => peekMnistFolder(d2), p2, /truncated/);
+			rejects('truncated', () => loadMnistFolder(d2), p2, /truncated/);
+		}
+	});
+
+	it('wrong magic numbers, raw and gzip, in memory and in a folder', () => {
+		const bad = [0x00000000, 0x00000804, 0x00000800, 0x00000c03, 0x00000903, 0x03080000, 0x12340803, 0x504b0304, 0x3c68746d];
+		for (const magic of bad) {
+			const b = withHeader(IMAGES, 0, magic);
+			const hex = magic.toString(16).padStart(8, '0');
+			rejects('wrong magic', () => parseIdx('imgs', b), 'imgs', new RegExp(`^has the wrong magic number 0x${hex}; an MNIST idx file starts with 0x00000803`));
+			rejects('wrong magic', () => parseIdx('imgs.gz', gzipSync(b)), 'imgs.gz', new RegExp(`wrong magic number 0x${hex}`));
+			rejects('wrong magic', () => parseIdxHeader('imgs', b), 'imgs', /wrong magic number/);
+		}
+		// Valid idx, but the other kind.
+		rejects('wrong magic', () => parseIdx('lbls', IMAGES, IDX_LABELS_MAGIC), 'lbls', /^has magic number 0x00000803 but should hold labels/);
+		rejects('wrong magic', () => parseIdx('imgs.gz', LABELS_GZ, IDX_IMAGES_MAGIC), 'imgs.gz', /^has magic number 0x00000801 but should hold images/);
+		rejects('wrong magic', () => parseIdx('2d', idxBytes(0x802, [2, 2], new Uint8Array(4)), IDX_IMAGES_MAGIC), '2d', /should hold images/);
+		for (const raw of [true, false]) {
+			// Images and labels swapped, as a mislabelled download would be.
+			const { dir, path } = folderWith(raw, MNIST_FILES.trainLabels, raw ? IMAGES : IMAGES_GZ);
+			rejects('wrong magic', () => loadMnistFolder(dir), path, /should hold labels/);
+			const { dir: d2, path: p2 } = folderWith(raw, MNIST_FILES.testImages, raw ? withHeader(IMAGES, 0, 0x03080000) : gzipSync(withHeader(IMAGES, 0, 0x03080000)));
+			rejects('wrong magic', () => peekMnistFolder(d2), p2, /wrong magic number 0x03080000/);
+			rejects('wrong magic', () => peekIdxDims(p2), p2, /wrong magic number/);
+			rejects('wrong magic', () => loadMnistFolder(d2), p2, /wrong magic number/);
+		}
+	});
+
+	it('header counts and dimensions that do not match the file size', () => {
+		const cases: { field: number; value: number; problem: RegExp }[] = [
+			{ field: 1, value: 9, problem: /^is truncated: the header \(9 × 28 × 28\) needs 7,072 bytes, the data has 6,288/ },
+			{ field: 1, value: 7, problem: /^has 784 bytes more than its header \(7 × 28 × 28\) describes/ },
+			{ field: 2, value: 29, problem: /^is truncated: the header \(8 × 29 × 28\)/ },
+			{ field: 3, value: 27, problem: /^has 224 bytes more than its header \(8 × 28 × 27\)/ },
+			{ field: 1, value: 60000, problem: /^is truncated: the header \(60000 × 28 × 28\) needs 47,040,016 bytes/ },
+		];
+		for (const { field, value, problem } of cases) {
+			const b = withHeader(IMAGES, field, value);
+			rejects('size mismatch', () => parseIdx('imgs', b), 'imgs', problem);
+		}
+		// gzip: too short is "truncated"; too long stops the inflate at the size the header implies.
+		rejects('size mismatch', () => parseIdx('imgs.gz', gzipSync(withHeader(IMAGES, 1, 9))), 'imgs.gz', /^is truncated: the header \(9 × 28 × 28\)/);
+		rejects('size mismatch', () => parseIdx('imgs.gz', gzipSync(withHeader(IMAGES, 1, 7))), 'imgs.gz', /^decompresses to more than the 5,504 bytes its header implies/);
+		rejects('size mismatch', () => parseIdx('lbls.gz', gzipSync(withHeader(LABELS, 1, 9))), 'lbls.gz', /^is truncated: the header \(9\)/);
+		rejects('size mismatch', () => parseIdx('lbls.gz', gzipSync(Buffer.concat([LABELS, Buffer.of(1)]))), 'lbls.gz', /^decompresses to more than the 16 bytes/);
+		rejects('size mismatch', () => parseIdx('lbls', Buffer.concat([LABELS, Buffer.of(1, 2)])), 'lbls', /^has 2 bytes more than its header \(8\)/);
+		for (const raw of [true, false]) {
+			const bytes = withHeader(LABELS, 1, 30);
+			const { dir, path } = folderWith(raw, MNIST_FILES.trainLabels, raw ? bytes : gzipSync(bytes));
+			rejects('size mismatch', () => loadMnistFolder(dir), path, /truncated/);
+		}
+	});
+
+	it('absurd dimensions: 10^9 images, zero or huge sides, zero items', () => {
+		const absurd: { dims: number[]; problem: RegExp }[] = [
+			{ dims: [1_000_000_000, 28, 28], problem: /^has an absurd header: 1000000000 × 28 × 28 would need 784,000,000,000 bytes, more than the 512 MB limit/ },
+			{ dims: [0xffffffff, 4096, 4096], problem: /absurd header/ },
+			{ dims: [700_000, 28, 28], problem: /absurd header/ },
+			{ dims: [8, 0, 28], problem: /^has an absurd dimension 0 \(allowed 1 to 4096\)/ },
+			{ dims: [8, 28, 4097], problem: /absurd dimension 4097/ },
+			{ dims: [8, 0xffffffff, 28], problem: /absurd dimension 4294967295/ },
+			{ dims: [0, 28, 28], problem: /^says it holds 0 items/ },
+		];
+		for (const { dims, problem } of absurd) {
+			const b = idxBytes(IDX_IMAGES_MAGIC, dims, new Uint8Array(64));
+			const buffersBefore = process.memoryUsage().arrayBuffers;
+			rejects('absurd dimensions', () => parseIdx('huge', b), 'huge', problem);
+			rejects('absurd dimensions', () => parseIdx('huge.gz', gzipSync(b)), 'huge.gz', problem);
+			rejects('absurd dimensions', () => parseIdxHeader('huge', b), 'huge', problem);
+			// Refused from the header alone, before anything the header's size is allocated.
+			assert.ok(process.memoryUsage().arrayBuffers - buffersBefore < 8 << 20, 'no large allocation');
+		}
+		rejects('absurd dimensions', () => parseIdx('lbls', idxBytes(IDX_LABELS_MAGIC, [1_000_000_000], new Uint8Array(8))), 'lbls', /absurd header: 1000000000 would need/);
+	});
+
+	it('absurd sizes on disk do not allocate: a gzip bomb, 10^9 images, and huge sparse files', { timeout: 120_000 }, (t) => {
+		// A 1 GB bomb of about 1 MB: one member with a header, then 63 members of 16 MB of zeros (gunzip joins members).
+		const zeros = gzipSync(Buffer.alloc(16 << 20));
+		const { dir: bombFolder } = folderWith(false);
+		const bombs: { path: string; header: Uint8Array; problem: RegExp }[] = [
+			{ path: join(bombFolder, `${MNIST_FILES.trainImages}.gz`), header: idxBytes(IDX_IMAGES_MAGIC, [30, 4, 4], new Uint8Array(0)), problem: /^decompresses to more than the 496 bytes its header implies/ },
+			{ path: join(freshDir(), 'claims-1e9-images.gz'), header: idxBytes(IDX_IMAGES_MAGIC, [1_000_000_000, 28, 28], new Uint8Array(0)), problem: /^has an absurd header: 1000000000 × 28 × 28/ },
+		];
+		const calls: (ChildCall & { file: string; problem: RegExp })[] = [];
+		for (const { path, header, problem } of bombs) {
+			writeFileSync(path, Buffer.concat([gzipSync(Buffer.concat([header, Buffer.alloc(16 << 20)])), ...Array.from({ length: 63 }, () => zeros)]));
+			const gz = readFileSync(path);
+			assert.ok(gz.length < 1.2e6, `the bomb is ${gz.length} bytes`);
+			rejects('absurd dimensions', () => parseIdx(path, gz), path, problem);
+			calls.push({ op: 'readIdxFile', path, file: path, problem });
+		}
+		calls.push({ op: 'loadMnistFolder', path: bombFolder, file: bombs[0].path, problem: bombs[0].problem });
+		// Raw files as large as their headers claim (or larger), sparse so they cost no disk; the 3 GB one is past what readFileSync can hold.
+		const sparse = (name: string, dims: number[], size: number) => {
+			const path = join(freshDir(), name);
+			const fd = openSync(path, 'w');
+			writeSync(fd, idxBytes(IDX_IMAGES_MAGIC, dims, new Uint8Array(0)));
+			ftruncateSync(fd, size);
+			closeSync(fd);
+			return path;
+		};
+		const sparseFiles: { path: string; problem: RegExp }[] = [
+			{ path: sparse('1e9-images', [1_000_000_000, 1, 1], 1_000_000_016), problem: /^is 1,000,000,016 bytes, more than the 512 MB limit for an idx file/ },
+			{ path: sparse('3-images-then-1.2GB', [3, 28, 28], 1.2e9), problem: /^is 1,200,000,000 bytes, more than the 512 MB limit/ },
+			{ path: sparse('3GB', [3, 28, 28], 3e9), problem: /^is 3,000,000,000 bytes, more than the 512 MB limit/ },
+		];
+		for (const { path, problem } of sparseFiles) {
+			calls.push({ op: 'readIdxFile', path, file: path, problem });
+			// The peek reads 4 KB whatever the size, and judges the header alone.
+			if (path.endsWith('1e9-images')) rejects('absurd dimensions', () => peekIdxDims(path), path, /absurd header/);
+			else assert.deepEqual(peekIdxDims(path), [3, 28, 28]);
+		}
+		// Last, since the peak only grows: proof that the meter sees a 64 MB allocation at all.
+		const results = inChildAll([...calls, { op: 'alloc64MB', path: '' }]);
+		const meter = results.pop()!;
+		assert.ok(meter.peakGrowthMB > 56, `the memory meter should see a 64 MB allocation (saw ${meter.peakGrowthMB.toFixed(1)} MB)`);
+		results.forEach((r, i) => {
+			childRejects('absurd dimensions', r, calls[i].file, calls[i].problem);
+			assert.ok(r.peakGrowthMB < 48, `${calls[i].op} ${calls[i].path} grew the peak RSS by ${r.peakGrowthMB.toFixed(1)} MB`);
+		});
+		t.diagnostic(`memory: peak RSS growth per absurd input ${results.map((r) => r.peakGrowthMB.toFixed(1)).join(', ')} MB; a 64 MB allocation shows as ${meter.peakGrowthMB.toFixed(1)} MB`);
+	});
+
+	it('labels out of range, in either labels file, raw and gzip', () => {
+		for (const raw of [true, false]) {
+			for (const [which, n] of [['train', 30], ['test', 12]] as const) {
+				for (const [index, value] of [[0, 10], [n >> 1, 255], [n - 1, 11]]) {
+					const bad = syntheticDataset(30, 12, 4);
+					bad[which].labels[index] = value;
+					const dir = writeMnistFolder(bad, raw);
+					const file = join(dir, (which === 'train' ? MNIST_FILES.trainLabels : MNIST_FILES.testLabels) + (raw ? '' : '.gz'));
+					rejects('labels out of range', () => loadMnistFolder(dir), file, new RegExp(`^has label ${value} at index ${index}; labels must be 0 to 9`));
+				}
+			}
+		}
+	});
+
+	it('image and label counts that differ', () => {
+		for (const raw of [true, false]) {
+			for (const [name, images, delta] of [
+				[MNIST_FILES.trainLabels, 30, -1],
+				[MNIST_FILES.trainLabels, 30, 1],
+				[MNIST_FILES.testLabels, 12, -11],
+				[MNIST_FILES.testLabels, 12, 100],
+			] as const) {
+				const n = images + delta;
+				const labels = idxBytes(IDX_LABELS_MAGIC, [n], new Uint8Array(n).fill(3));
+				const { dir, path } = folderWith(raw, name, raw ? labels : gzipSync(labels));
+				rejects('count mismatch', () => loadMnistFolder(dir), path, new RegExp(`^holds ${n} labels but .*${images} images; the counts must match`));
+			}
+			// Train and test images of different sizes: the folder is named, since neither file is wrong alone.
+			const test = idxBytes(IDX_IMAGES_MAGIC, [12, 5, 5], new Uint8Array(12 * 25));
+			const { dir } = folderWith(raw, MNIST_FILES.testImages, raw ? test : gzipSync(test));
+			rejects('count mismatch', () => loadMnistFolder(dir), dir, /^has 4×4 training images but 5×5 test images/);
+		}
+	});
+
+	it('a .gz that is not gzip', () => {
+		const fakes: [string, Uint8Array][] = [
+			['raw idx', IMAGES],
+			['an HTML error page', Buffer.from('<!DOCTYPE html><html><body>404 Not Found</body></html>')],
+			['a zip', Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00')],
+			['bzip2', Buffer.from('BZh91AY&SY')],
+			['one byte of gzip magic', Uint8Array.of(0x1f)],
+			['xz', Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)],
+		];
+		for (const [, bytes] of fakes) rejects('not gzip', () => parseIdx('x.gz', bytes), 'x.gz', /^is named \.gz but is not gzip data/);
+		// gzip magic, then garbage.
+		rejects('not gzip', () => parseIdx('x.gz', Uint8Array.of(0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, ...Buffer.from('this is not deflate data at all'))), 'x.gz', /^is not valid gzip data|^is truncated/);
+		rejects('not gzip', () => parseIdx('x.gz', Uint8Array.of(0x1f, 0x8b, 0x07, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4)), 'x.gz', /^is not valid gzip data/);
+		for (const name of FILES) {
+			const { dir, path } = folderWith(false, name, Buffer.from('<html>Rate limit exceeded</html>'));
+			rejects('not gzip', () => loadMnistFolder(dir), path, /named \.gz but is not gzip/);
+			rejects('not gzip', () => readIdxFile(path), path, /named \.gz but is not gzip/);
+			rejects('not gzip', () => peekIdxDims(path), path, /named \.gz but is not gzip/);
+			if (IMAGE_FILES.includes(name)) rejects('not gzip', () => peekMnistFolder(dir), path, /named \.gz but is not gzip/);
+		}
+	});
+
+	it('a folder missing each of the four files in turn', () => {
+		for (const raw of [true, false]) {
+			for (const name of FILES) {
+				const { dir, path } = folderWith(raw, name);
+				rmSync(path);
+				assert.deepEqual(missingMnistFiles(dir), [name]);
+				const problem = new RegExp(`^is missing ${name}\\(\\.gz\\); an MNIST folder needs all four idx files`);
+				rejects('missing file', () => loadMnistFolder(dir), dir, problem);
+				rejects('missing file', () => peekMnistFolder(dir), dir, problem);
+			}
+		}
+		const empty = freshDir();
+		rejects('missing file', () => loadMnistFolder(empty), empty, new RegExp(`^is missing ${FILES.map((f) => `${f}\\(\\.gz\\)`).join(', ')}`));
+	});
+
+	it('unreadable files and folders (permission denied)', (t) => {
+		if (!root) {
+			// Without root a chmod 000 file is unreadable in-process, unless a capability says otherwise.
+			const { dir, path } = folderWith(false, MNIST_FILES.trainLabels);
+			chmodSync(path, 0o000);
+			let readable = true;
+			try {
+				readFileSync(path);
+			} catch {
+				readable = false;
+			}
+			if (readable) return t.skip('not root, and chmod 000 does not make a file unreadable for this user');
+			rejects('unreadable', () => loadMnistFolder(dir), path, /cannot be read \(permission denied\)/);
+			return;
+		}
+		// Root reads anything, so the reading runs in a child with uid/gid 65534 (nobody).
+		const problem = /^cannot be read \(permission denied\); check the file permissions/;
+		const calls: (ChildCall & { file: string; problem: RegExp })[] = [];
+		for (const raw of [true, false]) {
+			for (const name of FILES) {
+				const { dir, path } = folderWith(raw, name);
+				chmodSync(path, 0o000);
+				calls.push({ op: 'loadMnistFolder', path: dir, file: path, problem }, { op: 'readIdxFile', path, file: path, problem }, { op: 'peekIdxDims', path, file: path, problem });
+				if (IMAGE_FILES.includes(name)) calls.push({ op: 'peekMnistFolder', path: dir, file: path, problem });
+				// The same folder loads for root: only the permission was wrong.
+				assert.equal(loadMnistFolder(dir).train.count, 30);
+			}
+		}
+		// A folder that cannot be listed: its files look missing, and the message says why.
+		const { dir } = folderWith(false);
+		chmodSync(dir, 0o000);
+		for (const op of ['loadMnistFolder', 'peekMnistFolder'] as const) calls.push({ op, path: dir, file: dir, problem: /^cannot be listed \(permission denied\)/ });
+		const results = inChildAll(calls, { asNobody: true });
+		chmodSync(dir, 0o755);
+		results.forEach((r, i) => {
+			assert.equal(r.uid, 65534);
+			childRejects('unreadable', r, calls[i].file, calls[i].problem);
+		});
+	});
+
+	it('a folder with only mnist.pkl (or mnist.pkl and some of the idx files)', () => {
+		const problem = /^holds mnist\.pkl but not the idx \.gz files; Minibatch Lab reads the four idx files \(train-images-idx3-ubyte\.gz, .*\), which the book's dataset\/mnist\.py downloads next to mnist\.pkl/;
+		const only = freshDir();
+		writeFileSync(join(only, 'mnist.pkl'), Buffer.from([0x80, 0x04, 0x95]));
+		rejects('mnist.pkl only', () => loadMnistFolder(only), only, problem);
+		rejects('mnist.pkl only', () => peekMnistFolder(only), only, problem);
+		const partial = folderWith(false, MNIST_FILES.testLabels).dir;
+		rmSync(join(partial, `${MNIST_FILES.testLabels}.gz`));
+		writeFileSync(join(partial, 'mnist.pkl'), 'pickle');
+		rejects('mnist.pkl only', () => loadMnistFolder(partial), partial, problem);
+	});
+
+	it('a path that is a file, or does not exist', () => {
+		const { path } = folderWith(false, MNIST_FILES.trainImages);
+		for (const fn of [loadMnistFolder, peekMnistFolder]) {
+			rejects('path is a file', () => fn(path), path, /^is a file; give the folder that holds the four MNIST idx files/);
+			rejects('path is a file', () => fn(join(scratch, 'no-such-folder')), join(scratch, 'no-such-folder'), /^does not exist; give a folder that holds the four MNIST idx files/);
+		}
+	});
+
+	it('empty files, each of the four in turn, raw and gzip', () => {
+		for (const raw of [true, false]) {
+			for (const name of FILES) {
+				const { dir, path } = folderWith(raw, name, new Uint8Array(0));
+				const problem = raw ? /^is truncated: 0 bytes, too short for an idx header/ : /^is named \.gz but is not gzip data \(an HTML error page or an unfinished download\?\)/;
+				rejects('empty file', () => loadMnistFolder(dir), path, problem);
+				rejects('empty file', () => readIdxFile(path), path, problem);
+				rejects('empty file', () => peekIdxDims(path), path, problem);
+				if (IMAGE_FILES.includes(name)) rejects('empty file', () => peekMnistFolder(dir), path, problem);
+			}
+		}
+	});
+
+	it('a folder where a file is expected', () => {
+		for (const raw of [true, false]) {
+			for (const name of FILES) {
+				const { dir, path } = folderWith(raw, name);
+				rmSync(path);
+				mkdirSync(path);
+				rejects('folder as file', () => loadMnistFolder(dir), path, /^is a folder, not an idx file/);
+				rejects('folder as file', () => readIdxFile(path), path, /^is a folder, not an idx file/);
+				rejects('folder as file', () => peekIdxDims(path), path, /^is a folder, not an idx file/);
+				if (IMAGE_FILES.includes(name)) rejects('folder as file', () => peekMnistFolder(dir), path, /^is a folder, not an idx file/);
+			}
+		}
+	});
+
+	it('a FIFO or a device where a file is expected is refused, not read forever', (t) => {
+		// In a child with a timeout: a regression here would block the thread for good.
+		const mk = spawnSync('mkfifo', ['--help'], { encoding: 'utf8' });
+		if (mk.error) return t.skip('mkfifo is not installed');
+		const { dir, path } = folderWith(false, MNIST_FILES.trainImages);
+		rmSync(path);
+		assert.equal(spawnSync('mkfifo', [path]).status, 0);
+		const calls: ChildCall[] = [
+			{ op: 'peekMnistFolder', path: dir },
+			{ op: 'loadMnistFolder', path: dir },
+			{ op: 'peekIdxDims', path },
+			{ op: 'readIdxFile', path },
+		];
+		if (existsSync('/dev/zero')) calls.push({ op: 'readIdxFile', path: '/dev/zero' }, { op: 'peekIdxDims', path: '/dev/zero' });
+		for (const [i, r] of inChildAll(calls, { timeoutMs: 10_000 }).entries()) {
+			const file = calls[i].path === dir ? path : calls[i].path;
+			childRejects('not a regular file', r, file, /^is not a regular file/);
+		}
+	});
+
+	it('reports how many bad inputs of each kind were tried', (t) => {
+		const total = [...tried.values()].reduce((a, b) => a + b, 0);
+		t.diagnostic(`bad data tried: ${total} (${[...tried].map(([k, n]) => `${k} ${n}`).join(', ')})`);
+		for (const kind of ['truncated', 'wrong magic', 'size mismatch', 'absurd dimensions', 'labels out of range', 'count mismatch', 'not gzip', 'missing file', 'mnist.pkl only', 'path is a file', 'empty file', 'folder as file']) {
+			assert.ok((tried.get(kind) ?? 0) > 0, `no bad input of kind "${kind}" was tried`);
+		}
+	});
+});
+
+/** The VS Code settings' names, as the extension passes them (src/extension/config.ts needs vscode, so spelled out here). */
+const VSCODE_NAMES = {
+	iters: 'minibatchLab.iterations',
+	batchSize: 'minibatchLab.batchSize',
+	lr: 'minibatchLab.learningRate',
+	hidden: 'minibatchLab.hiddenSize',
+	seed: 'minibatchLab.seed',
+	trainSize: 'minibatchLab.trainSize',
+} as const;
+type Key = keyof typeof LIMITS;
+
+const settingsTried = new Map<string, number>();
+
+function settingRejects(kind: string, fn: () => unknown, setting: string, message: RegExp | string): void {
+	settingsTried.set(kind, (settingsTried.get(kind) ?? 0) + 1);
+	assert.throws(fn, (e: unknown) => {
+		assert.ok(e instanceof SettingsError, `expected a SettingsError about ${setting}, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+		assert.equal(e.setting, setting);
+		assert.ok(e.message.startsWith(setting), `message should start with the setting's name ${setting}: ${e.message}`);
+		if (typeof message === 'string') assert.ok(e.message.includes(message), `${e.message} should include ${message}`);
+		else assert.match(e.message, message);
+		return true;
+	});
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('bad settings', () => {
+	/** Values no setting accepts, with how each should be shown back. */
+	const wrongTypes: [unknown, string][] = [
+		['100', '"100"'],
+		[null, 'null'],
+		[undefined, 'undefined'],
+		[true, 'true'],
+		[[100], '[100]'],
+		[{ value: 100 }, '{"value":100}'],
+		[NaN, 'NaN'],
+		[Infinity, 'Infinity'],
+		[-Infinity, '-Infinity'],
+		[10n, '10'],
+		[Symbol('x'), 'Symbol(x)'],
+	];
+	const outOfRange: Record<Key, number[]> = {
+		iters: [0, -1, 1_000_001, 1.5, 1e300],
+		batchSize: [0, -100, 60_001, 1.5, 0.5],
+		lr: [0, -0, -0.1, -1e-300, 1000.0001, 1e9],
+		hidden: [0, -50, 4097, 50.5],
+		seed: [-1, 4294967296, 0.5, 2 ** 53],
+		trainSize: [0, -1, 60_000_001, 100.25],
+	};
+
+	it('rejects every out-of-range value and wrong type, naming the setting and its range', () => {
+		for (const key of Object.keys(LIMITS) as Key[]) {
+			const values: [unknown, string][] = [...outOfRange[key].map((v): [unknown, string] => [v, String(v)]), ...wrongTypes];
+			for (const [value, shown] of values) {
+				for (const names of [{}, VSCODE_NAMES, { [key]: 'Batch size (form)' }]) {
+					const name = (names as Partial<Record<Key, string>>)[key] ?? key;
+					const s: Partial<TrainSettings> = { ...BOOK_DEFAULTS, [key]: value };
+					const kind = typeof value === 'number' && Number.isFinite(value) ? 'out of range' : 'wrong type';
+					const message = new RegExp(`^${esc(name)} must be ${esc(describeRange(key))}; got ${esc(shown)}\\.$`);
+					// trainSize is optional: undefined means all the training images.
+					if (!(key === 'trainSize' && value === undefined)) settingRejects(kind, () => validateSettings(s, names), name, message);
+					settingRejects(kind, () => checkValue(key, value, name), name, message);
+				}
+			}
+		}
+	});
+
+	it('states each range in words', () => {
+		assert.equal(describeRange('batchSize'), 'a whole number from 1 to 60000');
+		assert.equal(describeRange('lr'), 'a number greater than 0 to 1000');
+		assert.equal(describeRange('iters'), 'a whole number from 1 to 1000000');
+		assert.equal(describeRange('hidden'), 'a whole number from 1 to 4096');
+	});
+
+	it('the examples from the issue: batch 0, lr ≤ 0 or NaN, 0 iterations, hidden 0', () => {
+		const b = VSCODE_NAMES;
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, batchSize: 0 }, b), b.batchSize, 'minibatchLab.batchSize must be a whole number from 1 to 60000; got 0.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, lr: 0 }, b), b.lr, 'minibatchLab.learningRate must be a number greater than 0 to 1000; got 0.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, lr: -0.5 }, b), b.lr, 'got -0.5.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, lr: NaN }, b), b.lr, 'got NaN.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, lr: Infinity }, b), b.lr, 'got Infinity.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, iters: 0 }, b), b.iters, 'minibatchLab.iterations must be a whole number from 1 to 1000000; got 0.');
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, hidden: 0 }, b), b.hidden, 'minibatchLab.hiddenSize must be a whole number from 1 to 4096; got 0.');
+		// A missing value (settings.json with the key deleted by hand reads as undefined).
+		settingRejects('issue examples', () => validateSettings({ ...BOOK_DEFAULTS, iters: undefined }, b), b.iters, 'got undefined.');
+	});
+
+	it('a batch larger than the training set, with and without trainSize', () => {
+		settingRejects('batch > train size', () => validateSettings({ ...BOOK_DEFAULTS, batchSize: 51 }, {}, 50), 'batchSize', 'batchSize is 51 but training uses only 50 images; use a batch size from 1 to 50.');
+		settingRejects('batch > train size', () => validateSettings({ ...BOOK_DEFAULTS, batchSize: 60000 }, VSCODE_NAMES, 10000), VSCODE_NAMES.batchSize, 'from 1 to 10000');
+		settingRejects('batch > train size', () => validateSettings({ ...BOOK_DEFAULTS, batchSize: 30, trainSize: 20 }, VSCODE_NAMES, 50), VSCODE_NAMES.batchSize, 'uses only 20 images; use a batch size from 1 to 20.');
+		settingRejects('batch > train size', () => validateSettings({ ...BOOK_DEFAULTS, batchSize: 10, trainSize: 51 }, VSCODE_NAMES, 50), VSCODE_NAMES.trainSize, 'minibatchLab.trainSize is 51 but the dataset has only 50 training images.');
+		// The edges are allowed.
+		assert.equal(validateSettings({ ...BOOK_DEFAULTS, batchSize: 50 }, {}, 50).batchSize, 50);
+		assert.equal(validateSettings({ ...BOOK_DEFAULTS, batchSize: 20, trainSize: 20 }, {}, 50).trainSize, 20);
+	});
+
+	it('the first bad setting is named even when several are bad', () => {
+		settingRejects('several bad', () => validateSettings({ iters: 0, batchSize: 0, lr: 0, hidden: 0, seed: -1 }, VSCODE_NAMES), VSCODE_NAMES.iters, /^minibatchLab\.iterations must/);
+		settingRejects('several bad', () => validateSettings({}, VSCODE_NAMES), VSCODE_NAMES.iters, 'got undefined.');
+	});
+
+	it('unknown sampler ids and an empty sampler list', () => {
+		const choices = SAMPLER_IDS.join(', ');
+		for (const name of ['samplers', 'minibatchLab.samplers', '--samplers']) {
+			for (const bad of ['random', 'Replacement', 'epoch_shuffle', 'epoch shuffle', '', ' ', 'replacement;sequential', '<img src=x>']) {
+				settingRejects('unknown sampler', () => parseSamplers(['replacement', bad], name), name, `${name} has unknown sampler "${bad.trim()}"; choose from ${choices}.`);
+			}
+			settingRejects('empty sampler list', () => parseSamplers([], name), name, `${name} is empty; choose one or more of ${choices}.`);
+		}
+		assert.deepEqual(parseSamplers([' sequential ', 'replacement', 'sequential']), ['sequential', 'replacement']);
+	});
+
+	it('reports how many bad settings were tried', (t) => {
+		const total = [...settingsTried.values()].reduce((a, b) => a + b, 0);
+		t.diagnostic(`bad settings tried: ${total} (${[...settingsTried].map(([k, n]) => `${k} ${n}`).join(', ')})`);
+		assert.ok(total > 0);
+	});
+});
+
