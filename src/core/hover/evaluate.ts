@@ -1,0 +1,302 @@
+import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, matchOf, parseNumberLiteral, type Tokens } from './lexer';
+
+/** A Python number: ints and floats differ in what they print (600 vs 600.0) and in what they may index. */
+export interface PyNum {
+	readonly value: number;
+	readonly isFloat: boolean;
+}
+
+/** An expression with its value when it has one, and its text with the known names replaced by their values. */
+export interface Evaluated {
+	readonly num?: PyNum;
+	readonly rendered: string;
+	/** The first sub-expression that has no static value (`x_train.shape[0]`). */
+	readonly unknown?: string;
+}
+
+export interface EvalEnv {
+	readonly text: string;
+	readonly tokens: Tokens;
+	/** The value of a bare name at token `tok`, or undefined when it has none. */
+	resolveName(name: string, tok: number): PyNum | undefined;
+}
+
+/** Recursion guard: hover must not overflow the stack on `((((((…` in a generated file. */
+const MAX_DEPTH = 48;
+/** Rendered text is for a hover: keep it short. */
+const MAX_RENDER = 120;
+
+const KNOWN_FUNCS = new Set(['max', 'min', 'int', 'float', 'round', 'abs']);
+
+/** Evaluates tokens [s, e) as a Python arithmetic expression; anything else becomes `unknown`. */
+export function evaluateRange(env: EvalEnv, s: number, e: number): Evaluated {
+	if (s >= e) return { rendered: '', unknown: '' };
+	const p = new ExprParser(env, s, e);
+	const r = p.parseSum();
+	if (!r || p.pos !== e) {
+		const src = sliceTokens(env, s, e);
+		return { rendered: src, unknown: src };
+	}
+	return r;
+}
+
+export function sliceTokens(env: { text: string; tokens: Tokens }, s: number, e: number): string {
+	if (s >= e) return '';
+	const raw = env.text.slice(env.tokens.start[s], env.tokens.end[e - 1]);
+	const one = raw.length > 400 ? raw.slice(0, 400) : raw;
+	return clip(one.replace(/\s*(?:\\\r?\n|\r?\n|\r)\s*/g, ' '));
+}
+
+function clip(s: string): string {
+	return s.length > MAX_RENDER ? s.slice(0, MAX_RENDER - 1) + '…' : s;
+}
+
+/** Python's repr for a number: 600 for an int, 600.0 for a float. */
+export function pyRepr(n: PyNum): string {
+	const v = n.value;
+	if (Number.isNaN(v)) return 'nan';
+	if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+	if (!n.isFloat) return Number.isSafeInteger(v) ? String(v) : BigInt(Math.trunc(v)).toString();
+	if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+	const a = Math.abs(v);
+	if (a < 1e-4 || a >= 1e16) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+	return String(v);
+}
+
+class ExprParser {
+	pos: number;
+	private depth = 0;
+	constructor(
+		private readonly env: EvalEnv,
+		start: number,
+		private readonly end: number,
+	) {
+		this.pos = start;
+	}
+
+	private op(): string | undefined {
+		if (this.pos >= this.end) return undefined;
+		const t = this.env.tokens;
+		const k = t.kind[this.pos];
+		if (k !== K_OP && k !== K_OPEN && k !== K_CLOSE) return undefined;
+		return this.env.text.slice(t.start[this.pos], t.end[this.pos]);
+	}
+
+	parseSum(): Evaluated | undefined {
+		if (++this.depth > MAX_DEPTH) return undefined;
+		let l = this.parseTerm();
+		while (l) {
+			const o = this.op();
+			if (o !== '+' && o !== '-') break;
+			this.pos++;
+			const r = this.parseTerm();
+			if (!r) return undefined;
+			l = binary(o, l, r);
+		}
+		this.depth--;
+		return l;
+	}
+
+	private parseTerm(): Evaluated | undefined {
+		let l = this.parseUnary();
+		while (l) {
+			const o = this.op();
+			if (o !== '*' && o !== '/' && o !== '//' && o !== '%') break;
+			this.pos++;
+			const r = this.parseUnary();
+			if (!r) return undefined;
+			l = binary(o, l, r);
+		}
+		return l;
+	}
+
+	private parseUnary(): Evaluated | undefined {
+		const o = this.op();
+		if (o === '-' || o === '+') {
+			if (++this.depth > MAX_DEPTH) return undefined;
+			this.pos++;
+			const r = this.parseUnary();
+			this.depth--;
+			if (!r) return undefined;
+			const rendered = clip(o + r.rendered);
+			if (!r.num) return { rendered, unknown: r.unknown };
+			return { num: o === '-' ? { value: -r.num.value, isFloat: r.num.isFloat } : r.num, rendered };
+		}
+		return this.parsePower();
+	}
+
+	private parsePower(): Evaluated | undefined {
+		const a = this.parseAtom();
+		if (!a) return undefined;
+		if (this.op() === '**') {
+			this.pos++;
+			const b = this.parseUnary();
+			if (!b) return undefined;
+			return binary('**', a, b);
+		}
+		return a;
+	}
+
+	private parseAtom(): Evaluated | undefined {
+		if (this.pos >= this.end) return undefined;
+		const env = this.env;
+		const t = env.tokens;
+		const i = this.pos;
+		const k = t.kind[i];
+		if (k === K_NUMBER) {
+			this.pos++;
+			const src = env.text.slice(t.start[i], t.end[i]);
+			const lit = parseNumberLiteral(src);
+			if (Number.isNaN(lit.value)) return this.trailers(i, { rendered: src, unknown: src });
+			return this.trailers(i, { num: lit, rendered: src });
+		}
+		if (k === K_OPEN && env.text.charCodeAt(t.start[i]) === 40) {
+			const close = matchOf(t, i);
+			if (close < 0 || close >= this.end) return undefined;
+			this.pos++;
+			const inner = this.parseSum();
+			if (!inner || this.pos !== close) return undefined;
+			this.pos = close + 1;
+			return this.trailers(i, { ...inner, rendered: clip(`(${inner.rendered})`) });
+		}
+		if (k === K_NAME) {
+			const name = env.text.slice(t.start[i], t.end[i]);
+			this.pos++;
+			const next = this.pos < this.end ? t.kind[this.pos] : 0;
+			const nextIsCall = next === K_OPEN && env.text.charCodeAt(t.start[this.pos]) === 40;
+			if (nextIsCall && KNOWN_FUNCS.has(name)) {
+				const r = this.call(name, this.pos);
+				return r && this.trailers(i, r);
+			}
+			if (name === 'True' || name === 'False' || name === 'None') return this.trailers(i, { rendered: name, unknown: name });
+			const num = nextIsCall || this.startsTrailer() ? undefined : env.resolveName(name, i);
+			if (num) return { num, rendered: pyRepr(num) };
+			return this.trailers(i, { rendered: name, unknown: name });
+		}
+		return undefined;
+	}
+
+	private startsTrailer(): boolean {
+		const o = this.op();
+		return o === '.' || o === '(' || o === '[';
+	}
+
+	/** `.shape[0]`, `(…)`, `[…]` after an atom: the whole chain has no static value. */
+	private trailers(first: number, atom: Evaluated): Evaluated | undefined {
+		if (!this.startsTrailer()) return atom;
+		const t = this.env.tokens;
+		while (this.pos < this.end) {
+			const o = this.op();
+			if (o === '.') {
+				if (this.pos + 1 >= this.end || t.kind[this.pos + 1] !== K_NAME) return undefined;
+				this.pos += 2;
+			} else if (o === '(' || o === '[') {
+				const close = matchOf(t, this.pos);
+				if (close < 0 || close >= this.end) return undefined;
+				this.pos = close + 1;
+			} else break;
+		}
+		const src = sliceTokens(this.env, first, this.pos);
+		return { rendered: src, unknown: src };
+	}
+
+	private call(name: string, open: number): Evaluated | undefined {
+		const t = this.env.tokens;
+		const close = matchOf(t, open);
+		if (close < 0 || close >= this.end) return undefined;
+		const args: Evaluated[] = [];
+		this.pos = open + 1;
+		while (this.pos < close) {
+			if (++this.depth > MAX_DEPTH) return undefined;
+			const a = this.parseSum();
+			this.depth--;
+			if (!a) return undefined;
+			args.push(a);
+			if (this.op() === ',') this.pos++;
+			else if (this.pos !== close) return undefined;
+		}
+		this.pos = close + 1;
+		const rendered = clip(`${name}(${args.map((a) => a.rendered).join(', ')})`);
+		const missing = args.find((a) => !a.num);
+		if (args.length === 0) return { rendered, unknown: rendered };
+		if (missing) return { rendered, unknown: missing.unknown };
+		const nums = args.map((a) => a.num as PyNum);
+		const num = applyFunc(name, nums);
+		return num ? { num, rendered } : { rendered, unknown: rendered };
+	}
+}
+
+function applyFunc(name: string, a: PyNum[]): PyNum | undefined {
+	switch (name) {
+		case 'max':
+		case 'min': {
+			// Python keeps the first of equal extremes, with its own type: max(600.0, 1) is 600.0.
+			let best = a[0];
+			for (const x of a.slice(1)) if (name === 'max' ? x.value > best.value : x.value < best.value) best = x;
+			return best;
+		}
+		case 'int':
+			return a.length === 1 && Number.isFinite(a[0].value) ? { value: Math.trunc(a[0].value), isFloat: false } : undefined;
+		case 'float':
+			return a.length === 1 ? { value: a[0].value, isFloat: true } : undefined;
+		case 'abs':
+			return a.length === 1 ? { value: Math.abs(a[0].value), isFloat: a[0].isFloat } : undefined;
+		case 'round':
+			return a.length === 1 && Number.isFinite(a[0].value) ? { value: roundHalfEven(a[0].value), isFloat: false } : undefined;
+		default:
+			return undefined;
+	}
+}
+
+function roundHalfEven(v: number): number {
+	const f = Math.floor(v);
+	const d = v - f;
+	if (d > 0.5) return f + 1;
+	if (d < 0.5) return f;
+	return f % 2 === 0 ? f : f + 1;
+}
+
+function binary(op: string, l: Evaluated, r: Evaluated): Evaluated {
+	const rendered = clip(`${l.rendered} ${op} ${r.rendered}`);
+	if (!l.num || !r.num) return { rendered, unknown: l.unknown ?? r.unknown };
+	const a = l.num.value;
+	const b = r.num.value;
+	const anyFloat = l.num.isFloat || r.num.isFloat;
+	let value: number;
+	let isFloat = anyFloat;
+	switch (op) {
+		case '+':
+			value = a + b;
+			break;
+		case '-':
+			value = a - b;
+			break;
+		case '*':
+			value = a * b;
+			break;
+		case '/':
+			// ZeroDivisionError in Python: no value.
+			if (b === 0) return { rendered, unknown: rendered };
+			value = a / b;
+			isFloat = true;
+			break;
+		case '//':
+			if (b === 0) return { rendered, unknown: rendered };
+			value = Math.floor(a / b);
+			break;
+		case '%': {
+			if (b === 0) return { rendered, unknown: rendered };
+			let m = a % b;
+			if (m !== 0 && m < 0 !== b < 0) m += b;
+			value = m;
+			break;
+		}
+		case '**':
+			value = a ** b;
+			if (!anyFloat && b < 0) isFloat = true;
+			break;
+		default:
+			return { rendered, unknown: rendered };
+	}
+	return { num: { value, isFloat }, rendered };
+}

@@ -1,0 +1,440 @@
+/** What to explain at an offset: a discriminated union with every number already computed, ready for formatting. */
+import { K_NAME, K_OPEN, K_STRING, inComment, matchOf, parentOf, tokenAtOrBefore } from './lexer';
+import type { PythonModel } from './model';
+import { applyActionFor, reverseActions, type OffsetRange, type SamplingDirection } from './rewrite';
+import { duplicateChance, seenFraction } from './sampling';
+import { broadcastBack, normalizeAxes, reducedShape, type AxisSpec, type BroadcastBack, type Shape } from './shapes';
+import { argQuantity, exprSource, isPlainNameUse, randomReceiver, trainingSetup, type Quantity, type TrainingNumbers, type TrainingSetup } from './training';
+
+export type TermKind = 'epoch' | 'itersNum' | 'iterPerEpoch' | 'loopIndex' | 'batchSize' | 'batchMask' | 'batchData' | 'trainSize' | 'learningRate';
+
+/** A link target for the quick fix: re-plan at `offset` in the same document version and run the action with this direction. */
+export interface SamplingFixRef {
+	readonly direction: SamplingDirection;
+	readonly offset: number;
+}
+
+export interface TermHover {
+	readonly kind: 'term';
+	readonly term: TermKind;
+	/** The name as written under the cursor. */
+	readonly name: string;
+	readonly range: OffsetRange;
+	readonly numbers: TrainingNumbers;
+	readonly names: TrainingSetup['names'];
+	/** For `batchData`: the array it is taken from and the mask (`x_train`, `batch_mask`), when the file shows them. */
+	readonly batch?: { readonly source?: string; readonly mask?: string };
+	/** For `batchMask`: true when it comes from a with-replacement `choice` (the default). */
+	readonly withReplacement?: boolean;
+}
+
+export interface ReductionCall {
+	/** `max`, `sum`, … */
+	readonly fn: string;
+	/** `np.max(x, …)` or `x.max(…)`. */
+	readonly form: 'function' | 'method';
+	/** The callee as written, whitespace removed: `np.max`, `x.max`, `np.exp(x).sum`. */
+	readonly callee: string;
+	/** The reduced expression: `x`, `np.exp(x)`. */
+	readonly input: string;
+	readonly axis: AxisSpec;
+	/** The `keepdims=` value: literal True/False, absent (False), or some expression. */
+	readonly keepdims: 'true' | 'false' | 'absent' | 'unknown';
+}
+
+/** Where the example input shape came from. */
+export type ShapeSource =
+	| { readonly kind: 'book' }
+	| { readonly kind: 'file'; readonly line: number; readonly code: string };
+
+export interface ReductionHover {
+	readonly kind: 'keepdims' | 'axis';
+	readonly range: OffsetRange;
+	readonly call: ReductionCall;
+	readonly inputShape: Shape;
+	readonly shapeSource: ShapeSource;
+	/** Normalized reduced axes; undefined when the axis is not a literal or is out of range (see axisError). */
+	readonly axes?: readonly number[];
+	readonly axisError: boolean;
+	readonly without?: Shape;
+	readonly with?: Shape;
+	readonly broadcastWithout?: BroadcastBack;
+	/** argmax/argmin return indices (same shapes). */
+	readonly returnsIndices: boolean;
+}
+
+export type ReplaceArg = { readonly kind: 'default' } | { readonly kind: 'true' } | { readonly kind: 'unknown'; readonly text: string };
+
+export interface ChoiceHover {
+	readonly kind: 'choice';
+	readonly range: OffsetRange;
+	/** `legacy`: np.random.choice; `generator`: a Generator/RandomState's `.choice`. */
+	readonly api: 'legacy' | 'generator';
+	readonly callee: string;
+	readonly replace: ReplaceArg;
+	/** N and B of `choice(N, B)`; B is a literal 1 when no size is given. */
+	readonly population: Quantity;
+	readonly batch: Quantity;
+	readonly sizeGiven: boolean;
+	/** True when this is the training loop's draw: then iterPerEpoch and drawsPerEpoch are the loop's. */
+	readonly inTrainingLoop: boolean;
+	readonly iterPerEpoch: Quantity;
+	readonly drawsPerEpoch: number;
+	readonly duplicateChance?: number;
+	readonly seenFraction?: number;
+	/** Assumed quantities among the above, for one footer. */
+	readonly assumptions: readonly Quantity[];
+	readonly fix?: SamplingFixRef;
+}
+
+export interface WithoutReplacementHover {
+	readonly kind: 'withoutReplacement';
+	readonly range: OffsetRange;
+	readonly api: 'shuffle' | 'permutation' | 'choice';
+	readonly receiver: 'legacy' | 'generator';
+	readonly callee: string;
+	/** A `reverse` link when this sits in the quick fix's helper. */
+	readonly fix?: SamplingFixRef;
+}
+
+export type HoverInfo = TermHover | ReductionHover | ChoiceHover | WithoutReplacementHover;
+
+const REDUCTIONS = new Set(['sum', 'max', 'min', 'mean', 'prod', 'std', 'var', 'argmax', 'argmin', 'amax', 'amin', 'nansum', 'nanmax', 'nanmin', 'nanmean']);
+const EPOCH_NAME = /^(?:max_|n_|num_)?epochs?(?:_(?:num|cnt|count|idx|num_max))?$/;
+const IPE_NAME = /^iters?_per_epoch$/;
+const ELEMENTWISE = new Set(['exp', 'log', 'abs', 'sqrt', 'square', 'tanh', 'negative', 'sin', 'cos', 'log1p', 'expm1', 'exp2', 'sign']);
+/** The book's softmax input in chapter 4: a batch of 100 rows of 10 class scores. */
+const BOOK_SHAPE: Shape = [100, 10];
+const MAX_SHAPE_DEPTH = 4;
+
+/**
+ * What to explain at `offset`, or undefined (also inside strings and comments). `text` must be the text the model
+ * was built from; a different length means a stale model and gives undefined.
+ */
+export function hoverAt(model: PythonModel, text: string, offset: number): HoverInfo | undefined {
+	if (text.length !== model.text.length || !(offset >= 0) || offset > text.length) return undefined;
+	const t = model.tokens;
+	const i = tokenAtOrBefore(t, offset);
+	if (i < 0) return undefined;
+	// Inside the token, or just after a name (the editor's word range includes its end).
+	if (offset >= t.end[i]) {
+		if (offset !== t.end[i] || t.kind[i] !== K_NAME) return undefined;
+	}
+	if (t.kind[i] === K_STRING || inComment(model.lexed, offset)) return undefined;
+	if (t.kind[i] !== K_NAME) return undefined;
+	const name = model.tok(i);
+	const range = { start: t.start[i], end: t.end[i] };
+	if ((name === 'keepdims' || name === 'axis') && model.isOp(i + 1, '=')) return reductionHover(model, i, name, range);
+	if (model.isOp(i - 1, '.') && model.isOp(i + 1, '(')) {
+		if (name === 'choice') return choiceHover(model, i, range);
+		if (name === 'shuffle' || name === 'permutation') return shuffleHover(model, i, name, range);
+		return undefined;
+	}
+	return termHover(model, i, name, range);
+}
+
+function termHover(model: PythonModel, tok: number, name: string, range: OffsetRange): TermHover | undefined {
+	if (!isPlainNameUse(model, tok)) return undefined;
+	const setup = trainingSetup(model);
+	const n = setup.names;
+	const base = { kind: 'term' as const, name, range, numbers: setup.numbers, names: n };
+	const loop = setup.loop;
+	if (loop && name === n.loopVar && tok >= model.stmts.firstTok[loop.stmt] && tok < loop.endTok) return { ...base, term: 'loopIndex' };
+	if (name === n.iterPerEpoch || IPE_NAME.test(name)) return { ...base, term: 'iterPerEpoch' };
+	if (name === n.itersNum || name === 'iters_num') return { ...base, term: 'itersNum' };
+	if (name === n.trainSize || name === 'train_size') return { ...base, term: 'trainSize' };
+	if (name === n.batchSize || name === 'batch_size') return { ...base, term: 'batchSize' };
+	if (name === n.learningRate || name === 'learning_rate') return { ...base, term: 'learningRate' };
+	if (setup.batchMasks.has(name)) {
+		const replace = setup.choiceTok !== undefined ? choiceReplace(model, setup.choiceTok).kind : undefined;
+		return { ...base, term: 'batchMask', withReplacement: replace === 'default' || replace === 'true' };
+	}
+	const data = setup.batchData.get(name);
+	if (data) return { ...base, term: 'batchData', batch: data };
+	if (EPOCH_NAME.test(name)) return { ...base, term: 'epoch' };
+	return undefined;
+}
+
+/** The `replace` argument of `choice(a, size, replace, p)`; a literal False is handled by the caller. */
+function choiceReplace(model: PythonModel, c: number): ReplaceArg | { kind: 'false' } {
+	const args = model.callArgs(c + 1);
+	const r = args.find((x) => x.keyword === 'replace') ?? (args.length >= 3 && !args[2].keyword ? args[2] : undefined);
+	if (!r) return { kind: 'default' };
+	if (r.end - r.start === 1) {
+		const v = model.tok(r.start);
+		if (v === 'True' || v === '1') return { kind: 'true' };
+		if (v === 'False' || v === '0') return { kind: 'false' };
+	}
+	return { kind: 'unknown', text: exprSource(model, r.start, r.end) };
+}
+
+function choiceHover(model: PythonModel, c: number, range: OffsetRange): HoverInfo | undefined {
+	const recv = randomReceiver(model, c - 1);
+	if (!recv) return undefined;
+	const callee = `${recv.chain}.choice`;
+	const replace = choiceReplace(model, c);
+	if (replace.kind === 'false') return { kind: 'withoutReplacement', range, api: 'choice', receiver: recv.kind, callee };
+	const setup = trainingSetup(model);
+	const inTrainingLoop = setup.choiceTok === c && setup.loop !== undefined;
+	const args = model.callArgs(c + 1);
+	const aArg = args.find((x) => x.keyword === 'a') ?? (args[0] && !args[0].keyword ? args[0] : undefined);
+	const sArg = args.find((x) => x.keyword === 'size') ?? (args[1] && !args[1].keyword ? args[1] : undefined);
+	const nums = setup.numbers;
+	const population = setup.choiceTok === c ? nums.trainSize : argQuantity(model, setup, 'trainSize', aArg && [aArg.start, aArg.end]);
+	const sizeGiven = sArg !== undefined;
+	const batch: Quantity = !sizeGiven
+		? { role: 'batchSize', value: 1, isFloat: false, source: 'literal' }
+		: setup.choiceTok === c
+			? nums.batchSize
+			: argQuantity(model, setup, 'batchSize', [sArg.start, sArg.end]);
+	const iterPerEpoch = inTrainingLoop
+		? nums.iterPerEpoch
+		: { role: 'iterPerEpoch' as const, value: Math.max(population.value / batch.value, 1), isFloat: true, source: 'assumed' as const, assumed: { why: 'missing' as const, basis: 'bookFormula' as const } };
+	const drawsPerEpoch = iterPerEpoch.value * batch.value;
+	const fix = applyActionFor(model, c);
+	return {
+		kind: 'choice',
+		range,
+		api: recv.kind,
+		callee,
+		replace,
+		population,
+		batch,
+		sizeGiven,
+		inTrainingLoop,
+		iterPerEpoch,
+		drawsPerEpoch,
+		duplicateChance: sizeGiven ? duplicateChance(population.value, batch.value) : undefined,
+		seenFraction: seenFraction(population.value, drawsPerEpoch),
+		assumptions: [population, batch, ...(inTrainingLoop ? [iterPerEpoch] : [])].filter((q) => q.source === 'assumed'),
+		fix: fix && { direction: 'apply', offset: fix.anchor.start },
+	};
+}
+
+function shuffleHover(model: PythonModel, c: number, name: 'shuffle' | 'permutation', range: OffsetRange): WithoutReplacementHover | undefined {
+	const recv = randomReceiver(model, c - 1);
+	if (!recv) return undefined;
+	const rev = reverseActions(model).find((a) => a.ranges.some((r) => r.start <= range.start && range.end <= r.end));
+	return {
+		kind: 'withoutReplacement',
+		range,
+		api: name,
+		receiver: recv.kind,
+		callee: `${recv.chain}.${name}`,
+		fix: rev && { direction: 'reverse', offset: rev.anchor.start },
+	};
+}
+
+function reductionHover(model: PythonModel, tok: number, word: 'keepdims' | 'axis', range: OffsetRange): ReductionHover | undefined {
+	const t = model.tokens;
+	const open = parentOf(t, tok);
+	if (open < 1 || !model.isOp(open, '(') || t.kind[open - 1] !== K_NAME) return undefined;
+	// `keepdims` must be a keyword of this call, not of a nested one: its parent is the call's `(`.
+	const fn = model.tok(open - 1);
+	if (!REDUCTIONS.has(fn) || !model.isOp(open - 2, '.')) return undefined;
+	const recvStart = model.chainStart(open - 2);
+	if (recvStart < 0) return undefined;
+	const receiver = model.compact(recvStart, open - 2);
+	const form: 'function' | 'method' = model.isNumpy(receiver) ? 'function' : 'method';
+	const args = model.callArgs(open);
+	const positional = args.filter((a) => a.keyword === undefined);
+	let inputRange: [number, number] | undefined;
+	let axisArg;
+	if (form === 'function') {
+		const a = args.find((x) => x.keyword === 'a') ?? positional[0];
+		if (a) inputRange = [a.start, a.end];
+		axisArg = args.find((x) => x.keyword === 'axis') ?? (args.some((x) => x.keyword === 'a') ? positional[0] : positional[1]);
+	} else {
+		inputRange = [recvStart, open - 2];
+		axisArg = args.find((x) => x.keyword === 'axis') ?? positional[0];
+	}
+	// Python rejects positional arguments after keywords; `np.sum(axis=1, x)` is not a reduction we can explain.
+	const axis: AxisSpec = axisArg ? parseAxis(model, axisArg.start, axisArg.end) : { kind: 'none', given: false };
+	const kd = args.find((x) => x.keyword === 'keepdims');
+	let keepdims: ReductionCall['keepdims'] = 'absent';
+	if (kd) {
+		const v = kd.end - kd.start === 1 ? model.tok(kd.start) : '';
+		keepdims = v === 'True' || v === '1' ? 'true' : v === 'False' || v === '0' ? 'false' : 'unknown';
+	}
+	const call: ReductionCall = {
+		fn,
+		form,
+		callee: `${receiver.length > 60 ? receiver.slice(0, 59) + '…' : receiver}.${fn}`,
+		input: inputRange ? exprSource(model, inputRange[0], inputRange[1]) : '',
+		axis,
+		keepdims,
+	};
+	const found = inputRange ? shapeOf(model, inputRange[0], inputRange[1], 0) : undefined;
+	const inputShape = found?.shape ?? BOOK_SHAPE;
+	const shapeSource: ShapeSource = found ? found.source : { kind: 'book' };
+	const axes = normalizeAxes(axis, inputShape.length);
+	const argLike = fn === 'argmax' || fn === 'argmin';
+	// argmax/argmin take one axis only.
+	const axisError = axis.kind === 'axes' && (!axes || (argLike && axis.tuple));
+	const ok = axes && !axisError;
+	return {
+		kind: word,
+		range,
+		call,
+		inputShape,
+		shapeSource,
+		axes: ok ? axes : undefined,
+		axisError,
+		without: ok ? reducedShape(inputShape, axes, false) : undefined,
+		with: ok ? reducedShape(inputShape, axes, true) : undefined,
+		broadcastWithout: ok ? broadcastBack(inputShape, axes) : undefined,
+		returnsIndices: argLike,
+	};
+}
+
+function parseAxis(model: PythonModel, s: number, e: number): AxisSpec {
+	const text = exprSource(model, s, e);
+	if (e - s === 1 && model.isName(s, 'None')) return { kind: 'none', given: true };
+	const one = intAt(model, s, e);
+	if (one !== undefined) return { kind: 'axes', axes: [one], tuple: false, text };
+	if (model.isOp(s, '(') && matchOf(model.tokens, s) === e - 1) {
+		const axes: number[] = [];
+		let j = s + 1;
+		while (j < e - 1) {
+			let k = j;
+			while (k < e - 1 && !model.isOp(k, ',')) k++;
+			const v = intAt(model, j, k);
+			if (v === undefined) return { kind: 'unknown', text };
+			axes.push(v);
+			j = k + 1;
+		}
+		return { kind: 'axes', axes, tuple: true, text };
+	}
+	return { kind: 'unknown', text };
+}
+
+/** An int literal (`-1`) or a name bound to one. */
+function intAt(model: PythonModel, s: number, e: number): number | undefined {
+	if (e <= s || e - s > 3) return undefined;
+	const ev = model.evaluate(s, e);
+	return ev.num && !ev.num.isFloat && Number.isSafeInteger(ev.num.value) ? ev.num.value : undefined;
+}
+
+/** A concrete shape for the tokens [s, e) when the file shows one cheaply (a constructor, a reshape, a literal). */
+function shapeOf(model: PythonModel, s: number, e: number, depth: number): { shape: number[]; source: ShapeSource } | undefined {
+	if (depth > MAX_SHAPE_DEPTH || e <= s) return undefined;
+	const t = model.tokens;
+	if (e - s === 1 && model.isName(s)) {
+		const a = model.assignmentAt(model.tok(s), s);
+		const use = model.stmtOf(s);
+		if (!a || a.stmt >= use || crossesDef(model, a.stmt, use)) return undefined;
+		const inner = shapeOf(model, a.rhsStart, a.rhsEnd, depth + 1);
+		if (!inner) return undefined;
+		const code = exprSource(model, a.nameTok, a.rhsEnd);
+		return inner.source.kind === 'file' && depth > 0 ? inner : { shape: inner.shape, source: { kind: 'file', line: model.lineOf(t.start[a.nameTok]), code } };
+	}
+	// x.T
+	if (e - s >= 3 && model.isOp(e - 2, '.') && model.isName(e - 1, 'T')) {
+		const inner = shapeOf(model, s, e - 2, depth + 1);
+		return inner && { shape: [...inner.shape].reverse(), source: inner.source };
+	}
+	// …(args) at the end: a constructor, an elementwise function, or .reshape.
+	const close = e - 1;
+	const open = matchOf(t, close);
+	if (!model.isOp(close, ')') || open <= s || !model.isName(open - 1) || !model.isOp(open - 2, '.')) return undefined;
+	const fn = model.tok(open - 1);
+	const rs = model.chainStart(open - 2);
+	if (rs !== s) return undefined;
+	const recv = model.compact(s, open - 2);
+	const args = model.callArgs(open);
+	const here = { kind: 'file' as const, line: model.lineOf(t.start[s]), code: exprSource(model, s, e) };
+	const pos = args.filter((a) => !a.keyword);
+	const kw = (k: string) => args.find((a) => a.keyword === k);
+	if (fn === 'reshape') {
+		const dims = dimsOf(model, pos.length === 1 ? [pos[0].start, pos[0].end] : undefined, pos);
+		return dims && { shape: dims, source: here };
+	}
+	if (model.isNumpy(recv)) {
+		if (ELEMENTWISE.has(fn) && pos[0]) return shapeOf(model, pos[0].start, pos[0].end, depth + 1);
+		if (['zeros', 'ones', 'empty', 'full'].includes(fn)) {
+			const a = kw('shape') ?? pos[0];
+			const dims = a && dimsOf(model, [a.start, a.end], [a]);
+			return dims && { shape: dims, source: here };
+		}
+		if (fn === 'arange' && pos.length === 1) {
+			const n = intAt(model, pos[0].start, pos[0].end);
+			return n !== undefined && n >= 0 ? { shape: [n], source: here } : undefined;
+		}
+		if (fn === 'array' && pos[0]) {
+			const dims = listShape(model, pos[0].start, pos[0].end);
+			return dims && { shape: dims, source: here };
+		}
+		return undefined;
+	}
+	if (model.isNumpyRandom(recv)) {
+		if (fn === 'randn' || fn === 'rand') {
+			const dims = dimsOf(model, undefined, pos);
+			return dims && dims.length > 0 ? { shape: dims, source: here } : undefined;
+		}
+		const sizeIndex: Record<string, number> = { random: 0, random_sample: 0, standard_normal: 0, normal: 2, uniform: 2, randint: 2 };
+		if (fn in sizeIndex) {
+			const a = kw('size') ?? pos[sizeIndex[fn]];
+			const dims = a && dimsOf(model, [a.start, a.end], [a]);
+			return dims && { shape: dims, source: here };
+		}
+	}
+	return undefined;
+}
+
+/** True when a `def` header at a lower indent lies between two statements: the use is probably in another scope. */
+function crossesDef(model: PythonModel, from: number, to: number): boolean {
+	const st = model.stmts;
+	const indent = st.indent[to];
+	for (let s = to; s > from; s--) {
+		if (st.indent[s] < indent && model.isName(st.firstTok[s], 'def')) return true;
+	}
+	return st.indent[from] > indent;
+}
+
+/** Dimensions from one tuple/int argument or from several int arguments; undefined unless all are non-negative ints. */
+function dimsOf(model: PythonModel, single: [number, number] | undefined, many: { start: number; end: number }[]): number[] | undefined {
+	const out: number[] = [];
+	if (single && model.isOp(single[0], '(') && matchOf(model.tokens, single[0]) === single[1] - 1) {
+		let j = single[0] + 1;
+		const end = single[1] - 1;
+		while (j < end) {
+			let k = j;
+			while (k < end && !model.isOp(k, ',')) k++;
+			const v = intAt(model, j, k);
+			if (v === undefined || v < 0) return undefined;
+			out.push(v);
+			j = k + 1;
+		}
+		return out.length > 0 && out.length <= 8 ? out : undefined;
+	}
+	if (many.length === 0 || many.length > 8) return undefined;
+	for (const a of many) {
+		const v = intAt(model, a.start, a.end);
+		if (v === undefined || v < 0) return undefined;
+		out.push(v);
+	}
+	return out;
+}
+
+/** Shape of a nested list literal `[[1, 2], [3, 4]]`; bounded so a huge literal costs little. */
+function listShape(model: PythonModel, s: number, e: number): number[] | undefined {
+	const t = model.tokens;
+	if (!model.isOp(s, '[') || matchOf(t, s) !== e - 1) return undefined;
+	const items: [number, number][] = [];
+	let j = s + 1;
+	while (j < e - 1) {
+		let k = j;
+		while (k < e - 1 && !model.isOp(k, ',')) {
+			if (t.kind[k] === K_OPEN && matchOf(t, k) > k) k = matchOf(t, k);
+			k++;
+		}
+		if (k > j) items.push([j, k]);
+		j = k + 1;
+		if (items.length > 4096) return undefined;
+	}
+	if (items.length === 0) return [0];
+	const first = items[0];
+	if (!model.isOp(first[0], '[')) return [items.length];
+	const inner = listShape(model, first[0], first[1]);
+	return inner && inner.length < 8 ? [items.length, ...inner] : undefined;
+}

@@ -1,0 +1,21 @@
+/** Pure hover analysis for Python (no `vscode` import): analyse once per document version, then ask per position. */
+export { analysePython, PythonModel } from './model';
+export { hoverAt } from './hover';
+export type {
+	ChoiceHover,
+	HoverInfo,
+	ReductionCall,
+	ReductionHover,
+	ReplaceArg,
+	SamplingFixRef,
+	ShapeSource,
+	TermHover,
+	TermKind,
+	WithoutReplacementHover,
+} from './hover';
+export { applyTextEdits, samplingActions, samplingActionsAt } from './rewrite';
+export type { OffsetRange, SamplingAction, SamplingDirection, TextEdit } from './rewrite';
+export type { AssumptionBasis, Evaluations, Quantity, QuantityRole, TrainingNumbers } from './training';
+export type { AxisSpec, BroadcastBack, Shape } from './shapes';
+export { formatShape } from './shapes';
+export { duplicateChance, seenFraction } from './sampling';

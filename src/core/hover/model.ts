@@ -1,0 +1,449 @@
+import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
+import { K_CLOSE, K_NAME, K_OP, K_OPEN, lexPython, matchOf, parentOf, type Lexed, type Statements, type Tokens } from './lexer';
+
+/** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
+export interface Assignment {
+	readonly name: string;
+	readonly stmt: number;
+	readonly nameTok: number;
+	/** Token range of the right-hand side, end exclusive. */
+	readonly rhsStart: number;
+	readonly rhsEnd: number;
+}
+
+/** `for <var> in <iterable>:` with its body as a statement range. */
+export interface ForLoop {
+	readonly stmt: number;
+	readonly varName: string;
+	readonly varTok: number;
+	/** The `(` of `range(`, or -1 when the loop is not over `range(...)`. */
+	readonly rangeOpen: number;
+	/** Body statements [bodyFirst, bodyEnd); empty for a one-line body (`for i in x: f(i)`). */
+	readonly bodyFirst: number;
+	readonly bodyEnd: number;
+	/** Exclusive token index where the loop (header and body) ends. */
+	readonly endTok: number;
+	/** Index in `loops` of the innermost loop around this one, or -1. */
+	readonly parent: number;
+	/** Index in `loops` of this loop if it is over `range(...)`, else of the nearest such loop around it, or -1. */
+	readonly rangeAncestor: number;
+}
+
+/** One top-level argument of a call: token range [start, end) of its value, and its keyword when given as `kw=value`. */
+export interface CallArg {
+	readonly keyword?: string;
+	readonly keywordTok?: number;
+	readonly start: number;
+	readonly end: number;
+}
+
+const KEYWORDS = new Set([
+	'and', 'as', 'assert', 'async', 'await', 'del', 'elif', 'else', 'except', 'for', 'from', 'if', 'import', 'in', 'is',
+	'lambda', 'not', 'or', 'pass', 'raise', 'return', 'while', 'with', 'yield',
+]);
+
+/** Calls list at most this many positional / keyword arguments: more than any reduction or sampler takes. */
+const MAX_POSITIONAL = 16;
+const MAX_KEYWORDS = 32;
+
+/** Links followed back from a `.method(` to the start of its receiver. */
+const MAX_CHAIN_STEPS = 256;
+
+/** How deep name resolution follows `a = b`, `b = c + 1`, … before giving up. */
+const MAX_RESOLVE_DEPTH = 12;
+
+/**
+ * What the hover needs to know about one version of a Python document. Build it once per version with
+ * `analysePython`; lookups afterwards are binary searches plus a little local work.
+ */
+export class PythonModel {
+	readonly tokens: Tokens;
+	readonly stmts: Statements;
+	/** Per name, in statement order. */
+	readonly assignments = new Map<string, Assignment[]>();
+	/** In statement order. */
+	readonly loops: ForLoop[] = [];
+	/** Per statement: index in `loops` of the innermost loop whose header or body holds it, or -1. */
+	private stmtLoop: Int32Array = new Int32Array(0);
+	/** Token index of each `choice` in `<something>.choice(`. */
+	readonly choiceCalls: number[] = [];
+	/** Names bound to the numpy module, and names bound to numpy.random itself. */
+	readonly numpyAliases = new Set<string>(['np', 'numpy']);
+	readonly numpyRandomAliases = new Set<string>();
+	/** Lazily filled by the modules that use them; tied to this version of the text. */
+	readonly cache: { names?: Set<string>; lineStarts?: Int32Array; [key: string]: unknown } = {};
+	private readonly resolving = new Set<Assignment>();
+	private readonly resolved = new Map<Assignment, PyNum | null>();
+
+	constructor(
+		readonly text: string,
+		readonly lexed: Lexed,
+	) {
+		this.tokens = lexed.tokens;
+		this.stmts = lexed.stmts;
+		this.scan();
+	}
+
+	/** The statement holding token i (the last statement starting at or before it; empty statements come first). */
+	stmtOf(i: number): number {
+		const first = this.stmts.firstTok;
+		let lo = 0;
+		let hi = this.stmts.count - 1;
+		let best = 0;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			if (first[mid] <= i) {
+				best = mid;
+				lo = mid + 1;
+			} else hi = mid - 1;
+		}
+		return best;
+	}
+
+	/** Source text of token i. */
+	tok(i: number): string {
+		return this.text.slice(this.tokens.start[i], this.tokens.end[i]);
+	}
+
+	isName(i: number, name?: string): boolean {
+		if (i < 0 || i >= this.tokens.count || this.tokens.kind[i] !== K_NAME) return false;
+		return name === undefined || this.tokIs(i, name);
+	}
+
+	isOp(i: number, op: string): boolean {
+		if (i < 0 || i >= this.tokens.count) return false;
+		const k = this.tokens.kind[i];
+		if (k !== K_OP && k !== K_OPEN && k !== K_CLOSE) return false;
+		return this.tokIs(i, op);
+	}
+
+	/** Token text equality without allocating a substring (these checks run over every token of a call). */
+	private tokIs(i: number, s: string): boolean {
+		const start = this.tokens.start[i];
+		if (this.tokens.end[i] - start !== s.length) return false;
+		for (let k = 0; k < s.length; k++) if (this.text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
+		return true;
+	}
+
+	/** 0-based line number of an offset. */
+	lineOf(offset: number): number {
+		let starts = this.cache.lineStarts;
+		if (!starts) {
+			const list: number[] = [0];
+			const t = this.text;
+			for (let i = 0; i < t.length; i++) {
+				const c = t.charCodeAt(i);
+				if (c === 10) list.push(i + 1);
+				else if (c === 13 && t.charCodeAt(i + 1) !== 10) list.push(i + 1);
+			}
+			starts = this.cache.lineStarts = Int32Array.from(list);
+		}
+		let lo = 0;
+		let hi = starts.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi + 1) >> 1;
+			if (starts[mid] <= offset) lo = mid;
+			else hi = mid - 1;
+		}
+		return lo;
+	}
+
+	/** Every identifier in the file (for picking fresh names). */
+	allNames(): Set<string> {
+		if (!this.cache.names) {
+			const names = new Set<string>();
+			const t = this.tokens;
+			for (let i = 0; i < t.count; i++) if (t.kind[i] === K_NAME) names.add(this.tok(i));
+			this.cache.names = names;
+		}
+		return this.cache.names;
+	}
+
+	/**
+	 * Top-level arguments of the call whose `(` is token `open`. Only the first MAX_POSITIONAL positional and
+	 * MAX_KEYWORDS keyword arguments are listed, so a generated call with 100,000 arguments costs a scan, not 100,000 objects.
+	 */
+	callArgs(open: number): CallArg[] {
+		const t = this.tokens;
+		const close = matchOf(t, open);
+		const end = close >= 0 ? close : this.stmts.endTok[this.stmtOf(open)];
+		const args: CallArg[] = [];
+		let s = open + 1;
+		let j = s;
+		let positional = 0;
+		let keywords = 0;
+		const flush = (e: number) => {
+			if (e <= s) return;
+			if (e - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
+				if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: e });
+			} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: e });
+		};
+		while (j < end) {
+			if (t.kind[j] === K_OPEN) {
+				const m = matchOf(t, j);
+				if (m < 0 || m >= end) {
+					j = end;
+					break;
+				}
+				j = m + 1;
+				continue;
+			}
+			if (this.isOp(j, ',')) {
+				flush(j);
+				s = j + 1;
+			}
+			j++;
+		}
+		flush(Math.min(j, end));
+		return args;
+	}
+
+	/**
+	 * Start token of the dotted/call chain that ends just before token `endTok` (exclusive), e.g. `np.random`
+	 * before `.choice`, or `np.exp(x)` before `.sum`. Returns -1 when there is no such chain.
+	 */
+	chainStart(endTok: number): number {
+		const t = this.tokens;
+		let j = endTok - 1;
+		if (j < 0) return -1;
+		// Tokens of one statement are contiguous: staying in it means not going below its first token.
+		const floor = this.stmts.firstTok[this.stmtOf(j)];
+		for (let steps = 0; ; steps++) {
+			// No real receiver is this long; a generated `a.b.b.b…` line should not cost a full scan per hover.
+			if (steps > MAX_CHAIN_STEPS) return -1;
+			if (t.kind[j] === K_CLOSE) {
+				const o = matchOf(t, j);
+				if (o < 0) return -1;
+				j = o;
+				const p = j - 1;
+				// A call or subscript belongs to the chain; `(a + b)` alone starts it.
+				if (p >= floor && ((t.kind[p] === K_NAME && !KEYWORDS.has(this.tok(p))) || t.kind[p] === K_CLOSE)) {
+					j = p;
+					continue;
+				}
+				return j;
+			}
+			if (t.kind[j] === K_NAME) {
+				if (KEYWORDS.has(this.tok(j))) return -1;
+				if (j - 2 >= floor && this.isOp(j - 1, '.') && (t.kind[j - 2] === K_NAME || t.kind[j - 2] === K_CLOSE)) {
+					j -= 2;
+					continue;
+				}
+				return j;
+			}
+			return -1;
+		}
+	}
+
+	/** Source of tokens [s, e) with all whitespace removed, for comparing call chains. */
+	compact(s: number, e: number): string {
+		if (s < 0 || s >= e) return '';
+		return this.text.slice(this.tokens.start[s], this.tokens.end[e - 1]).replace(/\s+|\\/g, '');
+	}
+
+	/** True for `np.random` / `numpy.random` / a `from numpy import random` alias. */
+	isNumpyRandom(chain: string): boolean {
+		if (this.numpyRandomAliases.has(chain)) return true;
+		const dot = chain.indexOf('.');
+		return dot > 0 && chain.slice(dot) === '.random' && this.numpyAliases.has(chain.slice(0, dot));
+	}
+
+	/** True when `chain` names a numpy module alias (`np`). */
+	isNumpy(chain: string): boolean {
+		return this.numpyAliases.has(chain);
+	}
+
+	/** The assignment to `name` in force at token `tok`: the last one before it, else the first one after. */
+	assignmentAt(name: string, tok: number): Assignment | undefined {
+		const list = this.assignments.get(name);
+		if (!list || list.length === 0) return undefined;
+		const stmt = tok < this.tokens.count ? this.stmtOf(tok) : this.stmts.count;
+		let lo = 0;
+		let hi = list.length - 1;
+		let best = -1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			if (list[mid].stmt < stmt) {
+				best = mid;
+				lo = mid + 1;
+			} else hi = mid - 1;
+		}
+		return list[best >= 0 ? best : 0];
+	}
+
+	/** Value of `name` as seen at token `tok`, following literal assignments; `fallback` supplies assumed values. */
+	valueOf(name: string, tok: number, fallback?: (name: string) => PyNum | undefined, depth = 0): PyNum | undefined {
+		const a = this.assignmentAt(name, tok);
+		if (a && depth < MAX_RESOLVE_DEPTH) {
+			const v = this.valueOfAssignment(a, fallback, depth);
+			if (v) return v;
+		}
+		return fallback?.(name);
+	}
+
+	/** Evaluates an assignment's right-hand side (memoized when no fallback is involved). */
+	valueOfAssignment(a: Assignment, fallback?: (name: string) => PyNum | undefined, depth = 0): PyNum | undefined {
+		if (!fallback) {
+			const memo = this.resolved.get(a);
+			if (memo !== undefined) return memo ?? undefined;
+		}
+		const r = this.evaluate(a.rhsStart, a.rhsEnd, fallback, depth + 1, a);
+		if (!fallback) this.resolved.set(a, r.num ?? null);
+		return r.num;
+	}
+
+	/** Evaluates tokens [s, e) with names resolved through this file's assignments. */
+	evaluate(s: number, e: number, fallback?: (name: string) => PyNum | undefined, depth = 0, self?: Assignment): Evaluated {
+		if (self) {
+			if (this.resolving.has(self)) return { rendered: '', unknown: '' };
+			this.resolving.add(self);
+		}
+		try {
+			return evaluateRange(
+				{
+					text: this.text,
+					tokens: this.tokens,
+					resolveName: (name, tok) => (depth < MAX_RESOLVE_DEPTH ? this.valueOf(name, tok, fallback, depth) : fallback?.(name)),
+				},
+				s,
+				e,
+			);
+		} finally {
+			if (self) this.resolving.delete(self);
+		}
+	}
+
+	/** The innermost loop whose header or body holds token `tok`. */
+	loopAt(tok: number): ForLoop | undefined {
+		if (tok < 0 || tok >= this.tokens.count) return undefined;
+		const id = this.stmtLoop[this.stmtOf(tok)];
+		return id >= 0 ? this.loops[id] : undefined;
+	}
+
+	/** The innermost `for … in range(…)` loop that holds token `tok`. */
+	rangeLoopAt(tok: number): ForLoop | undefined {
+		const l = this.loopAt(tok);
+		return l && l.rangeAncestor >= 0 ? this.loops[l.rangeAncestor] : undefined;
+	}
+
+	private scan(): void {
+		const t = this.tokens;
+		const st = this.stmts;
+		// Statement-level patterns. Loops are recorded when their header is seen (so `loops` is in statement order)
+		// and finished when a statement at or left of their indent closes them.
+		type Building = { -readonly [K in keyof ForLoop]: ForLoop[K] };
+		const building: Building[] = [];
+		const open: { id: number; indent: number }[] = [];
+		const stmtLoop = new Int32Array(st.count).fill(-1);
+		const closeLoops = (indent: number, at: number) => {
+			while (open.length && open[open.length - 1].indent >= indent) {
+				const l = building[(open.pop() as (typeof open)[number]).id];
+				l.bodyEnd = at;
+				l.endTok = at < st.count ? st.firstTok[at] : t.count;
+			}
+		};
+		for (let s = 0; s < st.count; s++) {
+			const a = st.firstTok[s];
+			const e = st.endTok[s];
+			if (!st.afterSemicolon[s] && a < e) closeLoops(st.indent[s], s);
+			stmtLoop[s] = open.length ? open[open.length - 1].id : -1;
+			if (a >= e) continue;
+			if (t.kind[a] !== K_NAME) continue;
+			const first = this.tok(a);
+			if (first === 'import') this.scanImport(a, e);
+			else if (first === 'from') this.scanFromImport(a, e);
+			else if (first === 'for') {
+				const loop = this.scanFor(s, a, e);
+				if (loop) {
+					const id = building.length;
+					const parent = stmtLoop[s];
+					const rangeAncestor = loop.partial.rangeOpen >= 0 ? id : parent >= 0 ? building[parent].rangeAncestor : -1;
+					building.push({ ...loop.partial, bodyEnd: loop.partial.bodyFirst, endTok: e, parent, rangeAncestor });
+					stmtLoop[s] = id;
+					if (!loop.inline) open.push({ id, indent: st.indent[s] });
+				}
+			} else if (e - a >= 3 && this.isOp(a + 1, '=')) {
+				this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: a + 2, rhsEnd: e });
+			} else if (e - a >= 4 && this.isOp(a + 1, ':')) {
+				// `name: int = 5`
+				for (let j = a + 2; j < e; j++) {
+					if (parentOf(t, j) !== parentOf(t, a)) continue;
+					if (this.isOp(j, '=')) {
+						if (j + 1 < e) this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: j + 1, rhsEnd: e });
+						break;
+					}
+				}
+			}
+		}
+		closeLoops(-1, st.count);
+		this.loops.push(...building);
+		this.stmtLoop = stmtLoop;
+
+		for (let i = 1; i + 1 < t.count; i++) {
+			if (t.kind[i] === K_NAME && this.tokIs(i, 'choice') && this.isOp(i - 1, '.') && this.isOp(i + 1, '(')) {
+				this.choiceCalls.push(i);
+			}
+		}
+	}
+
+	private addAssignment(a: Assignment): void {
+		const list = this.assignments.get(a.name);
+		if (list) list.push(a);
+		else this.assignments.set(a.name, [a]);
+	}
+
+	private scanImport(a: number, e: number): void {
+		// import numpy as np, os
+		for (let j = a + 1; j < e; j++) {
+			if (!this.isName(j, 'numpy')) continue;
+			if (this.isOp(j + 1, '.')) {
+				// import numpy.random as npr
+				if (this.isName(j + 2, 'random') && this.isName(j + 3, 'as') && this.isName(j + 4)) this.numpyRandomAliases.add(this.tok(j + 4));
+				continue;
+			}
+			if (this.isName(j + 1, 'as') && this.isName(j + 2)) this.numpyAliases.add(this.tok(j + 2));
+			else this.numpyAliases.add('numpy');
+		}
+	}
+
+	private scanFromImport(a: number, e: number): void {
+		// from numpy import random [as npr]
+		if (!this.isName(a + 1, 'numpy') || !this.isName(a + 2, 'import')) return;
+		for (let j = a + 3; j < e; j++) {
+			if (!this.isName(j, 'random')) continue;
+			if (this.isName(j + 1, 'as') && this.isName(j + 2)) this.numpyRandomAliases.add(this.tok(j + 2));
+			else this.numpyRandomAliases.add('random');
+		}
+	}
+
+	private scanFor(s: number, a: number, e: number): { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean } | undefined {
+		if (!this.isName(a + 1) || !this.isName(a + 2, 'in')) return undefined;
+		const t = this.tokens;
+		// The header's `:` is the first top-level colon after `in`.
+		let colon = -1;
+		for (let j = a + 3; j < e; j++) {
+			if (t.kind[j] === K_OPEN) {
+				const m = matchOf(t, j);
+				if (m < 0) return undefined;
+				j = m;
+				continue;
+			}
+			if (this.isOp(j, ':')) {
+				colon = j;
+				break;
+			}
+		}
+		if (colon < 0) return undefined;
+		const rangeOpen = this.isName(a + 3, 'range') && this.isOp(a + 4, '(') && matchOf(t, a + 4) === colon - 1 ? a + 4 : -1;
+		const inline = colon + 1 < e;
+		return {
+			partial: { stmt: s, varName: this.tok(a + 1), varTok: a + 1, rangeOpen, bodyFirst: s + 1 },
+			inline,
+		};
+	}
+}
+
+/** Tokenizes and scans a Python document. Linear in its length. */
+export function analysePython(text: string): PythonModel {
+	return new PythonModel(text, lexPython(text));
+}

@@ -1,0 +1,445 @@
+/**
+ * Turns a HoverInfo into concise Markdown: the teaching delta (numbers, shapes, the book's context), never NumPy's
+ * docstring, which Pylance already shows. Pure: no `vscode` import; the caller passes `vscode.l10n.t` as `t`.
+ * Every message is a literal first argument of `t(...)` so a test can check the Japanese bundle covers it.
+ */
+import type { ChoiceHover, HoverInfo, Quantity, ReductionHover, SamplingDirection, TermHover, WithoutReplacementHover } from '../core/hover';
+import { formatShape } from '../core/hover';
+
+/** vscode.l10n.t's shape: `{0}`, `{1}` … are replaced by the arguments. */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+export const RUN_COMPARISON_COMMAND = 'minibatchLab.runComparison';
+export const APPLY_SAMPLING_FIX_COMMAND = 'minibatchLab.applySamplingFix';
+
+/** The single argument of `minibatchLab.applySamplingFix` (a command link passes it JSON-encoded). */
+export interface ApplySamplingFixArgs {
+	/** `document.uri.toString()` of the hovered document. */
+	readonly uri: string;
+	/** The version the hover was computed for; the command should re-plan (and give up) if the text has changed. */
+	readonly version?: number;
+	readonly direction: SamplingDirection;
+	/** An offset inside the action's anchor: pass it to `samplingActionsAt`. */
+	readonly offset: number;
+}
+
+export interface HoverContext {
+	/** Needed for the quick-fix link; without it the link is left out. */
+	readonly documentUri?: string;
+	readonly documentVersion?: number;
+}
+
+export interface FormattedHover {
+	readonly markdown: string;
+	/** Command ids the Markdown links to: give them to `MarkdownString.isTrusted = { enabledCommands }`. */
+	readonly commandLinks: string[];
+}
+
+/** `command:` URI with JSON arguments, as VS Code's Markdown renderer expects. */
+export function commandUri(command: string, args?: unknown): string {
+	return args === undefined ? `command:${command}` : `command:${command}?${encodeURIComponent(JSON.stringify([args]))}`;
+}
+
+/** The code action's title, shared with the hover link. */
+export function samplingFixTitle(direction: SamplingDirection, t: Translate): string {
+	return direction === 'apply' ? t('Sample without replacement (reshuffle every epoch)') : t("Sample with replacement again (the book's np.random.choice)");
+}
+
+export function formatHover(info: HoverInfo, t: Translate, ctx: HoverContext = {}): FormattedHover {
+	switch (info.kind) {
+		case 'term':
+			return { markdown: term(info, t), commandLinks: [] };
+		case 'keepdims':
+			return { markdown: keepdims(info, t), commandLinks: [] };
+		case 'axis':
+			return { markdown: axis(info, t), commandLinks: [] };
+		case 'choice':
+			return sampling(choice(info, t), info.fix, t, ctx);
+		case 'withoutReplacement':
+			return sampling(withoutReplacement(info, t), info.fix, t, ctx);
+	}
+}
+
+// ---- formatting helpers ----
+
+/** An inline code span that survives backticks in file-derived text. */
+export function code(s: string): string {
+	const one = s.replace(/[\r\n]+/g, ' ');
+	let longest = 0;
+	for (const run of one.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+	const fence = '`'.repeat(longest + 1);
+	const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
+	return `${fence}${pad}${one}${pad}${fence}`;
+}
+
+/** 60,000 for counts; up to 3 decimals otherwise. */
+function num(v: number): string {
+	if (!Number.isFinite(v)) return '—';
+	if (Number.isInteger(v)) return v.toLocaleString('en-US');
+	return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+}
+
+/** 16.7 (one decimal), or 17 when whole. */
+function approx(v: number): string {
+	if (!Number.isFinite(v)) return '—';
+	const r = Math.round(v * 10) / 10;
+	return Number.isInteger(r) ? r.toLocaleString('en-US') : r.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+function pct(p: number | undefined): string {
+	if (p === undefined || !Number.isFinite(p)) return '—';
+	if (p > 0 && p < 0.001) return '<0.1%';
+	if (p < 1 && p > 0.999) return '>99.9%';
+	return `${(p * 100).toFixed(1)}%`;
+}
+
+/** Python's own spelling: 600 for an int, 600.0 for a float. */
+function py(q: { value: number; isFloat: boolean }): string {
+	const v = q.value;
+	if (!Number.isFinite(v)) return String(v);
+	if (q.isFloat && Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+	if (q.isFloat) return String(Number(v.toPrecision(6)));
+	return String(v);
+}
+
+const ROLE_NAMES: Record<Quantity['role'], string> = {
+	trainSize: 'train_size',
+	batchSize: 'batch_size',
+	itersNum: 'iters_num',
+	iterPerEpoch: 'iter_per_epoch',
+	learningRate: 'learning_rate',
+};
+
+/** The quantity's name in this file, else its expression, else the book's name for it. */
+function label(q: Quantity): string {
+	return code(q.name ?? q.expr ?? ROLE_NAMES[q.role]);
+}
+
+/** Two sentences in one paragraph: a space after English punctuation, none after Japanese (。：). */
+function joinSentences(a: string | undefined, b: string | undefined): string {
+	if (!a || !b) return a || b || '';
+	return /[。：、）]$/.test(a) ? a + b : `${a} ${b}`;
+}
+
+function paragraphs(parts: (string | undefined | false)[]): string {
+	return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join('\n\n');
+}
+
+function bullets(items: (string | undefined | false)[]): string {
+	return items
+		.filter((p): p is string => typeof p === 'string' && p.length > 0)
+		.map((p) => `- ${p}`)
+		.join('\n');
+}
+
+/** One footnote per assumed value, saying what was assumed and why. */
+function assumptions(qs: readonly Quantity[], t: Translate): string | undefined {
+	const lines = qs.map((q) => {
+		const basis = basisSentence(q, t);
+		const what = label(q);
+		if (q.assumed?.why === 'runtime' && q.expr) return t('Assumed {0} = {1}: {2} is only known when the script runs. {3}', what, num(q.value), code(q.expr), basis);
+		return t('Assumed {0} = {1}: this file does not set it. {2}', what, num(q.value), basis);
+	});
+	return lines.length ? lines.map((l) => `_${l}_`).join('  \n') : undefined;
+}
+
+function basisSentence(q: Quantity, t: Translate): string {
+	switch (q.assumed?.basis) {
+		case 'mnistTrainSize':
+			return t('60,000 is the size of the MNIST training set.');
+		case 'bookBatchSize':
+			return t("100 is the book's batch size.");
+		case 'bookIters':
+			return t("10,000 is the book's number of iterations.");
+		case 'bookLearningRate':
+			return t("0.1 is the book's learning rate.");
+		default:
+			return t('It is computed as in the book: `max(train_size / batch_size, 1)`.');
+	}
+}
+
+// ---- epoch, iteration, batch size ----
+
+/** `iter_per_epoch = max(60000 / 100, 1) = 600.0` */
+function ipeCode(h: TermHover): string {
+	const q = h.numbers.iterPerEpoch;
+	const name = q.name ?? 'iter_per_epoch';
+	if (q.source === 'literal') return code(`${name} = ${py(q)}`);
+	if (q.substituted) return code(`${name} = ${q.substituted} = ${py(q)}`);
+	const n = h.numbers;
+	return code(`${name} = max(${py(n.trainSize)} / ${py(n.batchSize)}, 1) = ${py(q)}`);
+}
+
+/** `train_size = x_train.shape[0]` or `batch_size = 100`, when the file has such a line. */
+function valueCode(q: Quantity): string | undefined {
+	if (!q.name || !q.expr) return undefined;
+	if (q.source === 'literal') return code(`${q.name} = ${q.expr}`);
+	if (q.source === 'computed') return `${code(`${q.name} = ${q.expr}`)} → ${num(q.value)}`;
+	return code(`${q.name} = ${q.expr}`);
+}
+
+function epochsLine(h: TermHover, t: Translate): string {
+	const n = h.numbers;
+	return t('{0} iterations ≈ {1} epochs', num(n.itersNum.value), approx(n.epochs));
+}
+
+function drawsLine(h: TermHover, t: Translate): string {
+	const n = h.numbers;
+	return t('each epoch draws {0} × {1} = {2} samples', num(n.iterPerEpoch.value), num(n.batchSize.value), num(n.drawsPerEpoch));
+}
+
+function evaluationsLine(h: TermHover, t: Translate): string | undefined {
+	const ev = h.numbers.evaluations;
+	if (!ev || !h.names.loopVar) return undefined;
+	if (ev.count === 0) return t('accuracy is never evaluated: the loop does not run');
+	const list = ev.count <= 3 ? ev.first.join(', ') : `${ev.first.slice(0, 2).join(', ')}, …, ${ev.last}`;
+	return t('accuracy is evaluated {0} times: {1} = {2}', ev.count, code(h.names.loopVar), list);
+}
+
+function term(h: TermHover, t: Translate): string {
+	const n = h.numbers;
+	const name = code(h.name);
+	const ipe = n.iterPerEpoch;
+	const loopVar = h.names.loopVar ?? 'i';
+	const ipeName = ipe.name ?? 'iter_per_epoch';
+	const foot = assumptions(n.assumptions, t);
+	switch (h.term) {
+		case 'epoch':
+			return paragraphs([
+				t('An epoch is one pass over the training data. The book measures it in iterations: {0} ÷ {1} = {2} iterations per epoch, and evaluates accuracy once per epoch.', num(n.trainSize.value), num(n.batchSize.value), num(ipe.value)),
+				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t)]),
+				foot,
+			]);
+		case 'itersNum':
+			return paragraphs([
+				t('{0} is the number of iterations: each one takes a minibatch and makes one parameter update. It counts updates, not epochs.', name),
+				bullets([valueCode(n.itersNum), epochsLine(h, t), ipeCode(h)]),
+				foot,
+			]);
+		case 'iterPerEpoch': {
+			let note: string | undefined;
+			if (ipe.isFloat && Number.isInteger(ipe.value)) note = t('It is a float ({0}) because `/` always returns a float: fine for `%`, but a list index must be an int.', py(ipe));
+			else if (Number.isFinite(ipe.value) && !Number.isInteger(ipe.value)) note = t('It is not a whole number ({0}), so `{1} % {2} == 0` holds far less often than once per epoch.', py(ipe), loopVar, ipeName);
+			return paragraphs([
+				t('{0} is the number of iterations in one epoch: training set size ÷ batch size. The loop uses it to evaluate accuracy once per epoch.', name),
+				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t), evaluationsLine(h, t)]),
+				note,
+				foot,
+			]);
+		}
+		case 'loopIndex':
+			return paragraphs([
+				t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${h.name} % ${ipeName} == 0`)),
+				bullets([evaluationsLine(h, t), epochsLine(h, t), ipeCode(h)]),
+				foot,
+			]);
+		case 'batchSize':
+			return paragraphs([
+				t('{0} is the batch size: how many samples each iteration uses to estimate the gradient. Larger batches give a smoother gradient but fewer updates per epoch.', name),
+				bullets([valueCode(n.batchSize), ipeCode(h), drawsLine(h, t)]),
+				foot,
+			]);
+		case 'batchMask':
+			return paragraphs([
+				t("{0} holds the indices of this iteration's minibatch: {1} numbers from 0 to {2}.", name, num(n.batchSize.value), num(n.trainSize.value - 1)),
+				h.withReplacement && t('They come from `np.random.choice`, which draws with replacement, so the same index can appear twice.'),
+				foot,
+			]);
+		case 'batchData':
+			return paragraphs([
+				h.batch?.source && h.batch.mask
+					? t('{0} is the minibatch: the {1} rows of {2} selected by {3}.', name, num(n.batchSize.value), code(h.batch.source), code(h.batch.mask))
+					: t('{0} is the minibatch: the {1} rows of the training data selected by the batch mask.', name, num(n.batchSize.value)),
+				t('The gradient is computed on these rows only, so each update sees {0} of the {1} samples.', num(n.batchSize.value), num(n.trainSize.value)),
+				foot,
+			]);
+		case 'trainSize':
+			return paragraphs([
+				t('{0} is the number of training samples. The minibatch indices are drawn from 0 to {1}, and one epoch is {2} ÷ batch size iterations.', name, num(n.trainSize.value - 1), name),
+				bullets([valueCode(n.trainSize), ipeCode(h)]),
+				foot,
+			]);
+		case 'learningRate':
+			return paragraphs([
+				t('{0} is the learning rate: each update moves every parameter by {1} × its gradient. Too large and the loss jumps around; too small and learning is slow.', name, py(n.learningRate)),
+				bullets([valueCode(n.learningRate)]),
+				assumptions(n.learningRate.source === 'assumed' ? [...n.assumptions, n.learningRate] : n.assumptions, t),
+			]);
+	}
+}
+
+// ---- keepdims and axis ----
+
+/** `np.max(x, axis=-1)` or `x.max(axis=-1)`, optionally with keepdims=True. */
+function callText(h: ReductionHover, withKeepdims: boolean): string {
+	const c = h.call;
+	const args: string[] = [];
+	if (c.form === 'function') args.push(c.input || 'x');
+	if (c.axis.kind === 'axes' || c.axis.kind === 'unknown') args.push(`axis=${c.axis.text}`);
+	else if (c.axis.given) args.push('axis=None');
+	if (withKeepdims) args.push('keepdims=True');
+	return `${c.callee}(${args.join(', ')})`;
+}
+
+function shapeSourceNote(h: ReductionHover, t: Translate): string {
+	if (h.shapeSource.kind === 'file') return t('Shape of {0} from line {1}: {2}', code(h.call.input), h.shapeSource.line + 1, code(h.shapeSource.code));
+	return t('{0} is an example shape: the softmax input in the book\'s chapter 4 (100 images × 10 class scores). This file does not show the shape of {1}.', formatShape(h.inputShape), code(h.call.input || 'x'));
+}
+
+function shapeTable(h: ReductionHover, t: Translate): string | undefined {
+	if (!h.without || !h.with) return undefined;
+	const input = h.call.input || 'x';
+	return [
+		`| ${t('Expression')} | ${t('Shape')} |`,
+		'|---|---|',
+		`| ${code(input)} | ${code(formatShape(h.inputShape))} |`,
+		`| ${code(callText(h, false))} | ${code(h.without.length ? formatShape(h.without) : t('scalar'))} |`,
+		`| ${code(callText(h, true))} | ${code(formatShape(h.with))} |`,
+	].join('\n');
+}
+
+/** The operation the book combines a reduction with: `x - max`, `exp / sum`. */
+function combineOp(fn: string): string {
+	return fn.includes('sum') || fn === 'prod' ? '/' : '-';
+}
+
+function axisProblem(h: ReductionHover, t: Translate): string | undefined {
+	if (h.axisError && h.call.axis.kind === 'axes') {
+		if (h.returnsIndices && h.call.axis.tuple) return t('{0} takes a single axis, not a tuple: NumPy raises a TypeError.', code(h.call.fn));
+		return t('{0} is out of range for an input with {1} dimensions {2}: NumPy raises an AxisError.', code(`axis=${h.call.axis.text}`), h.inputShape.length, formatShape(h.inputShape));
+	}
+	if (h.call.axis.kind === 'unknown') return t('The axis {0} is not a literal, so no shapes are shown.', code(h.call.axis.text));
+	return undefined;
+}
+
+/** Which direction the surviving values run in, for 2-D inputs: per row (axis 1) or per column (axis 0). */
+function perWhat(h: ReductionHover): 'row' | 'column' | 'other' {
+	if (h.inputShape.length !== 2 || !h.axes || h.axes.length !== 1) return 'other';
+	return h.axes[0] === 1 ? 'row' : 'column';
+}
+
+function keepdims(h: ReductionHover, t: Translate): string {
+	const intro = t('keepdims=True keeps each reduced axis as an axis of size 1. The result keeps the number of dimensions of the input, so it broadcasts back against it.');
+	const problem = axisProblem(h, t);
+	if (problem || !h.without || !h.with || !h.broadcastWithout) return paragraphs([intro, problem, shapeSourceNote(h, t)]);
+	const inS = code(formatShape(h.inputShape));
+	const withS = code(formatShape(h.with));
+	const withoutS = code(h.without.length ? formatShape(h.without) : t('scalar'));
+	const input = h.call.input || 'x';
+	let why: string;
+	if (h.returnsIndices) {
+		why = t('{0} returns indices; keepdims=True gives {1} instead of {2}, which keeps them aligned with the rows of the input.', code(h.call.fn), withS, withoutS);
+	} else if (h.without.length === 0) {
+		why = t('With no axis, everything is reduced to one value, which broadcasts against anything; keepdims=True gives {0} instead of a scalar.', withS);
+	} else {
+		const example = code(`${input} ${combineOp(h.call.fn)} ${callText(h, true)}`);
+		const per = perWhat(h);
+		const works =
+			per === 'row'
+				? t('In {0}, {1} and {2} line up from the right, so each row is combined with its own value.', example, inS, withS)
+				: per === 'column'
+					? t('In {0}, {1} and {2} line up from the right, so each column is combined with its own value.', example, inS, withS)
+					: t('In {0}, {1} and {2} line up from the right, so each value is combined with the result for its own slice.', example, inS, withS);
+		let without: string;
+		if (h.broadcastWithout === 'error') {
+			const [a, b] = firstMismatch(h.inputShape, h.without);
+			without = t('Without keepdims, {0} and {1} do not broadcast: shapes are compared from the right, and {2} ≠ {3}.', inS, withoutS, a, b);
+		} else if (h.broadcastWithout === 'misaligned') {
+			without = t('Without keepdims, {0} and {1} still broadcast, but only because the sizes happen to match: each value is paired with the wrong one, silently.', inS, withoutS);
+		} else {
+			without = t('Here keepdims is optional: {0} already lines up with the trailing axes of {1}.', withoutS, inS);
+		}
+		why = joinSentences(works, without);
+	}
+	return paragraphs([intro, shapeTable(h, t), why, shapeSourceNote(h, t)]);
+}
+
+/** The first pair of sizes, from the right, that stops two shapes from broadcasting. */
+function firstMismatch(a: readonly number[], b: readonly number[]): [number, number] {
+	for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+		const x = a[a.length - i];
+		const y = b[b.length - i];
+		if (x !== y && x !== 1 && y !== 1) return [x, y];
+	}
+	return [0, 0];
+}
+
+function axis(h: ReductionHover, t: Translate): string {
+	const problem = axisProblem(h, t);
+	const call = code(callText(h, false));
+	if (problem || !h.without || !h.with || !h.axes) return paragraphs([t('axis chooses which axis is reduced: that axis disappears from the result, the others stay.'), problem, shapeSourceNote(h, t)]);
+	let what: string;
+	if (h.call.axis.kind === 'none') {
+		what = t('With no axis, {0} reduces over every element and returns one value.', call);
+	} else if (h.axes.length === 1) {
+		what = t('{0} reduces along axis {1} (size {2}): that axis disappears, the others stay.', call, h.axes[0], h.inputShape[h.axes[0]]);
+	} else {
+		what = t('{0} reduces along axes {1}: those axes disappear, the others stay.', call, h.axes.join(', '));
+	}
+	const negative = h.call.axis.kind === 'axes' && h.call.axis.axes.some((a) => a < 0) && h.call.axis.axes.length === 1
+		? t('A negative axis counts from the end: axis={0} is axis {1} here, the last one.', h.call.axis.axes[0], h.axes[0])
+		: undefined;
+	const per = perWhat(h);
+	const twoD =
+		per === 'row'
+			? t('For a 2-D array, axis=1 gives one value per row (across its columns); axis=0 would give one per column.')
+			: per === 'column'
+				? t('For a 2-D array, axis=0 gives one value per column (down its rows); axis=1 would give one per row.')
+				: undefined;
+	const indices = h.returnsIndices ? t('{0} returns the position of the extreme value along that axis, e.g. the predicted class of each row.', code(h.call.fn)) : undefined;
+	const shapes = [
+		`${code(formatShape(h.inputShape))} → ${code(h.without.length ? formatShape(h.without) : t('scalar'))}`,
+		joinSentences(t('with keepdims=True:'), code(formatShape(h.with))),
+	].join('  \n');
+	return paragraphs([what, joinSentences(negative, twoD), indices, shapes, shapeSourceNote(h, t)]);
+}
+
+// ---- sampling ----
+
+function sampling(markdown: string, fix: { direction: SamplingDirection; offset: number } | undefined, t: Translate, ctx: HoverContext): FormattedHover {
+	const links = [`[${t('▶ Run minibatch comparison')}](${commandUri(RUN_COMPARISON_COMMAND)})`];
+	const commandLinks = [RUN_COMPARISON_COMMAND];
+	if (fix && ctx.documentUri !== undefined) {
+		const args: ApplySamplingFixArgs = { uri: ctx.documentUri, version: ctx.documentVersion, direction: fix.direction, offset: fix.offset };
+		links.push(`[${samplingFixTitle(fix.direction, t)}](${commandUri(APPLY_SAMPLING_FIX_COMMAND, args)})`);
+		commandLinks.push(APPLY_SAMPLING_FIX_COMMAND);
+	}
+	return { markdown: paragraphs([markdown, links.join(' · ')]), commandLinks };
+}
+
+function choice(h: ChoiceHover, t: Translate): string {
+	const callee = code(h.callee);
+	const n = h.population;
+	const b = h.batch;
+	let intro: string;
+	if (!h.sizeGiven && h.replace.kind !== 'unknown') {
+		intro = t('{0} samples with replacement by default (replace=True): repeated calls can return the same index again.', callee);
+	} else if (h.replace.kind === 'default') {
+		intro = t('{0} samples with replacement by default (replace=True): each of the {1} indices is drawn independently from 0 to {2}, so one batch can hold the same sample twice, and some samples wait a long time to be drawn.', callee, num(b.value), num(n.value - 1));
+	} else if (h.replace.kind === 'true') {
+		intro = t('{0} with replace=True samples with replacement: each of the {1} indices is drawn independently from 0 to {2}, so one batch can hold the same sample twice.', callee, num(b.value), num(n.value - 1));
+	} else {
+		intro = t('Here replace is {0}: {1} samples with replacement whenever it is True (the default).', code(h.replace.text), callee);
+	}
+	const figures = bullets([
+		h.sizeGiven ? t('A batch of {0} from {1} contains a repeat with probability {2}.', num(b.value), num(n.value), pct(h.duplicateChance)) : t('Without a size it draws a single index.'),
+		h.sizeGiven &&
+			(Math.abs(h.drawsPerEpoch - n.value) < 0.5
+				? t('One epoch of draws ({0} × {1} = {2}) sees about {3} of the {4} samples (1 − 1/e); the rest wait for later epochs.', num(h.iterPerEpoch.value), num(b.value), num(h.drawsPerEpoch), pct(h.seenFraction), num(n.value))
+				: t('One epoch of draws ({0} × {1} = {2}) sees about {3} of the {4} samples; the rest wait for later epochs.', num(h.iterPerEpoch.value), num(b.value), num(h.drawsPerEpoch), pct(h.seenFraction), num(n.value))),
+	]);
+	const alt = t('The alternative is to shuffle once per epoch and take consecutive slices: every sample exactly once per epoch. With the book\'s settings both reach the same accuracy within seed-to-seed noise.');
+	return paragraphs([intro, figures, alt, assumptions(h.assumptions, t)]);
+}
+
+function withoutReplacement(h: WithoutReplacementHover, t: Translate): string {
+	const callee = code(h.callee);
+	switch (h.api) {
+		case 'shuffle':
+			return t('{0} shuffles an array in place (it returns None). Shuffling the indices once per epoch and taking consecutive slices samples without replacement: every sample exactly once per epoch, unlike np.random.choice with its default replace=True.', callee);
+		case 'permutation':
+			return t('{0} returns a shuffled copy (of np.arange(n) when given n). Cut into consecutive slices, it gives one epoch without replacement: every sample exactly once, unlike np.random.choice with its default replace=True.', callee);
+		case 'choice':
+			return t('{0} with replace=False samples without replacement: no index repeats within this call. Indices can still repeat between calls; to use every sample once per epoch, shuffle once and take slices.', callee);
+	}
+}
