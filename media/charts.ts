@@ -1,16 +1,56 @@
-/** The two canvases: accuracy per epoch (train dashed, test solid) and the smoothed loss per iteration. */
-import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
+/**
+ * The two canvases: accuracy per epoch (train dashed, test solid) and the smoothed loss per iteration.
+ * With several seeds each sampler's line is the mean over seeds, with a ±1 std band and optional faint per-seed lines.
+ */
+import { Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
 import { SAMPLER_LABELS } from '../src/core/samplers';
+import { mean, sampleStd } from '../src/core/stats';
 import type { SamplerId } from '../src/shared/protocol';
-import { epochsPerIter, type PanelModel, type SamplerTrack } from './model';
-import type { Palette } from './theme';
+import { epochsPerIter, tracksOf, trackKey, type PanelModel, type SamplerTrack } from './model';
+import { withAlpha, type Palette } from './theme';
 
-// Only what a line chart on linear axes needs, so esbuild drops the rest of chart.js.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+// Only what a line chart on linear axes needs (Filler for the std bands), so esbuild drops the rest of chart.js.
+Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
 
 type Point = { x: number; y: number };
-type LineSet = ChartDataset<'line', Point[]> & { sampler: SamplerId; role: 'train' | 'test' | 'loss' };
+/** mean lines: train, test, loss; the band's two edges; one faint line per seed. */
+type Role = 'train' | 'test' | 'loss' | 'bandHigh' | 'bandLow' | 'seed';
+type LineSet = ChartDataset<'line', Point[]> & {
+	sampler: SamplerId;
+	role: Role;
+	/** For a seed line: its seed. */
+	seed?: number;
+	/** For a mean line: the std and the number of seeds behind each point, for the tooltip. */
+	spread?: { std: number | null; n: number }[];
+};
 type LineChart = Chart<'line', Point[]>;
+
+const isMeanLine = (set: { role?: Role }) => set.role === 'train' || set.role === 'test' || set.role === 'loss';
+
+/** Mean and sample std over seeds at each x; the band only where two or more seeds have a value. */
+export function meanCurve(series: readonly (readonly Point[])[]): { mean: Point[]; spread: { std: number | null; n: number }[]; high: Point[]; low: Point[] } {
+	const byX = new Map<number, number[]>();
+	for (const points of series) {
+		for (const p of points) {
+			const ys = byX.get(p.x);
+			if (ys) ys.push(p.y);
+			else byX.set(p.x, [p.y]);
+		}
+	}
+	const out = { mean: [] as Point[], spread: [] as { std: number | null; n: number }[], high: [] as Point[], low: [] as Point[] };
+	for (const x of [...byX.keys()].sort((a, b) => a - b)) {
+		const ys = byX.get(x)!;
+		const m = mean(ys);
+		const sd = ys.length >= 2 ? sampleStd(ys) : null;
+		out.mean.push({ x, y: m });
+		out.spread.push({ std: sd, n: ys.length });
+		if (sd !== null) {
+			out.high.push({ x, y: m + sd });
+			out.low.push({ x, y: m - sd });
+		}
+	}
+	return out;
+}
 
 const TRAIN_DASH = [6, 4];
 
@@ -84,6 +124,22 @@ function baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
 		plugins: {
 			legend: {
 				position: 'bottom',
+				// Hiding a sampler's test (or loss) line hides its band and seed lines too, which would float alone otherwise.
+				onClick: (_e, item, legend) => {
+					const chart = legend.chart;
+					const index = item.datasetIndex ?? -1;
+					const set = chart.data.datasets[index] as LineSet | undefined;
+					if (!set) return;
+					const show = !chart.isDatasetVisible(index);
+					chart.setDatasetVisibility(index, show);
+					if (set.role === 'test' || set.role === 'loss') {
+						(chart.data.datasets as LineSet[]).forEach((d, j) => {
+							// null hands visibility back to the dataset's own `hidden` (the seed lines' checkbox).
+							if (d.sampler === set.sampler && !isMeanLine(d)) chart.getDatasetMeta(j).hidden = show ? (null as unknown as boolean) : true;
+						});
+					}
+					chart.update('none');
+				},
 				labels: {
 					usePointStyle: true,
 					pointStyle: 'line',
@@ -91,14 +147,15 @@ function baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
 					padding: 14,
 					// With point-style legends chart.js reads the point's style, which has no dash: take width and dash from the line.
 					generateLabels: (chart) =>
-						Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+						Chart.defaults.plugins.legend.labels.generateLabels(chart).filter((item) => isMeanLine((chart.data.datasets[item.datasetIndex ?? -1] ?? {}) as LineSet)).map((item) => {
 							const set = chart.data.datasets[item.datasetIndex ?? -1] as LineSet | undefined;
 							if (!set) return item;
 							return { ...item, lineWidth: typeof set.borderWidth === 'number' ? set.borderWidth : item.lineWidth, lineDash: set.role === 'train' ? TRAIN_DASH : [] };
 						}),
 				},
 			},
-			tooltip: { enabled: true },
+			// The bands and the per-seed lines would crowd the tooltip; the mean line's label carries the std instead.
+			tooltip: { enabled: true, filter: (item) => isMeanLine(item.dataset as LineSet) },
 		},
 	};
 }
@@ -106,10 +163,12 @@ function baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
 export class Charts {
 	readonly accuracy: LineChart;
 	readonly loss: LineChart;
-	private smoothers = new Map<SamplerId, LossSmoother>();
+	private smoothers = new Map<string, LossSmoother>();
 	private palette: Palette;
 	/** The last half of the epochs with a fitted y axis, where the samplers differ by tenths of a percent. */
 	zoomed = false;
+	/** Faint per-seed lines under the means. */
+	showSeeds = false;
 
 	constructor(accCanvas: HTMLCanvasElement, lossCanvas: HTMLCanvasElement, palette: Palette) {
 		this.palette = palette;
@@ -119,17 +178,26 @@ export class Charts {
 		accOptions.scales!.x = { ...accOptions.scales!.x, ticks: { maxRotation: 0, includeBounds: false } };
 		// Index mode lines up train and test of every sampler at the same evaluation.
 		accOptions.interaction = { mode: 'index', intersect: false };
-		accOptions.plugins!.tooltip = { callbacks: { title: (items) => (items.length ? `epoch ${(items[0].parsed.x ?? 0).toFixed(2)}` : ''), label: (item) => `${item.dataset.label}: ${pct(item.parsed.y ?? NaN)}` } };
+		accOptions.plugins!.tooltip = {
+			...accOptions.plugins!.tooltip,
+			callbacks: { title: (items) => (items.length ? `epoch ${(items[0].parsed.x ?? 0).toFixed(2)}` : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, pct)}` },
+		};
 		this.accuracy = new Chart(accCanvas, { type: 'line', data: { datasets: [] }, options: accOptions });
 
 		const lossOptions = baseOptions('iteration', 'loss');
 		lossOptions.scales!.y = { ...lossOptions.scales!.y, beginAtZero: true };
-		lossOptions.plugins!.tooltip = { callbacks: { title: (items) => (items.length ? `iteration ${items[0].parsed.x ?? 0}` : ''), label: (item) => `${item.dataset.label}: ${(item.parsed.y ?? NaN).toFixed(3)}` } };
+		lossOptions.plugins!.tooltip = {
+			...lossOptions.plugins!.tooltip,
+			callbacks: { title: (items) => (items.length ? `iteration ${items[0].parsed.x ?? 0}` : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, (v) => v.toFixed(3))}` },
+		};
 		this.loss = new Chart(lossCanvas, { type: 'line', data: { datasets: [] }, options: lossOptions });
 		this.applyTheme(palette);
 	}
 
-	/** A new run: one train and one test line per sampler, one loss line per sampler, no points yet. */
+	/**
+	 * A new run: per sampler a train and a test line (accuracy) and a loss line, no points yet. With several seeds also
+	 * the band around the test and loss means and one hidden-by-default line per seed; with one seed the charts are as before.
+	 */
 	reset(model: PanelModel): void {
 		const run = model.run;
 		this.smoothers.clear();
@@ -138,10 +206,15 @@ export class Charts {
 		if (run) {
 			const span = emaSpan(run.settings.iters);
 			const stride = Math.max(1, Math.ceil(run.settings.iters / MAX_LOSS_POINTS));
+			const several = model.seeds.length > 1;
 			for (const s of run.samplers) {
 				acc.push(this.line(s, 'train'), this.line(s, 'test'));
 				loss.push(this.line(s, 'loss'));
-				this.smoothers.set(s, new LossSmoother(1 - 2 / (span + 1), stride));
+				if (several) {
+					acc.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
+					loss.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
+				}
+				for (const seed of model.seeds) this.smoothers.set(trackKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride));
 			}
 			this.loss.options.scales!.x!.max = run.settings.iters;
 		}
@@ -150,9 +223,10 @@ export class Charts {
 		this.loss.data.datasets = loss;
 	}
 
-	private line(sampler: SamplerId, role: LineSet['role']): LineSet {
-		const label = role === 'loss' ? SAMPLER_LABELS[sampler] : `${SAMPLER_LABELS[sampler]} · ${role}`;
-		const set: LineSet = { label, data: [], sampler, role };
+	private line(sampler: SamplerId, role: Role, seed?: number): LineSet {
+		const name = SAMPLER_LABELS[sampler];
+		const label = role === 'loss' ? name : role === 'seed' ? `${name} · seed ${seed}` : role === 'bandHigh' || role === 'bandLow' ? `${name} · ±1 std` : `${name} · ${role}`;
+		const set: LineSet = { label, data: [], sampler, role, seed };
 		this.style(set);
 		return set;
 	}
@@ -161,20 +235,33 @@ export class Charts {
 		const colour = this.palette.sampler[set.sampler];
 		const hc = this.palette.highContrast;
 		set.borderColor = set.backgroundColor = set.pointBackgroundColor = colour;
-		set.borderWidth = set.role === 'train' ? (hc ? 2.5 : 1.5) : hc ? 3 : 2;
 		set.borderDash = set.role === 'train' ? TRAIN_DASH : [];
 		set.pointRadius = set.role === 'test' ? (hc ? 3 : 2.5) : 0;
-		set.pointHoverRadius = set.role === 'loss' ? 3 : 4;
+		set.pointHoverRadius = isMeanLine(set) ? (set.role === 'loss' ? 3 : 4) : 0;
+		set.borderWidth = set.role === 'train' ? (hc ? 2.5 : 1.5) : hc ? 3 : 2;
+		// Drawn in this order, bottom to top: bands, per-seed lines, means (chart.js draws a lower `order` on top).
+		set.order = isMeanLine(set) ? 0 : set.role === 'seed' ? 1 : 2;
+		set.fill = false;
+		if (set.role === 'bandHigh' || set.role === 'bandLow') {
+			set.borderWidth = 0;
+			set.borderColor = 'transparent';
+			// The upper edge fills down to the lower one, which follows it in the dataset list.
+			if (set.role === 'bandHigh') set.fill = '+1';
+			set.backgroundColor = withAlpha(colour, hc ? 0.3 : this.palette.dark ? 0.2 : 0.16);
+		} else if (set.role === 'seed') {
+			set.borderWidth = hc ? 1.5 : 1;
+			set.borderColor = withAlpha(colour, hc ? 0.7 : 0.45);
+			set.hidden = !this.showSeeds;
+		}
 	}
 
 	/** Copies the model's points into the datasets (cheap: evals are few, losses are smoothed incrementally). */
 	updateAccuracy(model: PanelModel): void {
-		for (const set of this.accuracy.data.datasets as LineSet[]) {
-			const t = model.tracks.get(set.sampler);
-			if (!t) continue;
-			const key = set.role === 'train' ? 'trainAcc' : 'testAcc';
-			set.data = t.evals.filter((p) => Number.isFinite(p[key])).map((p) => ({ x: p.epoch, y: 100 * p[key] }));
-		}
+		const points = (t: SamplerTrack, key: 'trainAcc' | 'testAcc') => t.evals.filter((p) => Number.isFinite(p[key])).map((p) => ({ x: p.epoch, y: 100 * p[key] }));
+		this.setCurves(this.accuracy, model, (sampler) => {
+			const tracks = tracksOf(model, sampler);
+			return { train: meanCurve(tracks.map((t) => points(t, 'trainAcc'))), test: meanCurve(tracks.map((t) => points(t, 'testAcc'))), seeds: new Map(tracks.map((t) => [t.seed, points(t, 'testAcc')])) };
+		});
 		// Pin the x axis to the whole run once the epoch length is known, so the curves grow instead of rescaling.
 		const perIter = epochsPerIter(model);
 		const iters = model.run?.settings.iters;
@@ -182,7 +269,8 @@ export class Charts {
 		const y = this.accuracy.options.scales!.y!;
 		x.max = perIter && iters ? Math.max(1, Math.ceil((iters - 1) * perIter * 100) / 100) : undefined;
 		const from = x.max !== undefined ? Math.floor(x.max / 2) : 0;
-		const later = this.zoomed && from > 0 ? (this.accuracy.data.datasets as LineSet[]).flatMap((d) => d.data.filter((p) => p.x >= from).map((p) => p.y)) : [];
+		const visible = (this.accuracy.data.datasets as LineSet[]).filter((d) => !d.hidden);
+		const later = this.zoomed && from > 0 ? visible.flatMap((d) => d.data.filter((p) => p.x >= from).map((p) => p.y)) : [];
 		if (later.length) {
 			x.min = from;
 			y.min = Math.max(0, Math.floor(Math.min(...later) - 0.5));
@@ -195,12 +283,41 @@ export class Charts {
 	}
 
 	updateLoss(model: PanelModel): void {
-		for (const set of this.loss.data.datasets as LineSet[]) {
-			const t = model.tracks.get(set.sampler);
-			const sm = this.smoothers.get(set.sampler);
-			if (!t || !sm) continue;
-			sm.update(t);
-			set.data = sm.points;
+		for (const t of model.tracks.values()) this.smoothers.get(trackKey(t.sampler, t.seed))?.update(t);
+		this.setCurves(this.loss, model, (sampler) => {
+			const series = new Map(tracksOf(model, sampler).map((t) => [t.seed, this.smoothers.get(trackKey(sampler, t.seed))?.points ?? []]));
+			return { loss: meanCurve([...series.values()]), seeds: series };
+		});
+	}
+
+	/** Sets every dataset of a chart from per-sampler curves: the mean lines, the band around the test (or loss) mean, the seeds. */
+	private setCurves(chart: LineChart, model: PanelModel, curves: (s: SamplerId) => { train?: MeanCurve; test?: MeanCurve; loss?: MeanCurve; seeds: Map<number, Point[]> }): void {
+		const cache = new Map<SamplerId, ReturnType<typeof curves>>();
+		const of = (s: SamplerId) => cache.get(s) ?? cache.set(s, curves(s)).get(s)!;
+		for (const set of chart.data.datasets as LineSet[]) {
+			if (!model.run?.samplers.includes(set.sampler)) continue;
+			const c = of(set.sampler);
+			const banded = c.test ?? c.loss;
+			switch (set.role) {
+				case 'train':
+				case 'test':
+				case 'loss': {
+					const m = c[set.role];
+					set.data = m?.mean ?? [];
+					set.spread = m?.spread;
+					break;
+				}
+				case 'bandHigh':
+					set.data = banded?.high ?? [];
+					break;
+				case 'bandLow':
+					set.data = banded?.low ?? [];
+					break;
+				case 'seed':
+					set.data = c.seeds.get(set.seed ?? NaN) ?? [];
+					set.hidden = !this.showSeeds;
+					break;
+			}
 		}
 	}
 
@@ -226,6 +343,35 @@ export class Charts {
 		this.draw();
 	}
 
+	/**
+	 * The accuracy chart as a PNG for a write-up: drawn again at twice the screen's pixel density, with a margin, on the
+	 * theme's background (a bare canvas is transparent, which reads badly once pasted elsewhere).
+	 */
+	accuracyPng(): string {
+		const chart = this.accuracy;
+		const before = chart.options.devicePixelRatio;
+		const ratio = Math.max(2, window.devicePixelRatio || 1);
+		chart.options.devicePixelRatio = ratio;
+		chart.resize();
+		try {
+			const src = chart.canvas;
+			if (src.width === 0 || src.height === 0) return '';
+			const margin = Math.round(12 * ratio);
+			const out = document.createElement('canvas');
+			out.width = src.width + 2 * margin;
+			out.height = src.height + 2 * margin;
+			const ctx = out.getContext('2d');
+			if (!ctx) return '';
+			ctx.fillStyle = this.palette.background;
+			ctx.fillRect(0, 0, out.width, out.height);
+			ctx.drawImage(src, margin, margin);
+			return out.toDataURL('image/png');
+		} finally {
+			chart.options.devicePixelRatio = before;
+			chart.resize();
+		}
+	}
+
 	/** For the snapshot: does the canvas hold any painted pixel? */
 	static drawn(chart: LineChart): boolean {
 		const canvas = chart.canvas;
@@ -239,4 +385,12 @@ export class Charts {
 	static points(chart: LineChart): number {
 		return chart.data.datasets.reduce((n, d) => n + d.data.length, 0);
 	}
+}
+
+type MeanCurve = ReturnType<typeof meanCurve>;
+
+/** "94.12% ± 0.21% (N = 3)" for a mean over several seeds; just the value otherwise. */
+function withSpread(set: LineSet, index: number, y: number, fmt: (v: number) => string): string {
+	const s = set.spread?.[index];
+	return s && s.std !== null ? `${fmt(y)} ± ${fmt(s.std)} (N = ${s.n})` : fmt(y);
 }

@@ -1,9 +1,10 @@
 /** The "Run again" form: checks every field in the page, so the host only ever gets values it would accept. */
 import { SAMPLER_IDS, SAMPLER_LABELS } from '../src/core/samplers';
 import { LIMITS } from '../src/core/settings';
+import { SEED_COUNT_LIMITS } from '../src/core/stats';
 import type { FormValues, SamplerId } from '../src/shared/protocol';
 
-type NumKey = 'iters' | 'batchSize' | 'lr' | 'hidden' | 'seed';
+type NumKey = 'iters' | 'batchSize' | 'lr' | 'hidden' | 'seed' | 'seedCount';
 export interface Limit {
 	min: number;
 	max: number;
@@ -18,12 +19,15 @@ export interface FormDraft {
 	dataset: string;
 }
 
-const FIELDS: { key: NumKey; label: string; book: string; mode: 'numeric' | 'decimal' }[] = [
+const BASE_LIMITS: Record<NumKey, Limit> = { ...LIMITS, seedCount: { ...SEED_COUNT_LIMITS, integer: true } };
+
+const FIELDS: { key: NumKey; label: string; book?: string; title?: string; mode: 'numeric' | 'decimal' }[] = [
 	{ key: 'iters', label: 'Iterations', book: 'iters_num', mode: 'numeric' },
 	{ key: 'batchSize', label: 'Batch size', book: 'batch_size', mode: 'numeric' },
 	{ key: 'lr', label: 'Learning rate', book: 'learning_rate', mode: 'decimal' },
 	{ key: 'hidden', label: 'Hidden size', book: 'hidden_size', mode: 'numeric' },
 	{ key: 'seed', label: 'Seed', book: 'np.random.seed', mode: 'numeric' },
+	{ key: 'seedCount', label: 'Seeds', title: 'How many seeds (N): seed, seed + 1, …; every sampler trains once per seed from the same initial weights, and the table compares them paired by seed.', mode: 'numeric' },
 ];
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -48,7 +52,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 }
 
 export class SettingsForm {
-	private limits: Record<NumKey, Limit> = { ...LIMITS };
+	private limits: Record<NumKey, Limit> = { ...BASE_LIMITS };
 	private readonly inputs = new Map<NumKey, HTMLInputElement>();
 	private readonly messages = new Map<NumKey | 'samplers', HTMLElement>();
 	private readonly boxes = new Map<SamplerId, HTMLInputElement>();
@@ -65,7 +69,9 @@ export class SettingsForm {
 			const id = `field-${f.key}`;
 			const wrap = el('div', { className: 'field' });
 			const label = el('label', { htmlFor: id });
-			label.append(f.label, ' ', el('code', { textContent: f.book }));
+			label.append(f.label);
+			if (f.book) label.append(' ', el('code', { textContent: f.book }));
+			if (f.title) label.title = f.title;
 			const input = el('input', { id, name: f.key, type: 'text', inputMode: f.mode, autocomplete: 'off', spellcheck: false });
 			const msg = el('p', { id: `${id}-msg`, className: 'field-error' });
 			input.setAttribute('aria-describedby', msg.id);
@@ -124,15 +130,16 @@ export class SettingsForm {
 		this.hostValues = values;
 		for (const f of FIELDS) {
 			const l = limits?.[f.key];
-			const base: Limit = LIMITS[f.key];
+			const base: Limit = BASE_LIMITS[f.key];
 			if (l && Number.isFinite(l.min) && Number.isFinite(l.max)) this.limits[f.key] = { ...base, min: l.min, max: l.max, integer: l.integer };
 		}
 		if (draft) this.fill(draft);
-		else this.fill({ fields: { iters: String(values.iters), batchSize: String(values.batchSize), lr: String(values.lr), hidden: String(values.hidden), seed: String(values.seed) }, samplers: values.samplers, dataset: values.dataset });
+		else this.fill({ fields: Object.fromEntries(FIELDS.map((f) => [f.key, String(values[f.key])])) as Record<NumKey, string>, samplers: values.samplers, dataset: values.dataset });
 	}
 
 	private fill(d: FormDraft): void {
-		for (const f of FIELDS) this.inputs.get(f.key)!.value = d.fields[f.key] ?? '';
+		// A draft saved before a field existed has no text for it: take the host's value.
+		for (const f of FIELDS) this.inputs.get(f.key)!.value = d.fields[f.key] ?? (this.hostValues ? String(this.hostValues[f.key]) : '');
 		for (const [s, box] of this.boxes) box.checked = d.samplers.includes(s);
 		this.dataset.value = d.dataset;
 		for (const key of this.messages.keys()) this.show(key, '');
@@ -189,6 +196,11 @@ export class SettingsForm {
 			const v = this.check(f.key);
 			if (typeof v === 'number') nums[f.key] = v;
 			else firstBad ??= this.inputs.get(f.key);
+		}
+		// The seeds are consecutive, so the last one must still be a valid seed.
+		if (nums.seed !== undefined && nums.seedCount !== undefined && nums.seed + nums.seedCount - 1 > LIMITS.seed.max) {
+			this.show('seedCount', `Seeds: seed ${nums.seed} with ${nums.seedCount} seeds would go past the largest seed, ${LIMITS.seed.max}; use a smaller seed or fewer seeds.`);
+			firstBad ??= this.inputs.get('seedCount');
 		}
 		const samplers = this.check('samplers');
 		if (!Array.isArray(samplers)) firstBad ??= this.boxes.get(SAMPLER_IDS[0]);

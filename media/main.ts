@@ -3,16 +3,18 @@
  * only small UI state (the form draft, the zoom toggle): everything it shows is rebuilt from the message stream.
  */
 import { SAMPLER_LABELS } from '../src/core/samplers';
-import type { FromWebview, PanelSnapshot, ToWebview } from '../src/shared/protocol';
+import { EXPORT_FORMATS, type ExportFormat, type FromWebview, type PanelSnapshot, type ToWebview } from '../src/shared/protocol';
 import { Charts, emaSpan } from './charts';
 import { SettingsForm, type FormDraft } from './form';
-import { apply, describeRun, emptyModel, noChanges, progress, type Changes, type PanelModel } from './model';
-import { ComparisonTable, fmtAcc } from './table';
+import { apply, describeRun, emptyModel, noChanges, progress, tracksOf, type Changes, type PanelModel } from './model';
+import { ComparisonTable, fmtAcc, type Lang } from './table';
 import { readPalette, themeClass, watchTheme } from './theme';
 
 interface UiState {
 	draft?: FormDraft;
 	zoomed?: boolean;
+	/** The faint per-seed lines; off by default. */
+	showSeeds?: boolean;
 }
 
 const vscode = acquireVsCodeApi<UiState>();
@@ -32,13 +34,19 @@ let announced = '';
 const errorLine = byId('error', HTMLElement);
 const cancelButton = byId('cancel', HTMLButtonElement);
 const zoomButton = byId('acc-zoom', HTMLButtonElement);
+const seedsLabel = byId('show-seeds-label', HTMLElement);
+const seedsBox = byId('show-seeds', HTMLInputElement);
+const accNote = byId('acc-note', HTMLElement);
 const lossNote = byId('loss-note', HTMLElement);
+const exportButtons = [...document.querySelectorAll<HTMLButtonElement>('button[data-export]')];
 const accCanvas = byId('accuracy', HTMLCanvasElement);
 const lossCanvas = byId('loss', HTMLCanvasElement);
 
 const model: PanelModel = emptyModel();
 const charts = new Charts(accCanvas, lossCanvas, readPalette());
-const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement));
+const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement), byId('table-notes', HTMLElement), byId('pairs', HTMLElement));
+/** VS Code's display language picks the verdict's language; the other one is shown smaller under it. */
+let lang: Lang = 'en';
 const form = new SettingsForm(
 	byId('settings', HTMLFormElement),
 	(values) => post({ type: 'runAgain', values }),
@@ -51,16 +59,19 @@ function statusText(): string {
 	switch (model.state) {
 		case 'idle':
 			return model.error ? 'Not started.' : 'No run yet. Change the settings below and press “Run again”, or run “Minibatch Lab: Run minibatch comparison”.';
-		case 'running':
-			return `Running: ${Math.floor(100 * progress(model))}% (${model.tracks.size} sampler${model.tracks.size === 1 ? '' : 's'})`;
+		case 'running': {
+			const samplers = model.run?.samplers.length ?? 0;
+			const seeds = model.seeds.length > 1 ? ` × ${model.seeds.length} seeds` : '';
+			return `Running: ${Math.floor(100 * progress(model))}% (${samplers} sampler${samplers === 1 ? '' : 's'}${seeds})`;
+		}
 		case 'cancelling':
 			return 'Cancelling…';
 		case 'done':
-			return failed.length ? `Done in ${seconds}; ${failed.length} sampler${failed.length === 1 ? '' : 's'} failed.` : `Done in ${seconds}.`;
+			return failed.length ? `Done in ${seconds}; ${failed.length} run${failed.length === 1 ? '' : 's'} failed.` : `Done in ${seconds}.`;
 		case 'cancelled':
 			return `Cancelled after ${seconds}.`;
 		case 'failed': {
-			const reasons = failed.map((t) => `${SAMPLER_LABELS[t.sampler]}: ${t.failure}`).join('; ');
+			const reasons = failed.map((t) => `${SAMPLER_LABELS[t.sampler]}${model.seeds.length > 1 ? ` (seed ${t.seed})` : ''}: ${t.failure}`).join('; ');
 			return `Failed after ${seconds}${reasons ? `: ${reasons}` : '.'}`;
 		}
 	}
@@ -68,12 +79,18 @@ function statusText(): string {
 
 function chartLabel(kind: 'accuracy' | 'loss'): string {
 	const parts: string[] = [];
-	for (const t of model.tracks.values()) {
+	const several = model.seeds.length > 1;
+	for (const s of model.run?.samplers ?? []) {
+		const tracks = tracksOf(model, s);
+		// With several seeds, the first seed's run speaks for the sampler in this short text; the table has the means.
+		const t = tracks.find((x) => x.evals.length > 0) ?? tracks[0];
+		if (!t) continue;
 		const last = t.evals[t.evals.length - 1];
-		if (kind === 'accuracy' && last) parts.push(`${SAMPLER_LABELS[t.sampler]} test ${fmtAcc(last.testAcc)} at epoch ${last.epoch.toFixed(1)}`);
-		if (kind === 'loss' && t.lossCount > 0) parts.push(`${SAMPLER_LABELS[t.sampler]} ${t.lossCount} iterations`);
+		const who = several ? `${SAMPLER_LABELS[s]} (seed ${t.seed})` : SAMPLER_LABELS[s];
+		if (kind === 'accuracy' && last) parts.push(`${who} test ${fmtAcc(last.testAcc)} at epoch ${last.epoch.toFixed(1)}`);
+		if (kind === 'loss' && t.lossCount > 0) parts.push(`${who} ${t.lossCount} iterations`);
 	}
-	const name = kind === 'accuracy' ? 'Accuracy per epoch, train and test' : 'Smoothed training loss per iteration';
+	const name = kind === 'accuracy' ? `Accuracy per epoch, train and test${several ? `, mean over ${model.seeds.length} seeds` : ''}` : 'Smoothed training loss per iteration';
 	return `${name}: ${parts.length ? parts.join('; ') : 'no data yet'}. The table has the numbers.`;
 }
 
@@ -86,7 +103,12 @@ function render(): void {
 	if (c.reset) {
 		charts.reset(model);
 		const iters = model.run?.settings.iters;
-		lossNote.textContent = iters ? `(moving average over about ${emaSpan(iters)} iterations)` : '(smoothed)';
+		const n = model.seeds.length;
+		const several = n > 1;
+		seedsLabel.hidden = !several;
+		accNote.textContent = several ? `(mean over ${n} seeds: train dashed, test solid; shaded: test ± 1 std)` : '(train dashed, test solid)';
+		const ema = iters ? `moving average over about ${emaSpan(iters)} iterations` : 'smoothed';
+		lossNote.textContent = several ? `(${ema}; mean over ${n} seeds, shaded ± 1 std)` : `(${ema})`;
 	}
 	if (c.header) settingsLine.textContent = model.run ? describeRun(model.run) : 'No run yet.';
 	if (c.status) {
@@ -102,7 +124,12 @@ function render(): void {
 		errorLine.hidden = !model.error;
 		errorLine.textContent = model.error ?? '';
 	}
-	if (c.table) table.render(model);
+	if (c.table) {
+		table.render(model, lang);
+		// Anything trained can be exported; the statistics in it cover the runs that have ended.
+		const any = [...model.tracks.values()].some((t) => t.evals.length > 0 || t.summary !== undefined);
+		for (const b of exportButtons) b.disabled = !any;
+	}
 	if (c.accuracy) {
 		charts.updateAccuracy(model);
 		accCanvas.setAttribute('aria-label', chartLabel('accuracy'));
@@ -138,7 +165,9 @@ function snapshot(requestId: number): PanelSnapshot {
 	render();
 	return {
 		requestId,
+		tableHead: table.headText(),
 		tableRows: table.rowsText(),
+		pairs: table.pairsText(),
 		header: settingsLine.textContent ?? '',
 		charts: [charts.accuracy, charts.loss].map((chart) => ({
 			id: chart.canvas.id,
@@ -148,6 +177,8 @@ function snapshot(requestId: number): PanelSnapshot {
 		})),
 		status: statusLine.textContent ?? '',
 		theme: themeClass(),
+		seedLines: { shown: !seedsLabel.hidden, checked: seedsBox.checked },
+		exportEnabled: exportButtons.length > 0 && exportButtons.every((b) => !b.disabled),
 	};
 }
 
@@ -159,11 +190,23 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
 	const m = e.data;
 	if (!isMessage(m)) return;
 	switch (m.type) {
-		case 'form':
+		case 'form': {
 			form.setValues(m.values, m.limits, vscode.getState()?.draft);
+			const next: Lang = m.language?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
+			if (next !== lang) {
+				lang = next;
+				pending.table = true;
+				schedule();
+			}
 			return;
+		}
 		case 'snapshot':
 			post({ type: 'snapshot', snapshot: snapshot(m.requestId) });
+			return;
+		case 'chartImage':
+			// Draw what has arrived first, so the image matches the table.
+			render();
+			post({ type: 'chartImage', requestId: m.requestId, dataUrl: charts.accuracyPng() });
 			return;
 		default:
 			apply(model, m, pending);
@@ -191,6 +234,26 @@ zoomButton.addEventListener('click', () => {
 	render();
 });
 setZoom(vscode.getState()?.zoomed === true);
+
+function setShowSeeds(on: boolean): void {
+	charts.showSeeds = on;
+	seedsBox.checked = on;
+	pending.accuracy = pending.loss = true;
+}
+seedsBox.addEventListener('change', () => {
+	vscode.setState({ ...vscode.getState(), showSeeds: seedsBox.checked });
+	setShowSeeds(seedsBox.checked);
+	render();
+});
+setShowSeeds(vscode.getState()?.showSeeds === true);
+
+const isFormat = (v: string | undefined): v is ExportFormat => (EXPORT_FORMATS as readonly (string | undefined)[]).includes(v);
+for (const b of exportButtons) {
+	b.addEventListener('click', () => {
+		const format = b.dataset.export;
+		if (isFormat(format)) post({ type: 'export', format });
+	});
+}
 
 watchTheme(() => charts.applyTheme(readPalette()));
 

@@ -2,10 +2,14 @@
  * What the panel shows, rebuilt only from the host's message stream. No DOM here, so the replay rules can be
  * unit-tested: every message may arrive twice (a replay racing a live post) and must leave the same state.
  */
-import type { EvalPoint, RunInfo, RunSummary, SamplerId, ToWebview } from '../src/shared/protocol';
+import { seedStats, type SeedRun, type SeedStats } from '../src/core/stats';
+import { settingsLine } from '../src/extension/exportText';
+import { runSeeds, type EvalPoint, type RunInfo, type RunSummary, type SamplerId, type ToWebview } from '../src/shared/protocol';
 
+/** One (sampler, seed) run. */
 export interface SamplerTrack {
 	sampler: SamplerId;
+	seed: number;
 	/** Sorted by iteration, one point per iteration. */
 	evals: EvalPoint[];
 	/** Raw per-iteration loss; null where the host sent a non-finite value (JSON turns NaN into null). */
@@ -22,7 +26,10 @@ export type RunState = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' 
 
 export interface PanelModel {
 	run?: RunInfo;
-	tracks: Map<SamplerId, SamplerTrack>;
+	/** The run's seeds (one for a history saved before seeds existed). */
+	seeds: number[];
+	/** By `trackKey(sampler, seed)`, seed-major in the order the host runs them. */
+	tracks: Map<string, SamplerTrack>;
 	state: RunState;
 	seconds?: number;
 	/** The last `error` message, cleared by the next run. */
@@ -43,11 +50,18 @@ export interface Changes {
 export const noChanges = (): Changes => ({ header: false, status: false, table: false, accuracy: false, loss: false, reset: false });
 
 export function emptyModel(): PanelModel {
-	return { tracks: new Map(), state: 'idle' };
+	return { seeds: [], tracks: new Map(), state: 'idle' };
 }
 
-function newTrack(sampler: SamplerId): SamplerTrack {
-	return { sampler, evals: [], losses: [], lossCount: 0, lossDirtyFrom: Infinity };
+export const trackKey = (sampler: SamplerId, seed: number) => `${sampler}@${seed}`;
+
+function newTrack(sampler: SamplerId, seed: number): SamplerTrack {
+	return { sampler, seed, evals: [], losses: [], lossCount: 0, lossDirtyFrom: Infinity };
+}
+
+/** One sampler's runs, one per seed. */
+export function tracksOf(model: PanelModel, sampler: SamplerId): SamplerTrack[] {
+	return [...model.tracks.values()].filter((t) => t.sampler === sampler);
 }
 
 /** Applies one host message in place; messages for another run than the current one are ignored. */
@@ -56,7 +70,8 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 		case 'runStarted': {
 			if (model.run?.id === m.run.id) return changes;
 			model.run = m.run;
-			model.tracks = new Map(m.run.samplers.map((s) => [s, newTrack(s)]));
+			model.seeds = runSeeds(m.run);
+			model.tracks = new Map(model.seeds.flatMap((seed) => m.run.samplers.map((s) => [trackKey(s, seed), newTrack(s, seed)] as const)));
 			model.state = 'running';
 			model.seconds = undefined;
 			model.error = undefined;
@@ -64,14 +79,14 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 			return changes;
 		}
 		case 'eval': {
-			const t = trackFor(model, m.runId, m.sampler);
+			const t = trackFor(model, m.runId, m.sampler, m.seed);
 			if (!t || !validPoint(m.point)) return changes;
 			insertEval(t.evals, m.point);
 			changes.accuracy = changes.table = changes.status = true;
 			return changes;
 		}
 		case 'loss': {
-			const t = trackFor(model, m.runId, m.sampler);
+			const t = trackFor(model, m.runId, m.sampler, m.seed);
 			if (!t || !Number.isInteger(m.fromIter) || m.fromIter < 0 || !Array.isArray(m.losses)) return changes;
 			for (let i = 0; i < m.losses.length; i++) {
 				const v = m.losses[i];
@@ -83,14 +98,14 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 			return changes;
 		}
 		case 'runDone': {
-			const t = trackFor(model, m.runId, m.summary.sampler);
+			const t = trackFor(model, m.runId, m.summary.sampler, m.seed ?? m.summary.seed);
 			if (!t) return changes;
 			t.summary = m.summary;
 			changes.table = changes.status = true;
 			return changes;
 		}
 		case 'runFailed': {
-			const t = trackFor(model, m.runId, m.sampler);
+			const t = trackFor(model, m.runId, m.sampler, m.seed);
 			if (!t) return changes;
 			t.failure = m.reason;
 			changes.table = changes.status = true;
@@ -109,13 +124,15 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 			return changes;
 		case 'form':
 		case 'snapshot':
+		case 'chartImage':
 			return changes;
 	}
 }
 
-function trackFor(model: PanelModel, runId: number, sampler: SamplerId): SamplerTrack | undefined {
+/** A message without a seed comes from a history saved before seeds existed, which had one. */
+function trackFor(model: PanelModel, runId: number, sampler: SamplerId, seed: number | undefined): SamplerTrack | undefined {
 	if (model.run?.id !== runId) return undefined;
-	return model.tracks.get(sampler);
+	return model.tracks.get(trackKey(sampler, seed ?? model.seeds[0]));
 }
 
 function validPoint(p: EvalPoint): boolean {
@@ -130,7 +147,7 @@ function insertEval(evals: EvalPoint[], p: EvalPoint): void {
 	else evals.splice(i, 0, p);
 }
 
-/** Share of all samplers' iterations seen so far, 0..1 (losses arrive per iteration, evals per epoch). */
+/** Share of all runs' iterations seen so far, 0..1 (losses arrive per iteration, evals per epoch). */
 export function progress(model: PanelModel): number {
 	const iters = model.run?.settings.iters ?? 0;
 	if (!iters || model.tracks.size === 0) return 0;
@@ -150,11 +167,26 @@ export function epochsPerIter(model: PanelModel): number | undefined {
 	return undefined;
 }
 
-/** The line above the table: the network, the settings and where the data came from. */
+/** The line above the table: the network, the settings and where the data came from (the Markdown export's settings line). */
 export function describeRun(run: RunInfo): string {
-	const s = run.settings;
-	const parts = [`TwoLayerNet 784-${s.hidden}-10`, `${s.iters} iterations`, `batch ${s.batchSize}`, `lr ${s.lr}`, `seed ${s.seed}`];
-	if (s.trainSize !== undefined) parts.push(`${s.trainSize} training images`);
-	parts.push(run.dataset);
-	return parts.join(' · ');
+	return settingsLine(run);
+}
+
+/**
+ * The runs that have ended, as the statistics take them: a run still training is neither in the numbers nor
+ * reported as left out; one without a result after the run ended was cancelled.
+ */
+export function seedRuns(model: PanelModel): SeedRun[] {
+	const ended = model.state !== 'running' && model.state !== 'cancelling' && model.state !== 'idle';
+	const out: SeedRun[] = [];
+	for (const t of model.tracks.values()) {
+		if (t.summary || t.failure !== undefined) out.push({ sampler: t.sampler, seed: t.seed, summary: t.summary, failure: t.failure });
+		else if (ended) out.push({ sampler: t.sampler, seed: t.seed, cancelled: true });
+	}
+	return out;
+}
+
+/** Mean ± std per sampler and the paired differences, from stats.ts as the CLI and the export compute them. */
+export function modelStats(model: PanelModel): SeedStats | undefined {
+	return model.run ? seedStats(seedRuns(model), model.run.samplers, model.seeds) : undefined;
 }

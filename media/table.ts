@@ -1,10 +1,18 @@
-/** The sampler-comparison table: one row per sampler, live while training, final once its summary arrives. */
+/**
+ * The sampler-comparison table: one row per sampler with mean ± std over its seeds (live while training), then the
+ * paired difference in final test accuracy for each pair of samplers, with the 95% CI and the verdict from stats.ts.
+ */
 import { SAMPLER_LABELS } from '../src/core/samplers';
-import type { PanelModel, SamplerTrack } from './model';
+import { formatInterval, formatSigned, type MeanStd, type PairedComparison, type SamplerAggregate, type SeedStats } from '../src/core/stats';
+import type { SamplerId } from '../src/shared/protocol';
+import { modelStats, tracksOf, type PanelModel, type SamplerTrack } from './model';
 import { samplerCssColor } from './theme';
+
+export type Lang = 'en' | 'ja';
 
 const COLUMNS = [
 	'Sampler',
+	'N',
 	'Final train acc',
 	'Final test acc',
 	'Best test acc',
@@ -13,6 +21,7 @@ const COLUMNS = [
 	'Batches with a duplicate',
 	'Most draws of one sample',
 ];
+const COLUMN_TITLES: Record<string, string> = { N: 'Seeds whose run finished and enters the numbers (mean ± sample std over them)' };
 
 const DASH = '—';
 const ok = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -20,6 +29,8 @@ export const fmtAcc = (v: number | undefined) => (ok(v) ? `${(100 * v).toFixed(2
 const fmtPct1 = (v: number | undefined) => (ok(v) ? `${(100 * v).toFixed(1)}%` : DASH);
 const fmtSec = (v: number | undefined) => (ok(v) ? v.toFixed(1) : DASH);
 const fmtInt = (v: number | undefined) => (ok(v) ? String(Math.round(v)) : DASH);
+/** A mean of counts: whole when it is whole (every seed drew the same), else one decimal. */
+const fmtMeanCount = (v: number | undefined) => (ok(v) ? (Number.isInteger(v) ? String(v) : v.toFixed(1)) : DASH);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
 	const e = document.createElement(tag);
@@ -34,66 +45,188 @@ function cell(text: string, className = 'num', span = 1): HTMLTableCellElement {
 	return td;
 }
 
+/**
+ * "94.12% ± 0.21%", the ± part quieter; just the value when there is no spread (one seed). Each part stays whole,
+ * so a narrow column breaks only between the mean and its ± part.
+ */
+function pmCell(m: MeanStd, fmt: (v: number) => string, single: (v: number) => string = fmt): HTMLTableCellElement {
+	if (m.std === null) return cell(single(m.mean));
+	const td = cell('');
+	td.append(el('span', fmt(m.mean), 'mean'), ' ', el('span', `± ${fmt(m.std)}`, 'pm'));
+	return td;
+}
+
 export class ComparisonTable {
+	private readonly head: HTMLTableRowElement;
 	private readonly body: HTMLTableSectionElement;
 
 	constructor(
 		table: HTMLTableElement,
 		private readonly empty: HTMLElement,
+		private readonly notes: HTMLElement,
+		private readonly pairs: HTMLElement,
 	) {
-		const caption = el('caption', 'Sampler comparison, one row per sampler', 'visually-hidden');
+		const caption = el('caption', 'Sampler comparison, one row per sampler: mean ± sample standard deviation over the seeds', 'visually-hidden');
 		const head = el('thead');
-		const row = el('tr');
+		this.head = el('tr');
 		for (const c of COLUMNS) {
 			const th = el('th', c);
 			th.scope = 'col';
-			row.append(th);
+			if (COLUMN_TITLES[c]) th.title = COLUMN_TITLES[c];
+			this.head.append(th);
 		}
-		head.append(row);
+		head.append(this.head);
 		this.body = el('tbody');
 		table.replaceChildren(caption, head, this.body);
 	}
 
-	render(model: PanelModel): void {
-		const rows = [...model.tracks.values()].map((t) => this.row(t, model));
+	render(model: PanelModel, lang: Lang): void {
+		const stats = modelStats(model);
+		const samplers = model.run?.samplers ?? [];
+		const rows = stats ? samplers.map((s, i) => this.row(model, s, stats.samplers[i])) : [];
 		// An empty-state row would read as a sampler row to the snapshot and to screen readers.
 		this.empty.hidden = rows.length > 0;
 		this.body.replaceChildren(...rows);
+		this.renderNotes(stats);
+		this.renderPairs(model, stats, lang);
 	}
 
-	private row(t: SamplerTrack, model: PanelModel): HTMLTableRowElement {
+	private row(model: PanelModel, sampler: SamplerId, agg: SamplerAggregate): HTMLTableRowElement {
 		const tr = el('tr');
 		const th = el('th');
 		th.scope = 'row';
 		const swatch = el('span', undefined, 'swatch');
 		swatch.setAttribute('aria-hidden', 'true');
 		// CSSOM writes are allowed under `style-src` without 'unsafe-inline'; the var() follows theme switches by itself.
-		swatch.style.backgroundColor = samplerCssColor(t.sampler);
-		th.append(swatch, SAMPLER_LABELS[t.sampler]);
+		swatch.style.backgroundColor = samplerCssColor(sampler);
+		th.append(swatch, SAMPLER_LABELS[sampler]);
 		tr.append(th);
 
-		if (t.failure !== undefined) {
-			tr.append(cell(`failed: ${t.failure}`, 'failed', COLUMNS.length - 1));
-			return tr;
+		const tracks = tracksOf(model, sampler);
+		const total = tracks.length;
+		const n = agg.seeds.length;
+		const running = model.state === 'running' || model.state === 'cancelling';
+		const nText = n < total && (running || n > 0) ? `${n} of ${total}` : String(n);
+
+		if (n === 0) {
+			const failed = tracks.filter((t) => t.failure !== undefined);
+			if (failed.length === total && total > 0) {
+				const reasons = [...new Set(failed.map((t) => t.failure))].join('; ');
+				tr.append(cell(String(0)), cell(`failed: ${reasons}`, 'failed', COLUMNS.length - 2));
+				return tr;
+			}
+			const diverged = tracks.filter((t) => t.summary?.diverged);
+			if (!running && diverged.length > 0) {
+				const d = diverged[0].summary!.diverged!;
+				const text = total === 1 ? `diverged at iteration ${d.iter}` : `diverged in ${diverged.length} of ${total} seeds`;
+				const s = diverged[0].summary!;
+				tr.append(cell(String(0)), cell(text, 'diverged', 3));
+				if (total === 1) tr.append(cell(fmtSec(s.seconds)), cell(fmtPct1(s.meanCoverage)), cell(fmtInt(s.duplicateBatches)), cell(fmtInt(s.maxDraws)));
+				else tr.append(cell(DASH), cell(DASH), cell(DASH), cell(DASH));
+				return tr;
+			}
+			return this.provisional(tr, tracks, model, total);
 		}
-		const s = t.summary;
-		if (s) {
-			if (s.diverged) tr.append(cell(`diverged at iteration ${s.diverged.iter}`, 'diverged', 3));
-			else tr.append(cell(fmtAcc(s.finalTrainAcc)), cell(fmtAcc(s.finalTestAcc)), cell(fmtAcc(s.bestTestAcc)));
-			tr.append(cell(fmtSec(s.seconds)), cell(fmtPct1(s.meanCoverage)), cell(fmtInt(s.duplicateBatches)), cell(fmtInt(s.maxDraws)));
-			return tr;
-		}
-		// Still training (or stopped without a summary): the latest evaluation, marked as provisional.
-		const last = t.evals[t.evals.length - 1];
-		const best = t.evals.reduce((m, p) => (ok(p.testAcc) ? Math.max(m, p.testAcc) : m), -Infinity);
+		const m = agg.metrics;
+		tr.append(
+			cell(nText),
+			pmCell(m.finalTrainAcc, fmtAcc),
+			pmCell(m.finalTestAcc, fmtAcc),
+			pmCell(m.bestTestAcc, fmtAcc),
+			pmCell(m.seconds, fmtSec),
+			pmCell(m.meanCoverage, fmtPct1),
+			pmCell(m.duplicateBatches, fmtMeanCount, fmtInt),
+			pmCell(m.maxDraws, fmtMeanCount, fmtInt),
+		);
+		if (n < total && running) tr.className = 'partial';
+		return tr;
+	}
+
+	/** No seed of this sampler has finished: the latest evaluation (averaged over the seeds that have one), marked as provisional. */
+	private provisional(tr: HTMLTableRowElement, tracks: SamplerTrack[], model: PanelModel, total: number): HTMLTableRowElement {
+		const lasts = tracks.map((t) => t.evals[t.evals.length - 1]).filter((p) => p !== undefined);
+		const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+		const best = avg(tracks.map((t) => t.evals.reduce((b, p) => (ok(p.testAcc) ? Math.max(b, p.testAcc) : b), -Infinity)).filter(ok));
 		const note = model.state === 'running' || model.state === 'cancelling' ? 'running…' : model.state === 'cancelled' ? 'cancelled' : DASH;
 		tr.className = 'provisional';
-		tr.append(cell(fmtAcc(last?.trainAcc)), cell(fmtAcc(last?.testAcc)), cell(fmtAcc(ok(best) ? best : undefined)), cell(note, 'note'), cell(DASH), cell(DASH), cell(DASH));
+		tr.append(
+			cell(total > 1 ? `0 of ${total}` : DASH),
+			cell(fmtAcc(avg(lasts.map((p) => p.trainAcc).filter(ok)))),
+			cell(fmtAcc(avg(lasts.map((p) => p.testAcc).filter(ok)))),
+			cell(fmtAcc(best)),
+			cell(note, 'note'),
+			cell(DASH),
+			cell(DASH),
+			cell(DASH),
+		);
 		return tr;
+	}
+
+	/** Runs left out of the numbers, and why. */
+	private renderNotes(stats: SeedStats | undefined): void {
+		const left = stats ? stats.samplers.flatMap((a) => a.excluded.map((e) => `${SAMPLER_LABELS[a.sampler]}: seed ${e.seed} ${e.reason}`)) : [];
+		this.notes.hidden = left.length === 0 || (stats?.seeds.length ?? 0) < 2;
+		this.notes.textContent = left.length ? `Left out of the numbers: ${left.join('; ')}.` : '';
+	}
+
+	/** One block per sampler pair: the numbers, the verdict in the display language, the other language below it. */
+	private renderPairs(model: PanelModel, stats: SeedStats | undefined, lang: Lang): void {
+		const pairs = stats?.pairs ?? [];
+		this.pairs.hidden = pairs.length === 0;
+		if (!stats || pairs.length === 0) {
+			this.pairs.replaceChildren();
+			return;
+		}
+		const level = `${+(stats.level * 100).toFixed(1)}%`;
+		const heading = el('h3', 'Paired difference in final test accuracy', 'pairs-title');
+		const how = el(
+			'p',
+			`Same seed, same initial weights: for each seed the difference of the two final test accuracies; ${level} CI = mean ± t·sd/√N, with t from Student's t distribution.` +
+				(model.state === 'running' ? ' While training, over the seeds finished so far.' : ''),
+			'muted pairs-how',
+		);
+		this.pairs.replaceChildren(heading, how, ...pairs.map((p) => this.pair(p, level, lang)));
+	}
+
+	private pair(p: PairedComparison, level: string, lang: Lang): HTMLElement {
+		const box = el('div', undefined, 'pair');
+		const title = el('p', undefined, 'pair-title');
+		// The ids, as the verdict names them.
+		title.append(el('code', p.a), ' − ', el('code', p.b));
+		const parts = p.n === 0 ? ['no seed where both finished'] : [`mean ${formatSigned(p.meanDiff, 4)}`];
+		if (p.sdDiff !== null) parts.push(`sd ${p.sdDiff.toFixed(4)}`);
+		if (p.ci) parts.push(`${level} CI ${formatInterval(p.ci.low, p.ci.high)}`, `t = ${p.ci.t.toFixed(3)} (df ${p.ci.df})`);
+		if (p.n > 0) parts.push(`N = ${p.n}`);
+		title.append(el('span', `: ${parts.join(', ')}`, 'pair-numbers'));
+		const other: Lang = lang === 'ja' ? 'en' : 'ja';
+		const verdict = el('p', p.verdict[lang], 'verdict');
+		verdict.lang = lang;
+		const alt = el('p', p.verdict[other], 'verdict-other muted');
+		alt.lang = other;
+		box.append(title, verdict, alt);
+		return box;
+	}
+
+	headText(): string[] {
+		return [...this.head.cells].map((c) => c.textContent?.trim() ?? '');
 	}
 
 	/** The body rows as text cells, for the snapshot. */
 	rowsText(): string[][] {
 		return [...this.body.rows].map((r) => [...r.cells].map((c) => c.textContent?.trim() ?? ''));
+	}
+
+	pairsText(): { title: string; numbers: string; verdict: string; verdictLang: string; other: string }[] {
+		return [...this.pairs.querySelectorAll<HTMLElement>('.pair')].map((b) => {
+			const title = b.querySelector('.pair-title');
+			const verdict = b.querySelector<HTMLElement>('.verdict');
+			return {
+				title: [...(title?.querySelectorAll('code') ?? [])].map((c) => c.textContent ?? '').join(' − '),
+				numbers: (title?.querySelector('.pair-numbers')?.textContent ?? '').replace(/^:\s*/, ''),
+				verdict: verdict?.textContent ?? '',
+				verdictLang: verdict?.lang ?? '',
+				other: b.querySelector('.verdict-other')?.textContent ?? '',
+			};
+		});
 	}
 }

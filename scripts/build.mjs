@@ -1,9 +1,10 @@
 // One esbuild call per bundle, each with its explicit entry, so every output is easy to trace back to its source.
 // Usage: node scripts/build.mjs [--production] [--only=name,name]
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWasm } from './build-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -42,10 +43,14 @@ function copyMnist() {
 }
 
 const started = Date.now();
+// Old maps would map a minified bundle's stack traces to the wrong lines.
+if (production && existsSync(join(root, 'dist'))) for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.map')) rmSync(join(root, 'dist', f));
 await Promise.all(
 	Object.entries(bundles)
 		.filter(([name, opts]) => opts && (!only || only.has(name)) && (opts.entryPoints?.length ?? 0) > 0)
 		.map(([, opts]) => esbuild.build(opts)),
 );
 if (!only || only.has('data')) copyMnist();
+// dist/kernel.wasm: the SIMD training kernel (skipped when up to date; asc takes seconds to start).
+if (!only || only.has('wasm')) await buildWasm();
 console.error(`build: done in ${Date.now() - started} ms${production ? ' (production)' : ''}`);

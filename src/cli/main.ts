@@ -156,6 +156,7 @@ async function compare(args: CompareArgs): Promise<number> {
 			if (m.type === 'loss') progress.update(sampler, seed, m.fromIter + m.losses.length);
 			else if (m.type === 'eval') progress.update(sampler, seed, m.point.iter, `  train ${m.point.trainAcc.toFixed(4)}  test ${m.point.testAcc.toFixed(4)}`, true);
 			else if (m.type === 'done' || m.type === 'failed') progress.finish(sampler, seed);
+			else if (m.type === 'loaded' && m.fallbackReason) process.stderr.write(`Using the reference kernel: ${m.fallbackReason}\n`);
 		},
 	});
 	process.once('SIGINT', () => comparison.cancel());

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
+import { SettingsError } from '../core/errors';
+import { LIMITS, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import type { SamplerId } from '../core/samplers';
+import { SEED_COUNT_LIMITS } from '../core/stats';
 import type { FormValues } from '../shared/protocol';
 
 export const SECTION = 'minibatchLab';
@@ -15,8 +17,12 @@ export const SETTING_NAMES = {
 	trainSize: `${SECTION}.trainSize`,
 } as const;
 
+export const SEED_COUNT_SETTING = `${SECTION}.seedCount`;
+
 export interface RunRequest {
 	settings: TrainSettings;
+	/** Seeds settings.seed … settings.seed + seedCount − 1. */
+	seedCount: number;
 	samplers: SamplerId[];
 	/** An explicit dataset folder (from the panel form); undefined means discovery. */
 	dataset?: string;
@@ -38,14 +44,32 @@ export function readRunRequest(): RunRequest {
 		SETTING_NAMES,
 	);
 	const samplers = c.get<unknown>('samplers');
-	return { settings, samplers: parseSamplers(Array.isArray(samplers) ? samplers.map(String) : [String(samplers)], `${SECTION}.samplers`) };
+	return {
+		settings,
+		seedCount: checkSeedCount(c.get<unknown>('seedCount', 5), settings.seed, SEED_COUNT_SETTING, SETTING_NAMES.seed),
+		samplers: parseSamplers(Array.isArray(samplers) ? samplers.map(String) : [String(samplers)], `${SECTION}.samplers`),
+	};
+}
+
+/** A whole number of seeds whose last one still fits the seed range (the seeds are consecutive). */
+export function checkSeedCount(value: unknown, seed: number, name: string, seedName: string): number {
+	const { min, max } = SEED_COUNT_LIMITS;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		throw new SettingsError(name, `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value) ?? String(value)}.`);
+	}
+	if (seed + value - 1 > LIMITS.seed.max) {
+		throw new SettingsError(name, `${seedName} ${seed} with ${name} ${value} would go past the largest seed, ${LIMITS.seed.max}; use a smaller ${seedName}.`);
+	}
+	return value;
 }
 
 /** The panel form's values, validated the same way (the form checks first; this is the host's own check). */
 export function requestFromForm(v: FormValues, base: RunRequest): RunRequest {
 	const names = { iters: 'Iterations', batchSize: 'Batch size', lr: 'Learning rate', hidden: 'Hidden size', seed: 'Seed', trainSize: 'Train size' };
+	const settings = validateSettings({ ...base.settings, iters: v.iters, batchSize: v.batchSize, lr: v.lr, hidden: v.hidden, seed: v.seed }, names);
 	return {
-		settings: validateSettings({ ...base.settings, iters: v.iters, batchSize: v.batchSize, lr: v.lr, hidden: v.hidden, seed: v.seed }, names),
+		settings,
+		seedCount: checkSeedCount(v.seedCount, settings.seed, 'Seeds', names.seed),
 		samplers: parseSamplers(v.samplers, 'Samplers'),
 		dataset: v.dataset.trim() === '' ? undefined : v.dataset.trim(),
 	};
@@ -53,5 +77,5 @@ export function requestFromForm(v: FormValues, base: RunRequest): RunRequest {
 
 export function formValues(r: RunRequest): FormValues {
 	const { iters, batchSize, lr, hidden, seed } = r.settings;
-	return { iters, batchSize, lr, hidden, seed, samplers: r.samplers, dataset: r.dataset ?? '' };
+	return { iters, batchSize, lr, hidden, seed, seedCount: r.seedCount, samplers: r.samplers, dataset: r.dataset ?? '' };
 }

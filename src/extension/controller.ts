@@ -3,6 +3,7 @@ import { peekMnistFolder } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS } from '../core/samplers';
 import { validateSettings } from '../core/settings';
+import { consecutiveSeeds } from '../core/stats';
 import type { ToWebview, WorkerMessage } from '../shared/protocol';
 import { Comparison } from '../worker/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
@@ -15,7 +16,7 @@ export class RunController implements vscode.Disposable {
 	private current?: { comparison: Comparison; done: Promise<void> };
 	private runId = 0;
 	private sink: (m: ToWebview) => void = () => undefined;
-	private progressHook?: (sampler: string, iter: number) => void;
+	private progressHook?: (runKey: string, iter: number) => void;
 
 	constructor(
 		private readonly extensionUri: vscode.Uri,
@@ -95,41 +96,44 @@ export class RunController implements vscode.Disposable {
 			throw e;
 		}
 		const runId = ++this.runId;
+		const seeds = consecutiveSeeds(settings.seed, req.seedCount);
 		this.history.reset({
 			type: 'runStarted',
-			run: { id: runId, settings, samplers: req.samplers, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString() },
+			run: { id: runId, settings, samplers: req.samplers, seeds, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString() },
 		});
 		this.sink(this.history.all()[0]);
-		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} data=${choice.dir} (${choice.origin})`);
+		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} seeds=${seeds.length} data=${choice.dir} (${choice.origin})`);
 		const comparison = new Comparison({
 			workerPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath,
 			dataDir: choice.dir,
 			settings,
 			samplers: req.samplers,
-			onMessage: (sampler, m) => this.onWorker(runId, sampler, m),
+			seeds,
+			onMessage: (sampler, m, seed) => this.onWorker(runId, sampler, seed, m),
 		});
 		req.settings = settings;
 		return { comparison, runId };
 	}
 
-	private onWorker(runId: number, sampler: RunRequest['samplers'][number], m: WorkerMessage): void {
+	private onWorker(runId: number, sampler: RunRequest['samplers'][number], seed: number, m: WorkerMessage): void {
+		const who = `${sampler} (seed ${seed})`;
 		switch (m.type) {
 			case 'loaded':
-				this.log.info(`${sampler}: loaded ${m.trainCount} + ${m.testCount} images from ${m.source} in ${m.seconds.toFixed(2)} s`);
+				this.log.info(`${who}: loaded ${m.trainCount} + ${m.testCount} images from ${m.source} in ${m.seconds.toFixed(2)} s; kernel ${m.kernel}${m.fallbackReason ? ` (fallback: ${m.fallbackReason})` : ''}`);
 				break;
 			case 'eval':
-				this.emit({ type: 'eval', runId, sampler, point: m.point });
+				this.emit({ type: 'eval', runId, sampler, seed, point: m.point });
 				break;
 			case 'loss':
-				this.emit({ type: 'loss', runId, sampler, fromIter: m.fromIter, losses: m.losses });
-				this.progressHook?.(sampler, m.fromIter + m.losses.length);
+				this.emit({ type: 'loss', runId, sampler, seed, fromIter: m.fromIter, losses: m.losses });
+				this.progressHook?.(m.runKey, m.fromIter + m.losses.length);
 				break;
 			case 'done':
-				this.log.info(`${sampler}: ${m.cancelled ? 'cancelled' : 'done'} in ${m.summary.seconds.toFixed(2)} s, kernel ${m.summary.kernel}, test ${m.summary.finalTestAcc}`);
-				if (!m.cancelled) this.emit({ type: 'runDone', runId, summary: m.summary });
+				this.log.info(`${who}: ${m.cancelled ? 'cancelled' : 'done'} in ${m.summary.seconds.toFixed(2)} s, kernel ${m.summary.kernel}, test ${m.summary.finalTestAcc}`);
+				if (!m.cancelled) this.emit({ type: 'runDone', runId, seed, summary: m.summary });
 				break;
 			case 'failed':
-				this.log.error(`${sampler}: ${m.reason}`);
+				this.log.error(`${who}: ${m.reason}`);
 				break;
 			case 'epoch':
 				break;
@@ -138,18 +142,23 @@ export class RunController implements vscode.Disposable {
 
 	private async execute(comparison: Comparison, runId: number, req: RunRequest): Promise<void> {
 		const started = performance.now();
-		const total = req.settings.iters * req.samplers.length;
+		const runs = req.samplers.length * req.seedCount;
+		const total = req.settings.iters * runs;
 		const doneIters = new Map<string, number>();
 		const outcomes = await vscode.window.withProgress(
 			{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Minibatch Lab'), cancellable: true },
 			async (progress, token) => {
 				token.onCancellationRequested(() => comparison.cancel());
 				let reported = 0;
-				this.progressHook = (sampler, iter) => {
-					doneIters.set(sampler, iter);
+				this.progressHook = (runKey, iter) => {
+					doneIters.set(runKey, iter);
 					const pct = (100 * [...doneIters.values()].reduce((a, b) => a + b, 0)) / total;
 					if (pct - reported >= 1 || pct >= 100) {
-						progress.report({ increment: pct - reported, message: vscode.l10n.t('Training {0} sampler(s): {1}%', req.samplers.length, Math.floor(pct)) });
+						const message =
+							req.seedCount === 1
+								? vscode.l10n.t('Training {0} sampler(s): {1}%', req.samplers.length, Math.floor(pct))
+								: vscode.l10n.t('Training {0} sampler(s) × {1} seeds: {2}%', req.samplers.length, req.seedCount, Math.floor(pct));
+						progress.report({ increment: pct - reported, message });
 						reported = pct;
 					}
 				};
@@ -161,7 +170,7 @@ export class RunController implements vscode.Disposable {
 			},
 		);
 		const seconds = (performance.now() - started) / 1000;
-		for (const o of outcomes) if (o.failure) this.emit({ type: 'runFailed', runId, sampler: o.sampler, reason: o.failure });
+		for (const o of outcomes) if (o.failure) this.emit({ type: 'runFailed', runId, sampler: o.sampler, seed: o.seed, reason: o.failure });
 		const failed = outcomes.filter((o) => o.failure);
 		const state = comparison.isCancelled ? 'cancelled' : failed.length === outcomes.length ? 'failed' : 'done';
 		this.emit({ type: 'finished', runId, state, seconds });
@@ -169,7 +178,8 @@ export class RunController implements vscode.Disposable {
 		const saveError = this.history.save();
 		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
 		if (failed.length > 0) {
-			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', SAMPLER_LABELS[o.sampler], o.failure ?? '')).join(' '));
+			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? SAMPLER_LABELS[o.sampler] : vscode.l10n.t('{0} (seed {1})', SAMPLER_LABELS[o.sampler], o.seed));
+			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', name(o), o.failure ?? '')).join(' '));
 		}
 	}
 

@@ -3,7 +3,9 @@ import { SettingsError } from '../core/errors';
 import { liveWorkers } from '../worker/comparison';
 import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
 import { RunController } from './controller';
-import { ComparisonPanel, VIEW_TYPE } from './panel';
+import { registerPythonHelp } from './hovers';
+import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
+import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 
 /** Kept cheap: nothing heavy is imported or started until a command runs. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -11,7 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
 	const controller = new RunController(context.extensionUri, context.globalStorageUri, log);
 	let last: RunRequest | undefined;
 
-	const currentForm = () => formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, samplers: ['replacement', 'epoch-shuffle'] });
+	const currentForm = () => formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, seedCount: 5, samplers: ['replacement', 'epoch-shuffle'] });
 	const safeRead = (): RunRequest | undefined => {
 		try {
 			return readRunRequest();
@@ -38,14 +40,21 @@ export function activate(context: vscode.ExtensionContext): void {
 			reportSettingsError(e);
 		}
 	};
+	const hooks: PanelHooks = {
+		form: currentForm,
+		onRunAgain,
+		onExport: (format) => void vscode.commands.executeCommand(EXPORT_COMMANDS[format]),
+	};
 	const serializer: vscode.WebviewPanelSerializer = {
 		deserializeWebviewPanel: async (panel) => {
-			ComparisonPanel.revive(panel, context.extensionUri, controller, log, currentForm, onRunAgain);
+			ComparisonPanel.revive(panel, context.extensionUri, controller, log, hooks);
 		},
 	};
-	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, currentForm, onRunAgain);
+	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, hooks);
+	const exporter = new ResultsExporter(context, controller, log, showPanel);
 
 	context.subscriptions.push(
+		...registerPythonHelp(),
 		log,
 		controller,
 		{ dispose: () => ComparisonPanel.current?.dispose() },
@@ -65,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
 			showPanel();
 		}),
 		vscode.commands.registerCommand('minibatchLab.showLog', () => log.show()),
+		...exporter.register(),
 		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
 		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),

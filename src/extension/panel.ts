@@ -1,34 +1,48 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { LIMITS } from '../core/settings';
-import { parseFromWebview, type FormValues, type PanelSnapshot, type ToWebview } from '../shared/protocol';
+import { SEED_COUNT_LIMITS } from '../core/stats';
+import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
 import { panelHtml } from './panelHtml';
 
 export const VIEW_TYPE = 'minibatchLab.comparison';
 
+/** What the panel asks of the rest of the extension. */
+export interface PanelHooks {
+	form(): FormValues;
+	onRunAgain(v: FormValues): void;
+	onExport(format: ExportFormat): void;
+}
+
+type Reply = Extract<FromWebview, { requestId: number }> | { type: 'snapshot'; snapshot: PanelSnapshot };
+
 /** The one comparison panel. Holds no results itself: it shows and replays what the controller keeps. */
 export class ComparisonPanel implements vscode.Disposable {
 	static current: ComparisonPanel | undefined;
 	private readonly disposables: vscode.Disposable[] = [];
-	private readonly snapshots = new Map<number, (s: PanelSnapshot) => void>();
-	private nextSnapshot = 1;
+	/** Requests to the page (snapshot, chart image) by request id. */
+	private readonly requests = new Map<number, (m: Reply) => void>();
+	private nextRequest = 1;
+	/** The page has loaded and asked for the replay; false while hidden, since hiding destroys the page. */
+	private pageReady = false;
+	private readyWaiters: (() => void)[] = [];
 
-	static createOrShow(extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, form: () => FormValues, onRunAgain: (v: FormValues) => void): ComparisonPanel {
+	static createOrShow(extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, hooks: PanelHooks): ComparisonPanel {
 		if (ComparisonPanel.current) {
 			ComparisonPanel.current.panel.reveal(undefined, true);
 			return ComparisonPanel.current;
 		}
 		const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Minibatch comparison'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
-		return (ComparisonPanel.current = new ComparisonPanel(panel, extensionUri, controller, log, form, onRunAgain));
+		return (ComparisonPanel.current = new ComparisonPanel(panel, extensionUri, controller, log, hooks));
 	}
 
 	/** Called by the serializer after a window reload: same panel, fresh page, history from disk. */
-	static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, form: () => FormValues, onRunAgain: (v: FormValues) => void): ComparisonPanel {
+	static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, hooks: PanelHooks): ComparisonPanel {
 		ComparisonPanel.current?.dispose();
 		panel.webview.options = webviewOptions(extensionUri);
 		controller.history.load();
-		return (ComparisonPanel.current = new ComparisonPanel(panel, extensionUri, controller, log, form, onRunAgain));
+		return (ComparisonPanel.current = new ComparisonPanel(panel, extensionUri, controller, log, hooks));
 	}
 
 	private constructor(
@@ -36,8 +50,7 @@ export class ComparisonPanel implements vscode.Disposable {
 		extensionUri: vscode.Uri,
 		private readonly controller: RunController,
 		private readonly log: vscode.LogOutputChannel,
-		private readonly form: () => FormValues,
-		onRunAgain: (v: FormValues) => void,
+		private readonly hooks: PanelHooks,
 	) {
 		const webview = panel.webview;
 		const nonce = randomBytes(16).toString('base64');
@@ -51,6 +64,9 @@ export class ComparisonPanel implements vscode.Disposable {
 		controller.setSink((m) => this.post(m));
 		this.disposables.push(
 			panel.onDidDispose(() => this.dispose()),
+			panel.onDidChangeViewState(() => {
+				if (!panel.visible) this.pageReady = false;
+			}),
 			webview.onDidReceiveMessage((raw: unknown) => {
 				const m = parseFromWebview(raw);
 				if (!m) {
@@ -60,16 +76,23 @@ export class ComparisonPanel implements vscode.Disposable {
 				switch (m.type) {
 					case 'ready':
 						this.replay();
+						this.pageReady = true;
+						for (const w of this.readyWaiters.splice(0)) w();
 						break;
 					case 'runAgain':
-						onRunAgain(m.values);
+						this.hooks.onRunAgain(m.values);
 						break;
 					case 'cancel':
 						this.controller.cancel();
 						break;
+					case 'export':
+						this.hooks.onExport(m.format);
+						break;
 					case 'snapshot':
-						this.snapshots.get(m.snapshot.requestId)?.(m.snapshot);
-						this.snapshots.delete(m.snapshot.requestId);
+						this.answer(m.snapshot.requestId, m);
+						break;
+					case 'chartImage':
+						this.answer(m.requestId, m);
 						break;
 				}
 			}),
@@ -78,8 +101,9 @@ export class ComparisonPanel implements vscode.Disposable {
 
 	/** The form first, then every message of the last run, in order. */
 	private replay(): void {
-		const limits = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
-		void this.panel.webview.postMessage({ type: 'form', values: this.form(), limits } satisfies ToWebview);
+		const limits: Record<string, { min: number; max: number; integer: boolean }> = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
+		limits.seedCount = { min: SEED_COUNT_LIMITS.min, max: SEED_COUNT_LIMITS.max, integer: true };
+		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits, language: vscode.env.language } satisfies ToWebview);
 		for (const m of this.controller.history.all()) void this.panel.webview.postMessage(m);
 	}
 
@@ -89,19 +113,50 @@ export class ComparisonPanel implements vscode.Disposable {
 	}
 
 	/** Asks the page what its DOM shows (used by the in-host tests). */
-	snapshot(timeoutMs = 5000): Promise<PanelSnapshot> {
-		const requestId = this.nextSnapshot++;
+	async snapshot(timeoutMs = 5000): Promise<PanelSnapshot> {
+		const reply = await this.request((requestId) => ({ type: 'snapshot', requestId }), timeoutMs, 'the snapshot request');
+		if (reply.type !== 'snapshot') throw new Error('the panel answered a snapshot request with something else');
+		return reply.snapshot;
+	}
+
+	/** The accuracy chart as a PNG data URL, as the page draws it now; waits for a page that is still loading. */
+	async chartImage(timeoutMs = 15000): Promise<string> {
+		await this.whenReady(timeoutMs);
+		const reply = await this.request((requestId) => ({ type: 'chartImage', requestId }), timeoutMs, 'the chart image request');
+		if (reply.type !== 'chartImage') throw new Error('the panel answered a chart request with something else');
+		return reply.dataUrl;
+	}
+
+	/** Resolves once the page has loaded and had its replay (a revealed panel reloads its page). */
+	private whenReady(timeoutMs: number): Promise<void> {
+		if (this.pageReady && this.panel.visible) return Promise.resolve();
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error('the panel did not load')), timeoutMs);
+			this.readyWaiters.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+	}
+
+	private request(message: (requestId: number) => ToWebview, timeoutMs: number, what: string): Promise<Reply> {
+		const requestId = this.nextRequest++;
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
-				this.snapshots.delete(requestId);
-				reject(new Error('the panel did not answer the snapshot request'));
+				this.requests.delete(requestId);
+				reject(new Error(`the panel did not answer ${what}`));
 			}, timeoutMs);
-			this.snapshots.set(requestId, (s) => {
+			this.requests.set(requestId, (m) => {
 				clearTimeout(timer);
-				resolve(s);
+				resolve(m);
 			});
-			void this.panel.webview.postMessage({ type: 'snapshot', requestId } satisfies ToWebview);
+			void this.panel.webview.postMessage(message(requestId));
 		});
+	}
+
+	private answer(requestId: number, m: Reply): void {
+		this.requests.get(requestId)?.(m);
+		this.requests.delete(requestId);
 	}
 
 	dispose(): void {

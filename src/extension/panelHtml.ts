@@ -64,16 +64,29 @@ export function panelHtml(o: PanelHtmlOptions): string {
 <p id="error" class="error-line" role="alert" hidden></p>
 </header>
 <section aria-labelledby="table-heading">
+<div class="section-head">
 <h2 id="table-heading">Sampler comparison</h2>
+<div class="export-buttons" role="group" aria-label="Export the results">
+<button type="button" class="secondary small" data-export="markdown" title="Copy the table (mean ± std), the paired differences with their verdicts and the settings as Markdown" disabled>Copy as Markdown</button>
+<button type="button" class="secondary small" data-export="csv" title="Save the loss and accuracy curves of every run, with the settings, as CSV" disabled>Save CSV…</button>
+<button type="button" class="secondary small" data-export="json" title="Save every run (curves and summaries), the statistics and the settings as JSON" disabled>Save JSON…</button>
+<button type="button" class="secondary small" data-export="png" title="Save the accuracy chart as a PNG image" disabled>Save chart as PNG…</button>
+</div>
+</div>
 <div class="table-scroll"><table id="comparison"></table></div>
 <p id="table-empty" class="muted">No results yet.</p>
+<p id="table-notes" class="muted table-note" hidden></p>
 <p class="muted table-note">Coverage: share of the training images drawn at least once in an epoch. A batch with a duplicate holds some image twice.</p>
+<div id="pairs" class="pairs" hidden></div>
 </section>
 <section aria-labelledby="charts-heading">
 <h2 id="charts-heading">Accuracy and loss</h2>
 <div class="chart-head">
-<h3 class="chart-title">Accuracy per epoch <span class="chart-note">(train dashed, test solid)</span></h3>
+<h3 class="chart-title">Accuracy per epoch <span id="acc-note" class="chart-note">(train dashed, test solid)</span></h3>
+<div class="chart-tools">
+<label id="show-seeds-label" class="check" hidden title="Draw every seed's run as a faint line under the means (test accuracy and loss)"><input id="show-seeds" type="checkbox"> Show each seed</label>
 <button id="acc-zoom" type="button" class="secondary small" aria-pressed="false" title="Show the last half of the epochs with the accuracy axis fitted to the data">Zoom in on the last half</button>
+</div>
 </div>
 <div class="chart-box"><canvas id="accuracy" role="img" aria-label="Accuracy per epoch: no data yet"></canvas></div>
 <h3 class="chart-title">Training loss per iteration <span id="loss-note" class="chart-note">(smoothed)</span></h3>

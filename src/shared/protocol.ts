@@ -24,7 +24,7 @@ export interface WorkerJob {
 
 //#region worker → host
 export type WorkerMessage =
-	| { type: 'loaded'; runKey: string; seconds: number; trainCount: number; testCount: number; source: string }
+	| { type: 'loaded'; runKey: string; seconds: number; trainCount: number; testCount: number; source: string; kernel: string; fallbackReason?: string }
 	| { type: 'eval'; runKey: string; point: EvalPoint }
 	| { type: 'loss'; runKey: string; fromIter: number; losses: number[] }
 	| { type: 'epoch'; runKey: string; stats: EpochStats }
@@ -35,8 +35,11 @@ export type WorkerMessage =
 /** What the panel shows above the table: the settings and where the data came from. */
 export interface RunInfo {
 	id: number;
+	/** `settings.seed` is the first seed. */
 	settings: TrainSettings;
 	samplers: SamplerId[];
+	/** Every sampler trains once per seed. Missing in histories saved before seeds existed: read it with `runSeeds`. */
+	seeds: number[];
 	dataset: string;
 	/** 'setting' | 'workspace' | 'bundled' */
 	datasetOrigin: DatasetOrigin;
@@ -45,6 +48,11 @@ export interface RunInfo {
 
 export type DatasetOrigin = 'setting' | 'workspace' | 'bundled';
 
+/** The seeds of a run, also for a history saved before RunInfo had them. */
+export function runSeeds(run: RunInfo): number[] {
+	return Array.isArray(run.seeds) && run.seeds.length > 0 ? run.seeds : [run.settings.seed];
+}
+
 /** The panel's settings form: what "Run again" sends back. */
 export interface FormValues {
 	iters: number;
@@ -52,33 +60,49 @@ export interface FormValues {
 	lr: number;
 	hidden: number;
 	seed: number;
+	/** Consecutive seeds from `seed`. */
+	seedCount: number;
 	samplers: SamplerId[];
 	/** Empty means: discover as the command does. */
 	dataset: string;
 }
 
 //#region host → webview
+// `seed` is optional only because histories saved before seeds existed lack it; the host always sends it.
 export type ToWebview =
-	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }> }
+	/** `language` is `vscode.env.language`: the verdict is shown in it (Japanese for 'ja*', else English). */
+	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; language?: string }
 	| { type: 'runStarted'; run: RunInfo }
-	| { type: 'eval'; runId: number; sampler: SamplerId; point: EvalPoint }
-	| { type: 'loss'; runId: number; sampler: SamplerId; fromIter: number; losses: number[] }
-	| { type: 'runDone'; runId: number; summary: RunSummary }
-	| { type: 'runFailed'; runId: number; sampler: SamplerId; reason: string }
+	| { type: 'eval'; runId: number; sampler: SamplerId; seed?: number; point: EvalPoint }
+	| { type: 'loss'; runId: number; sampler: SamplerId; seed?: number; fromIter: number; losses: number[] }
+	| { type: 'runDone'; runId: number; seed?: number; summary: RunSummary }
+	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed?: number; reason: string }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }
 	| { type: 'error'; message: string }
 	/** Test hook: answer with a `snapshot` of what the DOM shows. */
-	| { type: 'snapshot'; requestId: number };
+	| { type: 'snapshot'; requestId: number }
+	/** Answer with a `chartImage` of the accuracy chart as drawn now. */
+	| { type: 'chartImage'; requestId: number };
 //#endregion
+
+/** What the export buttons and commands produce. */
+export type ExportFormat = 'markdown' | 'csv' | 'json' | 'png';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['markdown', 'csv', 'json', 'png'];
 
 /** What the webview reports about itself for the in-host tests: read from its DOM, not from its state. */
 export interface PanelSnapshot {
 	requestId: number;
+	tableHead: string[];
 	tableRows: string[][];
+	/** One per sampler pair under the table: the numbers line, the verdict shown, and the one in the other language. */
+	pairs: { title: string; numbers: string; verdict: string; verdictLang: string; other: string }[];
 	header: string;
 	charts: { id: string; datasets: number; points: number; drawn: boolean }[];
 	status: string;
 	theme: string;
+	/** The "Show each seed" checkbox: whether it is offered and whether it is on. */
+	seedLines: { shown: boolean; checked: boolean };
+	exportEnabled: boolean;
 }
 
 //#region webview → host
@@ -86,7 +110,11 @@ export type FromWebview =
 	| { type: 'ready' }
 	| { type: 'runAgain'; values: FormValues }
 	| { type: 'cancel' }
-	| { type: 'snapshot'; snapshot: PanelSnapshot };
+	| { type: 'snapshot'; snapshot: PanelSnapshot }
+	/** An export button: the host runs the matching command. */
+	| { type: 'export'; format: ExportFormat }
+	/** `dataUrl` is `data:image/png;base64,…`; empty when the page has no chart to give. */
+	| { type: 'chartImage'; requestId: number; dataUrl: string };
 //#endregion
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -102,11 +130,15 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 		case 'runAgain': {
 			const f = v.values;
 			if (!isObj(f)) return undefined;
-			const { iters, batchSize, lr, hidden, seed, samplers, dataset } = f;
-			if (![iters, batchSize, lr, hidden, seed].every((x) => typeof x === 'number')) return undefined;
+			const { iters, batchSize, lr, hidden, seed, seedCount, samplers, dataset } = f;
+			if (![iters, batchSize, lr, hidden, seed, seedCount].every((x) => typeof x === 'number')) return undefined;
 			if (!Array.isArray(samplers) || !samplers.every((s) => typeof s === 'string') || typeof dataset !== 'string') return undefined;
-			return { type: 'runAgain', values: { iters, batchSize, lr, hidden, seed, samplers, dataset } as FormValues };
+			return { type: 'runAgain', values: { iters, batchSize, lr, hidden, seed, seedCount, samplers, dataset } as FormValues };
 		}
+		case 'export':
+			return typeof v.format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v.format) ? { type: 'export', format: v.format as ExportFormat } : undefined;
+		case 'chartImage':
+			return isNum(v.requestId) && typeof v.dataUrl === 'string' ? { type: 'chartImage', requestId: v.requestId, dataUrl: v.dataUrl } : undefined;
 		case 'snapshot': {
 			const s = v.snapshot;
 			if (!isObj(s) || !isNum(s.requestId) || !Array.isArray(s.tableRows) || !Array.isArray(s.charts)) return undefined;

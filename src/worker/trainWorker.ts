@@ -1,5 +1,8 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder } from '../core/dataset';
+import { pickKernel } from '../core/fastKernel';
 import { summarize } from '../core/summary';
 import { trainRun } from '../core/train';
 import type { WorkerJob, WorkerMessage } from '../shared/protocol';
@@ -12,7 +15,9 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 	try {
 		const t0 = performance.now();
 		const data = loadMnistFolder(job.dataDir);
-		post({ type: 'loaded', runKey, seconds: (performance.now() - t0) / 1000, trainCount: data.train.count, testCount: data.test.count, source: data.source });
+		// The wasm SIMD kernel where WebAssembly SIMD works, else the readable reference; both are reported.
+		const kernel = pickKernel('auto');
+		post({ type: 'loaded', runKey, seconds: (performance.now() - t0) / 1000, trainCount: data.train.count, testCount: data.test.count, source: data.source, kernel: kernel.name, fallbackReason: kernel.fallbackReason });
 		let pending: number[] = [];
 		let from = 0;
 		const flush = () => {
@@ -25,6 +30,7 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 			settings: job.settings,
 			data,
 			sampler: job.sampler,
+			kernel: kernel.factory,
 			observer: {
 				onLoss: (_i, loss) => {
 					pending.push(loss);
@@ -45,5 +51,19 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 	}
 }
 
+/**
+ * Lower this thread's priority (Linux: a thread id is a valid target of setpriority), so the editor and the extension
+ * host stay responsive while every core trains. Elsewhere this quietly does nothing.
+ */
+function yieldToTheEditor(): void {
+	try {
+		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+		if (Number.isInteger(tid)) setPriority(tid, 10);
+	} catch {
+		// no /proc or no permission: train at normal priority
+	}
+}
+
 if (!parentPort) throw new Error('trainWorker.js must run in a worker thread');
+yieldToTheEditor();
 main(parentPort, workerData as WorkerJob);

@@ -32,11 +32,12 @@ describe('Run minibatch comparison', function () {
 
 	before(async () => {
 		await vscode.extensions.getExtension('minibatch-lab.minibatch-lab')!.activate();
-		await setSettings({ iterations: 601, batchSize: 100, trainSize: 0, seed: 0, samplers: ['replacement', 'epoch-shuffle'], datasetPath: '' });
+		// One seed: these tests are about the single-run panel (test/host/seeds.test.ts covers several seeds).
+		await setSettings({ iterations: 601, batchSize: 100, trainSize: 0, seed: 0, seedCount: 1, samplers: ['replacement', 'epoch-shuffle'], datasetPath: '' });
 	});
 
 	after(async () => {
-		await setSettings({ iterations: undefined, batchSize: undefined, trainSize: undefined, seed: undefined, samplers: undefined, learningRate: undefined });
+		await setSettings({ iterations: undefined, batchSize: undefined, trainSize: undefined, seed: undefined, seedCount: undefined, samplers: undefined, learningRate: undefined });
 		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 	});
 
@@ -51,12 +52,14 @@ describe('Run minibatch comparison', function () {
 		await vscode.commands.executeCommand('minibatchLab.runComparison');
 		const snap = await until('a finished table', async () => {
 			const s = await snapshot();
-			return s && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(1).some(isNumberCell)) ? s : undefined;
+			return s && /^Done/.test(s.status) && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(2).some(isNumberCell)) ? s : undefined;
 		});
 		assert.match(snap.tableRows[0][0], /replacement/i);
 		assert.match(snap.tableRows[1][0], /shuffle/i);
+		assert.equal(snap.tableHead[1], 'N');
 		for (const row of snap.tableRows) {
-			const acc = row.slice(1, 4).map((c) => parseFloat(c));
+			assert.equal(row[1], '1', 'N = 1 seed');
+			const acc = row.slice(2, 5).map((c) => parseFloat(c));
 			assert.ok(acc.every((a) => a > 70 && a <= 100), `accuracies ${row.join(' | ')}`);
 		}
 		assert.match(snap.header, /601 iterations/);
@@ -87,7 +90,7 @@ describe('Run minibatch comparison', function () {
 		await vscode.commands.executeCommand('minibatchLab.showPanel');
 		const snap = await until('a replayed table', async () => {
 			const s = await snapshot();
-			return s && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(1).some(isNumberCell)) ? s : undefined;
+			return s && s.tableRows.length === 2 && s.tableRows.every((r) => r.slice(2).some(isNumberCell)) ? s : undefined;
 		});
 		assert.equal(snap.charts.find((c) => c.id === 'accuracy')?.drawn, true);
 	});

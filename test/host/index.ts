@@ -21,6 +21,9 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['extension.test', () => import('./extension.test')],
 	['browser.test', () => import('./browser.test')],
 	['comparison.test', () => import('./comparison.test')],
+	['seeds.test', () => import('./seeds.test')],
+	['hover.test', () => import('./hover.test')],
+	['latency.test', () => import('./latency.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';

@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { apply, describeRun, emptyModel, epochsPerIter, noChanges, progress, type PanelModel } from '../../media/model';
+import { apply, describeRun, emptyModel, epochsPerIter, modelStats, noChanges, progress, seedRuns, type PanelModel } from '../../media/model';
 import type { RunInfo, ToWebview } from '../../src/shared/protocol';
 
 const run = (id: number): RunInfo => ({
 	id,
 	settings: { iters: 1200, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 },
 	samplers: ['replacement', 'epoch-shuffle'],
+	seeds: [0],
 	dataset: 'MNIST (bundled)',
 	datasetOrigin: 'bundled',
 	startedAt: '2025-01-01T00:00:00.000Z',
@@ -31,6 +32,10 @@ function stream(id: number): ToWebview[] {
 	return out;
 }
 
+function summary(sampler: 'replacement' | 'epoch-shuffle', seed: number) {
+	return { sampler, seed, kernel: 'js', finalTrainAcc: 0.4, finalTestAcc: 0.39, bestTestAcc: 0.39, seconds: 1, meanCoverage: 0.63, duplicateBatches: 9, maxDraws: 5, finalLoss: 1.1 };
+}
+
 function replay(msgs: ToWebview[], model: PanelModel = emptyModel()): PanelModel {
 	for (const m of msgs) apply(model, m, noChanges());
 	return model;
@@ -45,11 +50,11 @@ describe('panel model', () => {
 	it('rebuilds a run from the stream', () => {
 		const m = replay(stream(1));
 		assert.equal(m.state, 'done');
-		const rep = m.tracks.get('replacement')!;
+		const rep = m.tracks.get('replacement@0')!;
 		assert.equal(rep.evals.length, 2);
 		assert.equal(rep.lossCount, 1200);
 		assert.equal(rep.summary?.duplicateBatches, 9);
-		assert.equal(m.tracks.get('epoch-shuffle')!.failure, 'out of memory');
+		assert.equal(m.tracks.get('epoch-shuffle@0')!.failure, 'out of memory');
 		assert.equal(progress(m), 1);
 		assert.equal(epochsPerIter(m), 1 / 600);
 	});
@@ -66,7 +71,7 @@ describe('panel model', () => {
 		const m = replay(stream(1));
 		const c = apply(m, { type: 'runStarted', run: { ...run(2), samplers: ['sequential'] } });
 		assert.ok(c.reset && c.table && c.header);
-		assert.deepEqual([...m.tracks.keys()], ['sequential']);
+		assert.deepEqual([...m.tracks.keys()], ['sequential@0']);
 		assert.equal(m.state, 'running');
 		const late = apply(m, { type: 'eval', runId: 1, sampler: 'replacement', point: { iter: 0, epoch: 0, trainAcc: 1, testAcc: 1 } }, noChanges());
 		assert.deepEqual(late, noChanges());
@@ -77,14 +82,14 @@ describe('panel model', () => {
 	it('keeps the same state when the same runStarted comes again', () => {
 		const m = replay(stream(1));
 		assert.deepEqual(apply(m, { type: 'runStarted', run: run(1) }, noChanges()), noChanges());
-		assert.equal(m.tracks.get('replacement')!.lossCount, 1200);
+		assert.equal(m.tracks.get('replacement@0')!.lossCount, 1200);
 	});
 
 	it('reports progress while running and tolerates NaN losses sent as null', () => {
 		const m = replay(stream(1).slice(0, 14));
 		assert.ok(progress(m) > 0 && progress(m) < 1);
 		apply(m, { type: 'loss', runId: 1, sampler: 'epoch-shuffle', fromIter: 0, losses: [null as unknown as number, 2] });
-		const t = m.tracks.get('epoch-shuffle')!;
+		const t = m.tracks.get('epoch-shuffle@0')!;
 		assert.equal(t.losses[0], null);
 		assert.equal(t.lossCount, 2);
 		assert.equal(t.lossDirtyFrom, 0);
@@ -93,4 +98,42 @@ describe('panel model', () => {
 	it('states the settings and the dataset', () => {
 		assert.equal(describeRun(run(1)), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seed 0 · MNIST (bundled)');
 	});
+
+	it('keeps one track per (sampler, seed) and computes the paired statistics from the summaries', () => {
+		const info: RunInfo = { ...run(5), settings: { ...run(5).settings, seed: 3 }, seeds: [3, 4, 5] };
+		const m = emptyModel();
+		apply(m, { type: 'runStarted', run: info });
+		assert.deepEqual([...m.tracks.keys()], ['replacement@3', 'epoch-shuffle@3', 'replacement@4', 'epoch-shuffle@4', 'replacement@5', 'epoch-shuffle@5']);
+		const acc: Record<string, number> = { 'replacement@3': 0.9, 'epoch-shuffle@3': 0.91, 'replacement@4': 0.92, 'epoch-shuffle@4': 0.925, 'replacement@5': 0.93 };
+		for (const [key, a] of Object.entries(acc)) {
+			const [sampler, seed] = key.split('@') as ['replacement' | 'epoch-shuffle', string];
+			apply(m, { type: 'eval', runId: 5, sampler, seed: Number(seed), point: { iter: 600, epoch: 1, trainAcc: a, testAcc: a } });
+			apply(m, { type: 'runDone', runId: 5, seed: Number(seed), summary: { ...summary(sampler, Number(seed)), finalTestAcc: a } });
+		}
+		assert.equal(m.tracks.get('epoch-shuffle@4')!.evals[0].testAcc, 0.925);
+		// Still running: the unfinished epoch-shuffle@5 is neither counted nor reported as left out.
+		assert.equal(seedRuns(m).length, 5);
+		let stats = modelStats(m)!;
+		assert.deepEqual(stats.samplers.map((a) => a.seeds), [[3, 4, 5], [3, 4]]);
+		assert.deepEqual(stats.samplers[1].excluded, []);
+		assert.equal(stats.pairs[0].n, 2);
+		apply(m, { type: 'finished', runId: 5, state: 'cancelled', seconds: 3 });
+		stats = modelStats(m)!;
+		assert.deepEqual(stats.samplers[1].excluded, [{ seed: 5, reason: 'cancelled' }]);
+		assert.equal(progress(m) < 1, true);
+		assert.equal(describeRun(info), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seeds 3–5 · MNIST (bundled)');
+	});
+
+	it('replays a history saved before seeds existed (no seeds on the run or the messages)', () => {
+		const old = stream(1).map((msg) => {
+			const copy = JSON.parse(JSON.stringify(msg)) as ToWebview & { run?: Partial<RunInfo> };
+			delete copy.run?.seeds;
+			return copy;
+		});
+		const m = replay(old);
+		assert.deepEqual(m.seeds, [0]);
+		assert.equal(m.tracks.get('replacement@0')!.summary?.finalTestAcc, 0.39);
+		assert.equal(m.tracks.get('replacement@0')!.evals.length, 2);
+	});
 });
+

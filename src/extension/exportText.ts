@@ -1,0 +1,248 @@
+/**
+ * The results of the last run as Markdown (for the study group's write-up), CSV and JSON (every curve of every run).
+ * Pure (no vscode import), so the text is unit-tested; the commands that copy and save it live in exportCommands.ts.
+ */
+import { SAMPLER_IDS, type SamplerId } from '../core/samplers';
+import { formatInterval, formatSigned, seedStats, type MeanStd, type SeedRun, type SeedStats } from '../core/stats';
+import { runSeeds, type EvalPoint, type RunInfo, type RunSummary, type ToWebview } from '../shared/protocol';
+
+export type RunState = 'running' | 'done' | 'cancelled' | 'failed';
+
+/** One (sampler, seed) run as the history has it. */
+export interface ResultRun {
+	sampler: SamplerId;
+	seed: number;
+	/** Sorted by iteration, one per iteration. */
+	evals: EvalPoint[];
+	/** Loss per iteration; null where it was not finite (or not received). */
+	losses: (number | null)[];
+	summary?: RunSummary;
+	failure?: string;
+	state: RunState;
+}
+
+export interface Results {
+	run: RunInfo;
+	seeds: number[];
+	state: RunState;
+	seconds?: number;
+	/** Seed-major, samplers in the run's order within a seed. */
+	runs: ResultRun[];
+	/** Over the runs that have ended; a run still training is in neither the numbers nor the exclusions. */
+	stats: SeedStats;
+}
+
+export interface ExportMeta {
+	extension: { name: string; version: string };
+	exportedAt: string;
+}
+
+/** Rebuilds the last run from the message stream the panel was sent (the host's history). */
+export function resultsFromHistory(messages: readonly ToWebview[]): Results | undefined {
+	const start = messages.find((m): m is Extract<ToWebview, { type: 'runStarted' }> => m.type === 'runStarted');
+	if (!start) return undefined;
+	const run = start.run;
+	const seeds = runSeeds(run);
+	const byKey = new Map<string, ResultRun>();
+	for (const seed of seeds) for (const sampler of run.samplers) byKey.set(`${sampler}@${seed}`, { sampler, seed, evals: [], losses: [], state: 'running' });
+	// Histories saved before seeds existed have no seed on their messages: they had exactly one.
+	const find = (sampler: SamplerId, seed: number | undefined) => byKey.get(`${sampler}@${seed ?? seeds[0]}`);
+	let state: RunState = 'running';
+	let seconds: number | undefined;
+	for (const m of messages) {
+		if ('runId' in m && m.runId !== run.id) continue;
+		switch (m.type) {
+			case 'eval': {
+				const r = find(m.sampler, m.seed);
+				if (!r) break;
+				const i = r.evals.findIndex((p) => p.iter >= m.point.iter);
+				if (i < 0) r.evals.push(m.point);
+				else if (r.evals[i].iter === m.point.iter) r.evals[i] = m.point;
+				else r.evals.splice(i, 0, m.point);
+				break;
+			}
+			case 'loss': {
+				const r = find(m.sampler, m.seed);
+				if (!r) break;
+				m.losses.forEach((v, i) => (r.losses[m.fromIter + i] = typeof v === 'number' && Number.isFinite(v) ? v : null));
+				break;
+			}
+			case 'runDone': {
+				const r = find(m.summary.sampler, m.seed ?? m.summary.seed);
+				if (r) {
+					r.summary = m.summary;
+					r.state = 'done';
+				}
+				break;
+			}
+			case 'runFailed': {
+				const r = find(m.sampler, m.seed);
+				if (r) {
+					r.failure = m.reason;
+					r.state = 'failed';
+				}
+				break;
+			}
+			case 'finished':
+				state = m.state;
+				seconds = m.seconds;
+				break;
+			default:
+				break;
+		}
+	}
+	const runs = [...byKey.values()];
+	for (const r of runs) {
+		// Sparse arrays would serialise as holes: make every missing iteration an explicit null.
+		r.losses = Array.from(r.losses, (v) => (v === undefined ? null : v));
+		if (r.state === 'running' && state !== 'running') r.state = 'cancelled';
+	}
+	return { run, seeds, state, seconds, runs, stats: seedStats(seedRuns(runs), run.samplers, seeds) };
+}
+
+/** What the statistics take: only runs that have ended, so a run still training is not reported as left out. */
+export function seedRuns(runs: readonly ResultRun[]): SeedRun[] {
+	return runs
+		.filter((r) => r.state !== 'running')
+		.map((r) => ({ sampler: r.sampler, seed: r.seed, summary: r.summary, failure: r.failure, cancelled: r.state === 'cancelled' }));
+}
+
+/** "seed 0", or "seeds 0–4" for consecutive seeds (what the controller runs), else the list. */
+export function describeSeeds(seeds: readonly number[]): string {
+	if (seeds.length === 1) return `seed ${seeds[0]}`;
+	const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
+	return consecutive ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `seeds ${seeds.join(', ')}`;
+}
+
+/** The network, the settings and the data, on one line (as the panel's header shows them). */
+export function settingsLine(run: RunInfo): string {
+	const s = run.settings;
+	const parts = [`TwoLayerNet 784-${s.hidden}-10`, `${s.iters} iterations`, `batch ${s.batchSize}`, `lr ${s.lr}`, describeSeeds(runSeeds(run))];
+	if (s.trainSize !== undefined) parts.push(`${s.trainSize} training images`);
+	parts.push(run.dataset);
+	return parts.join(' · ');
+}
+
+const acc = (x: number) => x.toFixed(4);
+/** "0.9412 ± 0.0021", just the mean when one seed gives no spread, and "—" when no seed finished. */
+function pm(m: MeanStd): string {
+	if (m.n === 0 || !Number.isFinite(m.mean)) return '—';
+	return m.std === null ? acc(m.mean) : `${acc(m.mean)} ± ${acc(m.std)}`;
+}
+
+/** Text from the run's settings (a dataset path, say) must not turn into Markdown syntax. */
+function escapeMarkdown(s: string): string {
+	return s.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
+/** Samplers in the run's order; pairs compare later − earlier in SAMPLER_IDS order (stats.allPairs). */
+function orderedSamplers(r: Results): SamplerId[] {
+	return r.run.samplers.filter((s) => (SAMPLER_IDS as readonly string[]).includes(s));
+}
+
+/** "mean ± sample std over N = 5 of seeds 0–4"; N per sampler when some runs were left out. */
+function seedCountLine(r: Results): string {
+	const aggs = r.stats.samplers;
+	const ns = aggs.map((a) => a.seeds.length);
+	const seeds = describeSeeds(r.seeds);
+	if (r.seeds.length === 1) return `${seeds} (N = ${ns[0] ?? 0})`;
+	const n = ns.every((x) => x === ns[0]) ? `N = ${ns[0]}` : `N = ${aggs.map((a) => `${a.seeds.length} (${a.sampler})`).join(', ')}`;
+	return `mean ± sample std over ${n} of ${seeds}`;
+}
+
+/**
+ * The study group's table (sampler, train accuracy, test accuracy) with mean ± std, then N, one line per sampler pair
+ * with the paired difference and its CI, the verdict (from stats.verdict, so it states what the numbers say), and the settings.
+ */
+export function toMarkdown(r: Results, lang: 'en' | 'ja' = 'en', meta?: ExportMeta): string {
+	const lines = ['| sampler | train accuracy | test accuracy |', '| --- | ---: | ---: |'];
+	const aggs = new Map(r.stats.samplers.map((a) => [a.sampler, a]));
+	for (const s of orderedSamplers(r)) {
+		const a = aggs.get(s);
+		lines.push(`| ${s} | ${a ? pm(a.metrics.finalTrainAcc) : '—'} | ${a ? pm(a.metrics.finalTestAcc) : '—'} |`);
+	}
+	lines.push('');
+	const note = r.state === 'running' ? ' The run was still training when this was copied.' : r.state === 'cancelled' ? ' The run was cancelled.' : '';
+	lines.push(`Final accuracies after ${r.run.settings.iters} iterations, ${seedCountLine(r)}; for each seed every sampler starts from the same initial weights.${note}`);
+	const left = r.stats.samplers.flatMap((a) => a.excluded.map((e) => `${a.sampler} seed ${e.seed} ${e.reason}`));
+	if (left.length) lines.push(`Left out of the numbers: ${left.join('; ')}.`);
+	for (const p of r.stats.pairs) {
+		lines.push('');
+		const level = `${+(r.stats.level * 100).toFixed(1)}%`;
+		const numbers = p.n === 0 ? 'no seed where both finished' : [`mean ${formatSigned(p.meanDiff, 4)}`, ...(p.ci ? [`${level} CI ${formatInterval(p.ci.low, p.ci.high)}`] : []), `N = ${p.n}`].join(', ');
+		lines.push(`${p.a} − ${p.b}, final test accuracy paired by seed: ${numbers}.  `);
+		lines.push(p.verdict[lang]);
+	}
+	lines.push('');
+	const by = meta ? ` · Minibatch Lab ${meta.extension.version}` : '';
+	lines.push(`Settings: ${escapeMarkdown(settingsLine(r.run))}${by}`);
+	return lines.join('\n') + '\n';
+}
+
+/** Epochs per iteration, from an evaluation past iteration 0 (the history does not carry the training set size). */
+function epochsPerIter(r: ResultRun): number | undefined {
+	const p = r.evals.find((e) => e.iter > 0 && e.epoch > 0);
+	return p ? p.epoch / p.iter : undefined;
+}
+
+const csvNum = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
+const comment = (s: string) => `# ${s.replace(/[\r\n]+/g, ' ')}`;
+
+/** The settings as the book names them, for the CSV header and the JSON. */
+function bookSettings(r: Results): Record<string, string | number> {
+	const s = r.run.settings;
+	return { iters_num: s.iters, batch_size: s.batchSize, learning_rate: s.lr, hidden_size: s.hidden, train_size: s.trainSize ?? 'all' };
+}
+
+/**
+ * Long format, one row per (sampler, seed, iteration): the loss of every iteration, and the accuracies on the
+ * iterations where the book evaluates them. Settings, dataset and version go in leading `#` lines.
+ */
+export function toCsv(r: Results, meta: ExportMeta): string {
+	const settings = Object.entries(bookSettings(r))
+		.map(([k, v]) => `${k}=${v}`)
+		.join(' ');
+	const out = [
+		comment(`Minibatch Lab ${meta.extension.version} results, exported ${meta.exportedAt}; run started ${r.run.startedAt}, ${r.state}${r.seconds !== undefined ? ` in ${r.seconds.toFixed(1)} s` : ''}`),
+		comment(`settings: ${settings} seeds=${r.seeds.join(';')} samplers=${r.run.samplers.join(';')}`),
+		comment(`dataset: ${r.run.dataset} (${r.run.datasetOrigin})`),
+		...r.runs.filter((x) => x.state !== 'done').map((x) => comment(`${x.sampler} seed ${x.seed}: ${x.state}${x.failure ? `: ${x.failure}` : ''}`)),
+		comment('read with pandas.read_csv(path, comment="#"); train_acc and test_acc are set on evaluation iterations only'),
+		'sampler,seed,iteration,epoch,loss,train_acc,test_acc',
+	];
+	for (const run of r.runs) {
+		const perIter = epochsPerIter(run);
+		const evals = new Map(run.evals.map((e) => [e.iter, e]));
+		const last = Math.max(run.losses.length, run.evals.length ? run.evals[run.evals.length - 1].iter + 1 : 0);
+		for (let i = 0; i < last; i++) {
+			const e = evals.get(i);
+			const epoch = e ? e.epoch : perIter !== undefined ? i * perIter : undefined;
+			out.push([run.sampler, run.seed, i, csvNum(epoch), csvNum(run.losses[i]), csvNum(e?.trainAcc), csvNum(e?.testAcc)].join(','));
+		}
+	}
+	return out.join('\n') + '\n';
+}
+
+/** Everything: metadata, settings, the statistics the panel shows, and every run's curves and summary. */
+export function toJson(r: Results, meta: ExportMeta): string {
+	const doc = {
+		format: 'minibatch-lab-results',
+		formatVersion: 1,
+		extension: meta.extension,
+		exportedAt: meta.exportedAt,
+		run: {
+			startedAt: r.run.startedAt,
+			state: r.state,
+			seconds: r.seconds ?? null,
+			settings: { ...r.run.settings, trainSize: r.run.settings.trainSize ?? null },
+			book: bookSettings(r),
+			samplers: r.run.samplers,
+			seeds: r.seeds,
+			dataset: { label: r.run.dataset, origin: r.run.datasetOrigin },
+		},
+		stats: r.stats,
+		runs: r.runs.map((x) => ({ sampler: x.sampler, seed: x.seed, state: x.state, summary: x.summary ?? null, failure: x.failure ?? null, evals: x.evals, losses: x.losses })),
+	};
+	// Explicit about what JSON.stringify does anyway: a diverged run's NaN or Infinity is written as null.
+	return JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), '\t') + '\n';
+}

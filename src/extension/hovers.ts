@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { analysePython, hoverAt, samplingActionsAt, type PythonModel, type SamplingAction } from '../core/hover';
+import { APPLY_SAMPLING_FIX_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs } from './hoverText';
+
+/** Python files and notebook cells whose language is Python. */
+const SELECTOR: vscode.DocumentSelector = [{ language: 'python' }];
+
+/** One analysis per document version: hovers and code actions on an unchanged document reuse it. */
+class ModelCache {
+	private readonly cache = new WeakMap<vscode.TextDocument, { version: number; text: string; model: PythonModel }>();
+	get(doc: vscode.TextDocument): { text: string; model: PythonModel } {
+		const hit = this.cache.get(doc);
+		if (hit && hit.version === doc.version) return hit;
+		const text = doc.getText();
+		const entry = { version: doc.version, text, model: analysePython(text) };
+		this.cache.set(doc, entry);
+		return entry;
+	}
+}
+
+function toWorkspaceEdit(doc: vscode.TextDocument, action: SamplingAction): vscode.WorkspaceEdit {
+	const edit = new vscode.WorkspaceEdit();
+	for (const e of action.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
+	return edit;
+}
+
+export function registerPythonHelp(): vscode.Disposable[] {
+	const models = new ModelCache();
+	const t = vscode.l10n.t;
+
+	const hover: vscode.HoverProvider = {
+		provideHover(doc, position, token) {
+			if (token.isCancellationRequested) return undefined;
+			const { text, model } = models.get(doc);
+			const info = hoverAt(model, text, doc.offsetAt(position));
+			if (!info || token.isCancellationRequested) return undefined;
+			const { markdown, commandLinks } = formatHover(info, t, { documentUri: doc.uri.toString(), documentVersion: doc.version });
+			const md = new vscode.MarkdownString(markdown);
+			md.isTrusted = { enabledCommands: commandLinks };
+			return new vscode.Hover(md, new vscode.Range(doc.positionAt(info.range.start), doc.positionAt(info.range.end)));
+		},
+	};
+
+	const actions: vscode.CodeActionProvider = {
+		provideCodeActions(doc, range, _context, token) {
+			if (token.isCancellationRequested) return undefined;
+			const { model } = models.get(doc);
+			return samplingActionsAt(model, doc.offsetAt(range.start), doc.offsetAt(range.end)).map((a) => {
+				const action = new vscode.CodeAction(samplingFixTitle(a.direction, t), vscode.CodeActionKind.QuickFix);
+				action.edit = toWorkspaceEdit(doc, a);
+				action.isPreferred = a.direction === 'apply';
+				return action;
+			});
+		},
+	};
+
+	/** The hover's link: re-analyses, so a link from an older hover applies to the current text or does nothing. */
+	const applyFix = async (args?: ApplySamplingFixArgs): Promise<boolean> => {
+		if (!args || typeof args.uri !== 'string' || typeof args.offset !== 'number') return false;
+		const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+		if (!doc) return false;
+		const { model } = models.get(doc);
+		const action = samplingActionsAt(model, args.offset).find((a) => a.direction === args.direction);
+		if (!action) return false;
+		return vscode.workspace.applyEdit(toWorkspaceEdit(doc, action));
+	};
+
+	return [
+		vscode.languages.registerHoverProvider(SELECTOR, hover),
+		vscode.languages.registerCodeActionsProvider(SELECTOR, actions, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+		vscode.commands.registerCommand(APPLY_SAMPLING_FIX_COMMAND, applyFix),
+	];
+}
