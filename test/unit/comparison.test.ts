@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadMnistFolder } from '../../src/core/dataset';
+import { pickKernel } from '../../src/core/fastKernel';
 import { trainRun } from '../../src/core/train';
 import { Comparison, liveWorkers } from '../../src/worker/comparison';
 import type { WorkerMessage } from '../../src/shared/protocol';
@@ -55,7 +56,7 @@ describe('comparison in worker threads', () => {
 		// Each worker trained exactly the in-process run with settings.seed replaced by its seed (hence seededStart(seed)'s weights).
 		const data = loadMnistFolder(dir);
 		for (const o of [out[3], out[4]]) {
-			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler });
+			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler, kernel: pickKernel('auto').factory });
 			assert.deepEqual(o.losses, [...ref.losses], `${o.sampler}@${o.seed}`);
 		}
 		assert.notDeepEqual(out[0].losses, out[2].losses, 'different seeds train differently');

@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
+
+describe('Japanese bundles', () => {
+	it('translate every runtime string of the extension, with the same placeholders', () => {
+		const ja = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>;
+		const dir = join(root, 'src', 'extension');
+		let checked = 0;
+		for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+			const src = readFileSync(join(dir, f), 'utf8');
+			for (const m of src.matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g)) {
+				const key = m[1].replace(/\\'/g, "'");
+				assert.ok(key in ja, `${f}: no Japanese for "${key}"`);
+				assert.deepEqual(placeholders(ja[key]), placeholders(key), key);
+				checked++;
+			}
+		}
+		assert.ok(checked > 10, `only ${checked} strings found`);
+	});
+
+	it('translate every contribution title and description', () => {
+		const en = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+		const ja = JSON.parse(readFileSync(join(root, 'package.nls.ja.json'), 'utf8')) as Record<string, string>;
+		assert.deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
+		const pkg = readFileSync(join(root, 'package.json'), 'utf8');
+		for (const m of pkg.matchAll(/"%([^%"]+)%"/g)) assert.ok(m[1] in en, `package.json uses %${m[1]}% but package.nls.json lacks it`);
+	});
+});
