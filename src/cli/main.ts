@@ -7,6 +7,7 @@ import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
 import { Comparison } from '../worker/comparison';
+import { gradcheck } from './gradcheck';
 import { formatPairs, formatSeedTable, formatTable } from './table';
 
 const USAGE = `Usage: minibatch-lab compare [options]
@@ -205,7 +206,8 @@ export async function main(argv: string[]): Promise<number> {
 			process.stdout.write(USAGE);
 			return command === undefined ? 2 : 0;
 		}
-		if (command !== 'compare') throw new UsageError(`unknown command "${command}"; try "minibatch-lab compare --help"`);
+		if (command === 'gradcheck') return gradcheck(rest, loadData);
+		if (command !== 'compare') throw new UsageError(`unknown command "${command}"; try "minibatch-lab compare --help" or "minibatch-lab gradcheck --help"`);
 		const args = parseCompareArgs(rest);
 		if (args === 'help') {
 			process.stdout.write(USAGE);

@@ -206,3 +206,27 @@ function assertUsageError(r: { status: number | null; stdout: string; stderr: st
 	assert.match(lines[0], message);
 	assert.doesNotMatch(r.stderr, /\n\s+at |Error:/, 'no stack trace');
 }
+
+describe('CLI gradcheck', () => {
+	it('times the numerical gradient against backprop and agrees with it (partial and full)', () => {
+		const results = ['partial', 'full'].map((mode) => {
+			const r = runCli(['gradcheck', '--data', dir, '--batch-size', '20', '--hidden', '6', '--seed', '3', '--mode', mode, '--json']);
+			assert.equal(r.status, 0, r.stderr);
+			return JSON.parse(r.stdout) as { settings: { parameters: number }; numericalSeconds: number; backpropSeconds: number; ratio: number; lossEvaluations: number; maxRelErr: number; avgAbsDiff: Record<string, number> };
+		});
+		for (const g of results) {
+			assert.equal(g.settings.parameters, 36 * 6 + 6 + 6 * 10 + 10);
+			assert.equal(g.lossEvaluations, 2 * g.settings.parameters);
+			assert.ok(g.numericalSeconds > 0 && g.backpropSeconds > 0 && g.ratio > 0);
+			assert.ok(g.maxRelErr < 1e-2, `max relative error ${g.maxRelErr}`);
+			assert.deepEqual(Object.keys(g.avgAbsDiff).sort(), ['W1', 'W2', 'b1', 'b2']);
+		}
+		assert.deepEqual(results[0].avgAbsDiff, results[1].avgAbsDiff, 'partial recomputation gives the same gradient as full passes');
+	});
+
+	it('rejects a bad mode in one line with exit code 2', () => {
+		const r = runCli(['gradcheck', '--data', dir, '--mode', 'fast']);
+		assert.equal(r.status, 2);
+		assert.match(r.stderr.trim(), /^minibatch-lab: --mode must be partial or full; got "fast"\.$/);
+	});
+});

@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import type { Dataset } from '../core/dataset';
+import { gradientCheck, gradientCheckStart } from '../core/fastKernel';
+import { SettingsError } from '../core/errors';
+import { BOOK_DEFAULTS, checkValue } from '../core/settings';
+import { PARAM_NAMES } from '../core/twoLayerNet';
+
+export const GRADCHECK_USAGE = `Usage: minibatch-lab gradcheck [options]
+
+The study group's open question: why is the numerical gradient so slow? On one minibatch of the seeded network it
+times the book's numerical_gradient (central difference, h = 1e-4, two loss evaluations per parameter) and backprop,
+and compares them as the book's gradient_check.py does.
+
+Options:
+  --seed N          np.random.seed(N) for the weights and the batch   default ${BOOK_DEFAULTS.seed}
+  --batch-size N    images in the batch                               default ${BOOK_DEFAULTS.batchSize}
+  --hidden N        hidden units                                      default ${BOOK_DEFAULTS.hidden}
+  --mode M          partial: recompute only what a parameter moves (same loss values, bit for bit); full: two whole
+                    forward passes per parameter, as the book's code    default partial
+  --data DIR        folder with the four MNIST idx files; default: the bundled MNIST
+  --json            print one JSON object
+  -h, --help        show this help
+`;
+
+/** Runs the check; returns the exit code. Progress goes to stderr (Ctrl-C stops it: the CLI has nothing to save). */
+export function gradcheck(argv: string[], loadData: (dir: string | undefined) => { data: Dataset }): number {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		strict: true,
+		allowPositionals: true,
+		options: {
+			seed: { type: 'string' },
+			'batch-size': { type: 'string' },
+			hidden: { type: 'string' },
+			mode: { type: 'string', default: 'partial' },
+			data: { type: 'string' },
+			json: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h', default: false },
+		},
+	});
+	if (values.help) {
+		process.stdout.write(GRADCHECK_USAGE);
+		return 0;
+	}
+	if (positionals.length > 0) throw new SettingsError('gradcheck', `unexpected argument "${positionals[0]}"`);
+	const num = (key: Parameters<typeof checkValue>[0], flag: string, raw: string | undefined, fallback: number) =>
+		raw === undefined ? fallback : checkValue(key, raw.trim() === '' ? NaN : Number(raw), flag, JSON.stringify(raw));
+	const seed = num('seed', '--seed', values.seed, BOOK_DEFAULTS.seed);
+	const batchSize = num('batchSize', '--batch-size', values['batch-size'], BOOK_DEFAULTS.batchSize);
+	const hidden = num('hidden', '--hidden', values.hidden, BOOK_DEFAULTS.hidden);
+	const mode = values.mode;
+	if (mode !== 'partial' && mode !== 'full') throw new SettingsError('--mode', `--mode must be partial or full; got ${JSON.stringify(mode)}.`);
+	const { data } = loadData(values.data);
+	if (batchSize > data.train.count) throw new SettingsError('--batch-size', `--batch-size is ${batchSize} but the dataset has only ${data.train.count} training images.`);
+
+	const { batch, params } = gradientCheckStart(data, seed, hidden, batchSize);
+	let shown = -1;
+	const r = gradientCheck(batch, params, {
+		mode,
+		progressEvery: 500,
+		onProgress: (done, total) => {
+			const pct = Math.floor((100 * done) / total);
+			if (pct === shown) return;
+			shown = pct;
+			if (process.stderr.isTTY) process.stderr.write(`\r\x1b[Knumerical gradient: ${pct}% (${done}/${total})`);
+			else if (pct % 10 === 0) process.stderr.write(`numerical gradient: ${pct}% (${done}/${total})\n`);
+		},
+	});
+	if (process.stderr.isTTY) process.stderr.write('\n');
+	const P = r.numerical.total;
+	const out = {
+		settings: { seed, batchSize, hidden, mode, parameters: P },
+		engine: r.numerical.engine,
+		numericalSeconds: r.numerical.seconds,
+		backpropSeconds: r.backpropSeconds,
+		ratio: r.numerical.seconds / r.backpropSeconds,
+		lossEvaluations: r.numerical.lossEvaluations,
+		maxRelErr: r.maxRelErr,
+		avgAbsDiff: r.avgAbsDiff,
+	};
+	if (values.json) {
+		process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+		return 0;
+	}
+	const lines = [
+		`Numerical gradient vs backprop, TwoLayerNet ${data.train.size}-${hidden}-${data.classes}, one batch of ${batchSize}, seed ${seed} (${P.toLocaleString('en-US')} parameters)`,
+		'',
+		`numerical gradient (${mode}, ${r.numerical.engine}): ${r.numerical.seconds.toFixed(2)} s for ${r.numerical.lossEvaluations.toLocaleString('en-US')} loss evaluations (2 per parameter)`,
+		`backprop (reference TypeScript, float64):   ${(r.backpropSeconds * 1000).toFixed(2)} ms (one forward and one backward pass)`,
+		`ratio: ${Math.round(out.ratio).toLocaleString('en-US')}×. The cost model: the numerical gradient evaluates the loss 2 × P = ${(2 * P).toLocaleString('en-US')} times`,
+		`(each a forward pass over the batch${mode === 'partial' ? '; here only the part a parameter can change is recomputed, --mode full does it all' : ''}), backprop one forward and one backward pass.`,
+		'',
+		'mean |numerical − backprop| per parameter (the book’s gradient_check.py):',
+		...PARAM_NAMES.map((k) => `  ${k}: ${r.avgAbsDiff[k].toExponential(2)}`),
+		`largest relative error: ${r.maxRelErr.toExponential(2)} (the 1e-7 inside the log, which backprop's (y − t)/B ignores, accounts for most of it)`,
+	];
+	process.stdout.write(lines.join('\n') + '\n');
+	return 0;
+}
