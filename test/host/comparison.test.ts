@@ -1,29 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { PanelSnapshot } from '../../src/shared/protocol';
 import { browserBridgeAvailable, queryDom } from './browser';
+import { liveWorkers, setSettings, sleep, snapshot, until } from './util';
 
-const SECTION = 'minibatchLab';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function setSettings(values: Record<string, unknown>): Promise<void> {
-	const c = vscode.workspace.getConfiguration(SECTION);
-	for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
-}
-
-const snapshot = () => vscode.commands.executeCommand<PanelSnapshot | undefined>('minibatchLab._snapshot');
-const liveWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._liveWorkers');
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn().catch(() => undefined);
-		if (v) return v;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await sleep(100);
-	}
-}
 
 const isNumberCell = (s: string) => /^[\d.]+%?$/.test(s.trim());
 

@@ -5,28 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { formatInterval, formatSigned, mean, pairedComparison, sampleStd, verdict, type SeedRun } from '../../src/core/stats';
-import type { PanelSnapshot, RunSummary, SamplerId } from '../../src/shared/protocol';
+import type { RunSummary, SamplerId } from '../../src/shared/protocol';
+import { EXTENSION_ID, setSettings, snapshot, until } from './util';
 
-const SECTION = 'minibatchLab';
-const EXTENSION_ID = 'minibatch-lab.minibatch-lab';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function setSettings(values: Record<string, unknown>): Promise<void> {
-	const c = vscode.workspace.getConfiguration(SECTION);
-	for (const [k, v] of Object.entries(values)) await c.update(k, v, vscode.ConfigurationTarget.Global);
-}
-
-const snapshot = () => vscode.commands.executeCommand<PanelSnapshot | undefined>('minibatchLab._snapshot');
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
-	const end = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn().catch(() => undefined);
-		if (v) return v;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await sleep(200);
-	}
-}
 
 /** The JSON export, as far as these tests read it. */
 interface ExportDoc {
