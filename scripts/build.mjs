@@ -20,6 +20,7 @@ const testEntries = (dir) =>
 const bundles = {
 	extension: { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 	worker: { ...node, entryPoints: ['src/worker/trainWorker.ts'], outfile: 'dist/trainWorker.js' },
+	gradWorker: { ...node, entryPoints: ['src/worker/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
 	cli: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 	webview: existsSync(join(root, 'media/main.ts'))
 		? { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, entryPoints: ['media/main.ts'], outfile: 'dist/webview.js' }

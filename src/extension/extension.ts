@@ -6,6 +6,7 @@ import { RunController } from './controller';
 import { registerPythonHelp } from './hovers';
 import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
 import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
+import { registerGradientComparison } from './gradCommand';
 
 /** Kept cheap: nothing heavy is imported or started until a command runs. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -74,7 +75,14 @@ export function activate(context: vscode.ExtensionContext): void {
 			showPanel();
 		}),
 		vscode.commands.registerCommand('minibatchLab.showLog', () => log.show()),
+		// An untitled copy, so a learner can edit and hover without touching the extension's files.
+		vscode.commands.registerCommand('minibatchLab.openExample', async () => {
+			const file = vscode.Uri.joinPath(context.extensionUri, 'media', 'walkthrough', 'ch04_train_neuralnet.py');
+			const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+			await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'python', content }));
+		}),
 		...exporter.register(),
+		registerGradientComparison(context.extensionUri, log),
 		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
 		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),

@@ -148,3 +148,49 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 			return undefined;
 	}
 }
+
+//#region gradient check: host ↔ gradWorker
+export type GradParamName = 'W1' | 'b1' | 'W2' | 'b2';
+
+/** workerData of dist/gradWorker.js. */
+export interface GradJob {
+	dataDir: string;
+	seed: number;
+	hidden: number;
+	batchSize: number;
+	mode: 'partial' | 'full';
+	/** Time only about this many randomly chosen parameters and extrapolate; undefined: all of them. */
+	subset?: number;
+	/** Int32Array view target: a non-zero first element asks the worker to stop. */
+	cancel: SharedArrayBuffer;
+}
+
+/** What the gradient panel shows; NaN entries in avgAbsDiff are tensors the subset did not reach. */
+export interface GradReport {
+	seed: number;
+	hidden: number;
+	batchSize: number;
+	mode: 'partial' | 'full';
+	engine: string;
+	parameters: number;
+	/** Parameters whose numerical gradient was computed. */
+	checked: number;
+	/** Measured seconds for `checked` parameters. */
+	measuredSeconds: number;
+	/** Seconds for all parameters: measured, or extrapolated when `estimate`. */
+	numericalSeconds: number;
+	estimate: boolean;
+	backpropSeconds: number;
+	ratio: number;
+	lossEvaluations: number;
+	maxRelErr: number;
+	avgAbsDiff: Record<GradParamName, number>;
+	/** Largest relative error per tensor, as gradientCheck defines it (NaN where nothing was checked). */
+	maxRelErrBy: Record<GradParamName, number>;
+}
+
+export type GradWorkerMessage =
+	| { type: 'progress'; done: number; total: number }
+	| { type: 'done'; report: GradReport; cancelled: boolean }
+	| { type: 'failed'; reason: string };
+//#endregion

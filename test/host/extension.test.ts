@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -23,5 +24,33 @@ describe('extension', () => {
 		assert.equal(folders[0].uri.fsPath, join(ext.extensionPath, 'test', 'host', 'fixtures', 'workspace'));
 		const script = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folders[0].uri, 'train_neuralnet.py'));
 		assert.equal(script.type, vscode.FileType.File);
+	});
+});
+
+describe('walkthrough "Study session: minibatches"', () => {
+	it('has five steps whose buttons run registered commands', async () => {
+		const ext = vscode.extensions.getExtension(extensionId)!;
+		await ext.activate();
+		const pkg = ext.packageJSON as { contributes: { walkthroughs: { steps: { id: string; description: string }[] }[] } };
+		const steps = pkg.contributes.walkthroughs[0].steps;
+		assert.deepEqual(steps.map((s) => s.id), ['openCode', 'hoverKeepdims', 'runComparison', 'compareGradients', 'exportTable']);
+		const all = await vscode.commands.getCommands(true);
+		// The manifest may still hold %key% placeholders; resolve them from package.nls.json.
+		const nls = JSON.parse(readFileSync(join(ext.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+		const text = (d: string) => (/^%.+%$/.test(d) ? nls[d.slice(1, -1)] : d);
+		const links = steps.flatMap((s) => [...text(s.description).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
+		assert.equal(links.length, 5);
+		for (const id of links) assert.ok(all.includes(id), `${id} is not registered`);
+	});
+
+	it('opens the chapter 4 example as an untitled Python file that gets the hovers', async () => {
+		await vscode.commands.executeCommand('minibatchLab.openExample');
+		const doc = vscode.window.activeTextEditor?.document;
+		assert.ok(doc && doc.isUntitled && doc.languageId === 'python');
+		const at = doc.positionAt(doc.getText().indexOf('choice(') + 2);
+		const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at)) ?? [];
+		const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+		assert.match(text, /63\.2/);
+		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 	});
 });

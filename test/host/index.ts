@@ -24,6 +24,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
 	['latency.test', () => import('./latency.test')],
+	['gradient.test', () => import('./gradient.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';

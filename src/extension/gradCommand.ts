@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { SettingsError } from '../core/errors';
+import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
+import { readRunRequest } from './config';
+import { discoverDataset } from './datasetDiscovery';
+import { gradPanelHtml } from './gradPanelHtml';
+
+export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
+
+/** Optional argument, for tests and the walkthrough: a random subset of parameters, or the book's full passes. */
+export interface GradCommandArgs {
+	subset?: number;
+	mode?: 'partial' | 'full';
+}
+
+export type GradOutcome = GradReport & { cancelled: boolean };
+
+let panel: vscode.WebviewPanel | undefined;
+
+function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean): void {
+	const media = vscode.Uri.joinPath(extensionUri, 'media');
+	if (!panel) {
+		panel = vscode.window.createWebviewPanel(GRAD_VIEW_TYPE, vscode.l10n.t('Numerical gradient vs backprop'), vscode.ViewColumn.Active, {
+			enableScripts: false,
+			localResourceRoots: [media],
+		});
+		panel.onDidDispose(() => (panel = undefined));
+	}
+	const w = panel.webview;
+	w.html = gradPanelHtml({ cspSource: w.cspSource, styleUri: w.asWebviewUri(vscode.Uri.joinPath(media, 'grad.css')).toString(), language: vscode.env.language, report, cancelled });
+	panel.reveal();
+}
+
+/** Runs the check in dist/gradWorker.js: it is synchronous and takes seconds to minutes, too long for the host thread. */
+function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title: string): Thenable<GradOutcome | undefined> {
+	return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+		const cancel = new SharedArrayBuffer(4);
+		const worker = new Worker(join(extensionUri.fsPath, 'dist', 'gradWorker.js'), { workerData: { ...job, cancel } satisfies GradJob });
+		let reported = 0;
+		let kill: ReturnType<typeof setTimeout> | undefined;
+		return new Promise<GradOutcome | undefined>((resolve, reject) => {
+			token.onCancellationRequested(() => {
+				// The flag lets the worker report what it finished; terminate only if it does not answer.
+				Atomics.store(new Int32Array(cancel), 0, 1);
+				kill = setTimeout(() => void worker.terminate(), 5000);
+			});
+			worker.on('message', (m: GradWorkerMessage) => {
+				if (m.type === 'progress') {
+					const pct = (100 * m.done) / m.total;
+					progress.report({ increment: pct - reported, message: vscode.l10n.t('Numerical gradient: {0} of {1} parameters', m.done.toLocaleString(), m.total.toLocaleString()) });
+					reported = pct;
+				} else if (m.type === 'done') resolve({ ...m.report, cancelled: m.cancelled });
+				else reject(new Error(m.reason));
+			});
+			worker.on('error', reject);
+			worker.on('exit', () => resolve(undefined));
+		}).finally(() => {
+			clearTimeout(kill);
+			void worker.terminate();
+		});
+	});
+}
+
+export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
+	const command = vscode.commands.registerCommand('minibatchLab.compareGradients', async (args?: GradCommandArgs): Promise<GradOutcome | undefined> => {
+		let settings;
+		try {
+			settings = readRunRequest().settings;
+		} catch (e) {
+			if (!(e instanceof SettingsError)) throw e;
+			log.error(e.message);
+			void vscode.window.showErrorMessage(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
+			return undefined;
+		}
+		const dataset = await discoverDataset(extensionUri, log);
+		const subset = typeof args?.subset === 'number' && args.subset > 0 ? Math.floor(args.subset) : undefined;
+		const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: args?.mode === 'full' ? 'full' : 'partial', subset } as const;
+		log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
+		try {
+			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'));
+			if (!outcome) return undefined;
+			log.info(`Gradient check: numerical ${outcome.numericalSeconds.toFixed(3)} s${outcome.estimate ? ' (estimate)' : ''}, backprop ${outcome.backpropSeconds.toFixed(4)} s, max rel err ${outcome.maxRelErr.toExponential(2)}`);
+			show(extensionUri, outcome, outcome.cancelled);
+			return outcome;
+		} catch (e) {
+			const reason = e instanceof Error ? e.message : String(e);
+			log.error(`Gradient check failed: ${reason}`);
+			void vscode.window.showErrorMessage(vscode.l10n.t('Gradient check failed: {0}', reason));
+			return undefined;
+		}
+	});
+	return vscode.Disposable.from(command, { dispose: () => panel?.dispose() });
+}
