@@ -63,6 +63,17 @@ function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title
 	});
 }
 
+/** The three ways to run the check, in the order a study group would try them. */
+async function pickScope(): Promise<GradCommandArgs | undefined> {
+	const items: (vscode.QuickPickItem & { args: GradCommandArgs })[] = [
+		{ label: vscode.l10n.t('Every parameter'), detail: vscode.l10n.t('All 39,760 parameters; each loss evaluation recomputes only what the nudged parameter changes (about a second).'), args: {} },
+		{ label: vscode.l10n.t('Every parameter, whole forward passes'), detail: vscode.l10n.t("The book's way: two full forward passes per parameter (tens of seconds)."), args: { mode: 'full' } },
+		{ label: vscode.l10n.t('A random subset of 2,000 parameters'), detail: vscode.l10n.t('Faster; the full time is extrapolated and labelled as an estimate.'), args: { subset: 2000, mode: 'full' } },
+	];
+	const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Compare numerical gradient with backprop'), placeHolder: vscode.l10n.t('What should be timed?') });
+	return pick?.args;
+}
+
 export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
 	const command = vscode.commands.registerCommand('minibatchLab.compareGradients', async (args?: GradCommandArgs): Promise<GradOutcome | undefined> => {
 		let settings;
@@ -74,9 +85,12 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 			void vscode.window.showErrorMessage(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
 			return undefined;
 		}
+		// From the palette or the walkthrough the user picks what to time; tests and scripts pass it as an argument.
+		const picked = args ?? (await pickScope());
+		if (!picked) return undefined;
 		const dataset = await discoverDataset(extensionUri, log);
-		const subset = typeof args?.subset === 'number' && args.subset > 0 ? Math.floor(args.subset) : undefined;
-		const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: args?.mode === 'full' ? 'full' : 'partial', subset } as const;
+		const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
+		const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset } as const;
 		log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
 		try {
 			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'));
