@@ -23,6 +23,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['comparison.test', () => import('./comparison.test')],
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
+	['robustness.test', () => import('./robustness.test')],
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
 ];
