@@ -1,5 +1,5 @@
 // Starts code-server (VS Code 1.100.3 in a browser) and headless Debian chromium, offline and with throwaway state.
-// Reused by run-host-tests.mjs and screenshot.mjs; see /work/shared/notes/vscode-host-offline.md for why each flag is here.
+// Reused by run-host-tests.mjs and screenshot.mjs; each flag is here because the offline host needs it (see the comments below).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

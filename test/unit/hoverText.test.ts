@@ -133,7 +133,7 @@ describe('hover text: English Markdown', () => {
 
 	it('np.random.choice: the figures, the comparison link and the quick-fix link with its JSON arguments', () => {
 		const info = hoverOn(train, 'choice(train_size', 1);
-		const { markdown, commandLinks } = formatHover(info, en, { documentUri: 'file:///work/train_neuralnet.py', documentVersion: 7 });
+		const { markdown, commandLinks } = formatHover(info, en, { documentUri: 'file:///project/train_neuralnet.py', documentVersion: 7 });
 		assert.ok(markdown.includes('`np.random.choice` samples with replacement by default (replace=True)'));
 		assert.ok(markdown.includes('A batch of 100 from 60,000 contains a repeat with probability 7.9%.'));
 		assert.ok(markdown.includes('One epoch of draws (600 × 100 = 60,000) sees about 63.2% of the 60,000 samples (1 − 1/e)'));
@@ -142,7 +142,7 @@ describe('hover text: English Markdown', () => {
 		const link = /\[Sample without replacement \(reshuffle every epoch\)\]\(command:minibatchLab\.applySamplingFix\?([^)]+)\)/.exec(markdown);
 		assert.ok(link, markdown);
 		const args = JSON.parse(decodeURIComponent(link[1])) as ApplySamplingFixArgs[];
-		assert.deepEqual(args, [{ uri: 'file:///work/train_neuralnet.py', version: 7, direction: 'apply', offset: train.indexOf('batch_mask = np.random') }]);
+		assert.deepEqual(args, [{ uri: 'file:///project/train_neuralnet.py', version: 7, direction: 'apply', offset: train.indexOf('batch_mask = np.random') }]);
 
 		// Without a document URI there is no quick-fix link.
 		assert.deepEqual(formatHover(info, en).commandLinks, [RUN_COMPARISON_COMMAND]);
