@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder } from '../src/core/dataset';
-import { gradientCheck, gradientCheckStart, pickKernel, type KernelPreference } from '../src/core/fastKernel';
+import { pickKernel, type KernelPreference } from '../src/core/fastKernel';
+import { gradientCheck, gradientCheckStart } from '../src/core/gradientCheck';
 import type { KernelFactory } from '../src/core/kernel';
 import type { SamplerId } from '../src/core/samplers';
 import { BOOK_DEFAULTS } from '../src/core/settings';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Dataset } from '../core/dataset';
-import { gradientCheck, gradientCheckStart } from '../core/fastKernel';
+import { gradientCheck, gradientCheckStart } from '../core/gradientCheck';
 import { SettingsError } from '../core/errors';
 import { BOOK_DEFAULTS, checkValue } from '../core/settings';
 import { PARAM_NAMES } from '../core/twoLayerNet';

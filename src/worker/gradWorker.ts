@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder, type ImageSet } from '../core/dataset';
-import { gradientCheck, gradientCheckStart, type GradientBatch } from '../core/fastKernel';
+import { gradientCheck, gradientCheckStart, type GradientBatch } from '../core/gradientCheck';
 import { PARAM_NAMES, type Params } from '../core/twoLayerNet';
 import type { GradJob, GradParamName, GradReport, GradWorkerMessage } from '../shared/protocol';
 

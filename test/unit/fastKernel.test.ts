@@ -7,12 +7,10 @@ import {
 	WASM_KERNEL_NAME,
 	asWasmKernel,
 	findKernelWasm,
-	gradientCheck,
-	numericalGradient,
 	pickKernel,
 	wasmSimdSupported,
-	type NumericalGradientResult,
 } from '../../src/core/fastKernel';
+import { gradientCheck, numericalGradient, type NumericalGradientResult } from '../../src/core/gradientCheck';
 import { formBatch, referenceKernel, type TrainKernel } from '../../src/core/kernel';
 import { createSampler, type SamplerId } from '../../src/core/samplers';
 import { seededStart, trainRun } from '../../src/core/train';
