@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { SettingsError } from '../core/errors';
 import { liveWorkers } from '../worker/comparison';
 import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
 import { RunController } from './controller';
 import { registerPythonHelp } from './hovers';
+import { reportSettingsError } from './problems';
 import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
 import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 import { registerGradientComparison } from './gradCommand';
@@ -22,13 +22,6 @@ export function activate(context: vscode.ExtensionContext): void {
 			return undefined;
 		}
 	};
-	const reportSettingsError = (e: unknown) => {
-		if (!(e instanceof SettingsError)) throw e;
-		log.error(e.message);
-		void vscode.window.showErrorMessage(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message), vscode.l10n.t('Open Settings')).then((pick) => {
-			if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', e.setting.startsWith('minibatchLab.') ? e.setting : 'minibatchLab');
-		});
-	};
 	const run = async (req: RunRequest) => {
 		last = req;
 		showPanel();
@@ -38,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		try {
 			void run(requestFromForm(values, last ?? readRunRequest()));
 		} catch (e) {
-			reportSettingsError(e);
+			reportSettingsError(log, e);
 		}
 	};
 	const hooks: PanelHooks = {
@@ -64,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
 			try {
 				req = readRunRequest();
 			} catch (e) {
-				reportSettingsError(e);
+				reportSettingsError(log, e);
 				return;
 			}
 			await run(req);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { SettingsError } from '../core/errors';
+import { reportSettingsError } from './problems';
 import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
 import { readRunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
@@ -80,9 +80,7 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		try {
 			settings = readRunRequest().settings;
 		} catch (e) {
-			if (!(e instanceof SettingsError)) throw e;
-			log.error(e.message);
-			void vscode.window.showErrorMessage(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
+			reportSettingsError(log, e);
 			return undefined;
 		}
 		// From the palette or the walkthrough the user picks what to time; tests and scripts pass it as an argument.
