@@ -122,6 +122,13 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 			model.error = m.message;
 			changes.status = true;
 			return changes;
+		case 'batch':
+			if (!Array.isArray(m.messages)) return changes;
+			for (const inner of m.messages) {
+				// A batch holds run messages only; anything else in it (a nested batch included) is ignored.
+				if (typeof inner === 'object' && inner !== null && typeof inner.type === 'string' && (inner.type as string) !== 'batch') apply(model, inner, changes);
+			}
+			return changes;
 		case 'form':
 		case 'snapshot':
 		case 'chartImage':

@@ -4,7 +4,7 @@ import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS } from '../core/samplers';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
-import type { ToWebview, WorkerMessage } from '../shared/protocol';
+import type { RunMessage, WorkerMessage } from '../shared/protocol';
 import { Comparison } from '../worker/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
@@ -15,7 +15,7 @@ export class RunController implements vscode.Disposable {
 	readonly history: RunHistory;
 	private current?: { comparison: Comparison; done: Promise<void> };
 	private runId = 0;
-	private sink: (m: ToWebview) => void = () => undefined;
+	private sink: (m: RunMessage) => void = () => undefined;
 	private progressHook?: (runKey: string, iter: number) => void;
 
 	constructor(
@@ -27,7 +27,7 @@ export class RunController implements vscode.Disposable {
 	}
 
 	/** Where live messages go (the panel, when one is open). */
-	setSink(sink: (m: ToWebview) => void): void {
+	setSink(sink: (m: RunMessage) => void): void {
 		this.sink = sink;
 	}
 
@@ -45,7 +45,7 @@ export class RunController implements vscode.Disposable {
 		await this.current?.done;
 	}
 
-	private emit(m: ToWebview): void {
+	private emit(m: RunMessage): void {
 		this.history.push(m);
 		this.sink(m);
 	}

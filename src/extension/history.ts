@@ -1,17 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ToWebview } from '../shared/protocol';
+import type { RunMessage } from '../shared/protocol';
 
 /**
  * The last run as the stream of messages the panel was sent. The host is the source of truth: a panel that was
  * hidden, reloaded or revived after a restart is rebuilt by replaying this.
  */
 export class RunHistory {
-	private messages: ToWebview[] = [];
+	private messages: RunMessage[] = [];
 
 	constructor(private readonly file?: string) {}
 
-	reset(first: ToWebview): void {
+	reset(first: RunMessage): void {
 		this.messages = [first];
 	}
 
@@ -20,11 +20,11 @@ export class RunHistory {
 		this.messages = [];
 	}
 
-	push(m: ToWebview): void {
+	push(m: RunMessage): void {
 		this.messages.push(m);
 	}
 
-	all(): readonly ToWebview[] {
+	all(): readonly RunMessage[] {
 		return this.messages;
 	}
 
@@ -49,7 +49,7 @@ export class RunHistory {
 		try {
 			const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
 			if (Array.isArray(parsed) && parsed.every((m) => typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string')) {
-				this.messages = parsed as ToWebview[];
+				this.messages = parsed as RunMessage[];
 				return true;
 			}
 		} catch {

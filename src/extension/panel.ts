@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { LIMITS } from '../core/settings';
 import { SEED_COUNT_LIMITS } from '../core/stats';
-import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type ToWebview } from '../shared/protocol';
+import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
 import { panelHtml } from './panelHtml';
 
 export const VIEW_TYPE = 'minibatchLab.comparison';
+
+/** Live run messages are posted to the page at most this often; the curves redraw at about the same rate anyway. */
+const POST_EVERY_MS = 250;
 
 /** What the panel asks of the rest of the extension. */
 export interface PanelHooks {
@@ -27,6 +30,9 @@ export class ComparisonPanel implements vscode.Disposable {
 	/** The page has loaded and asked for the replay; false while hidden, since hiding destroys the page. */
 	private pageReady = false;
 	private readyWaiters: (() => void)[] = [];
+	/** Run messages waiting for the next post. */
+	private queue: RunMessage[] = [];
+	private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
 	static createOrShow(extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, hooks: PanelHooks): ComparisonPanel {
 		if (ComparisonPanel.current) {
@@ -104,12 +110,27 @@ export class ComparisonPanel implements vscode.Disposable {
 		const limits: Record<string, { min: number; max: number; integer: boolean }> = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
 		limits.seedCount = { min: SEED_COUNT_LIMITS.min, max: SEED_COUNT_LIMITS.max, integer: true };
 		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits, language: vscode.env.language } satisfies ToWebview);
-		for (const m of this.controller.history.all()) void this.panel.webview.postMessage(m);
+		// The replay includes whatever was queued: the history is written before the sink is called.
+		this.queue = [];
+		const history = this.controller.history.all();
+		if (history.length > 0) void this.panel.webview.postMessage({ type: 'batch', messages: [...history] } satisfies ToWebview);
 	}
 
-	post(m: ToWebview): void {
+	/** Queues a run message; the start and the end of a run go out at once, the stream in between a few times a second. */
+	post(m: RunMessage): void {
 		// A hidden webview drops messages; it reloads on show and asks for a replay with 'ready'.
-		if (this.panel.visible) void this.panel.webview.postMessage(m);
+		if (!this.panel.visible) return;
+		this.queue.push(m);
+		if (m.type === 'runStarted' || m.type === 'finished' || m.type === 'error') this.flush();
+		else this.flushTimer ??= setTimeout(() => this.flush(), POST_EVERY_MS);
+	}
+
+	private flush(): void {
+		if (this.flushTimer) clearTimeout(this.flushTimer);
+		this.flushTimer = undefined;
+		const messages = this.queue.splice(0);
+		if (messages.length === 0 || !this.panel.visible) return;
+		void this.panel.webview.postMessage(messages.length === 1 ? messages[0] : ({ type: 'batch', messages } satisfies ToWebview));
 	}
 
 	/** Asks the page what its DOM shows (used by the in-host tests). */
@@ -150,6 +171,8 @@ export class ComparisonPanel implements vscode.Disposable {
 				clearTimeout(timer);
 				resolve(m);
 			});
+			// Whatever the page has not been sent yet comes first, so the answer reflects it.
+			this.flush();
 			void this.panel.webview.postMessage(message(requestId));
 		});
 	}
@@ -165,6 +188,7 @@ export class ComparisonPanel implements vscode.Disposable {
 		// Closing the panel during a run cancels it: nobody is watching any more.
 		if (this.controller.running) this.controller.cancel();
 		this.controller.setSink(() => undefined);
+		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.panel.dispose();
 		for (const d of this.disposables.splice(0)) d.dispose();
 	}

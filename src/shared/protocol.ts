@@ -17,8 +17,11 @@ export interface WorkerJob {
 	dataDir: string;
 	/** Int32Array view target: a non-zero first element asks the worker to stop. */
 	cancel: SharedArrayBuffer;
-	/** Send at most one loss message per this many iterations. */
-	lossEvery: number;
+	/**
+	 * Batch the per-iteration losses into one message per this many milliseconds (and before each evaluation): every
+	 * message is relayed through the editor's UI to the panel, so the rate, not the iteration count, is what costs.
+	 */
+	lossEveryMs: number;
 }
 //#endregion
 
@@ -69,16 +72,25 @@ export interface FormValues {
 
 //#region host → webview
 // `seed` is optional only because histories saved before seeds existed lack it; the host always sends it.
-export type ToWebview =
-	/** `language` is `vscode.env.language`: the verdict is shown in it (Japanese for 'ja*', else English). */
-	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; language?: string }
+/** What a run tells the panel, in order; the host keeps these as the run's history. */
+export type RunMessage =
 	| { type: 'runStarted'; run: RunInfo }
 	| { type: 'eval'; runId: number; sampler: SamplerId; seed?: number; point: EvalPoint }
 	| { type: 'loss'; runId: number; sampler: SamplerId; seed?: number; fromIter: number; losses: number[] }
 	| { type: 'runDone'; runId: number; seed?: number; summary: RunSummary }
 	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed?: number; reason: string }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }
-	| { type: 'error'; message: string }
+	| { type: 'error'; message: string };
+
+export type ToWebview =
+	/** `language` is `vscode.env.language`: the verdict is shown in it (Japanese for 'ja*', else English). */
+	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; language?: string }
+	| RunMessage
+	/**
+	 * Several run messages in one post: the live stream coalesced to a few posts a second, or a whole replay. Each post
+	 * is relayed through the editor's UI thread, so fewer, larger posts keep the editor responsive while workers train.
+	 */
+	| { type: 'batch'; messages: RunMessage[] }
 	/** Test hook: answer with a `snapshot` of what the DOM shows. */
 	| { type: 'snapshot'; requestId: number }
 	/** Answer with a `chartImage` of the accuracy chart as drawn now. */

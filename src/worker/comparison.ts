@@ -34,7 +34,8 @@ export interface ComparisonOptions {
 	seeds?: number[];
 	/** Defaults to the number of cores. */
 	parallel?: number;
-	lossEvery?: number;
+	/** See WorkerJob.lossEveryMs; defaults to 250. */
+	lossEveryMs?: number;
 	onMessage(sampler: SamplerId, m: WorkerMessage, seed: number): void;
 }
 
@@ -83,7 +84,7 @@ export class Comparison {
 			sampler,
 			dataDir: this.opts.dataDir,
 			cancel: new SharedArrayBuffer(4),
-			lossEvery: this.opts.lossEvery ?? 50,
+			lossEveryMs: this.opts.lossEveryMs ?? 250,
 		};
 		const out: RunOutcome = { sampler, seed, cancelled: false, evals: [], epochStats: [], losses: [] };
 		return new Promise((resolve) => {

@@ -20,7 +20,9 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 		post({ type: 'loaded', runKey, seconds: (performance.now() - t0) / 1000, trainCount: data.train.count, testCount: data.test.count, source: data.source, kernel: kernel.name, fallbackReason: kernel.fallbackReason });
 		let pending: number[] = [];
 		let from = 0;
+		let flushedAt = performance.now();
 		const flush = () => {
+			flushedAt = performance.now();
 			if (pending.length === 0) return;
 			post({ type: 'loss', runKey, fromIter: from, losses: pending });
 			from += pending.length;
@@ -34,7 +36,7 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 			observer: {
 				onLoss: (_i, loss) => {
 					pending.push(loss);
-					if (pending.length >= job.lossEvery) flush();
+					if (performance.now() - flushedAt >= job.lossEveryMs) flush();
 				},
 				onEval: (point) => {
 					flush();
@@ -58,7 +60,7 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 function yieldToTheEditor(): void {
 	try {
 		const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-		if (Number.isInteger(tid)) setPriority(tid, 10);
+		if (Number.isInteger(tid)) setPriority(tid, 19);
 	} catch {
 		// no /proc or no permission: train at normal priority
 	}

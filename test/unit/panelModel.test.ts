@@ -59,6 +59,23 @@ describe('panel model', () => {
 		assert.equal(epochsPerIter(m), 1 / 600);
 	});
 
+	it('a batch, however the stream is cut into batches, gives the same state as the messages one by one', () => {
+		const msgs = stream(1);
+		const one = plain(replay(msgs));
+		for (const size of [1, 2, 7, msgs.length]) {
+			const batches: ToWebview[] = [];
+			for (let i = 0; i < msgs.length; i += size) batches.push({ type: 'batch', messages: msgs.slice(i, i + size) as never });
+			assert.deepEqual(plain(replay(batches)), one, `batches of ${size}`);
+		}
+	});
+
+	it('ignores what does not belong in a batch: nested batches, non-objects, a missing list', () => {
+		const bad = [{ type: 'batch', messages: stream(1) }, null, 42, 'loss', { type: 7 }] as unknown as never[];
+		const m = replay([{ type: 'batch', messages: bad }, { type: 'batch' } as unknown as ToWebview]);
+		assert.equal(m.run, undefined);
+		assert.equal(m.tracks.size, 0);
+	});
+
 	it('is idempotent: every message applied twice gives the same state', () => {
 		const once = replay(stream(1));
 		const twice = replay(stream(1).flatMap((msg) => [msg, msg]));
