@@ -94,6 +94,7 @@ function killGroup(child, signal) {
  * @param {object} opts
  * @param {string} [opts.workspace] folder code-server opens by default (the workbench URL can still name another)
  * @param {Record<string, unknown>} [opts.userSettings] written to User/settings.json over {@link quietSettings}
+ * @param {'untrusted'} [opts.workspaceTrust] turn workspace trust on (off by default), so the folder opens in Restricted Mode
  * @param {string} [opts.locale] display language, e.g. 'ja' (written to argv.json and passed as --locale). Offline there is no
  *   language pack, so the workbench stays English and so do the extension's package.nls.*.json titles (checked with 'ja').
  *   The browser's navigator.language follows only if the playwright context gets the same locale (screenshot.mjs does that).
@@ -102,7 +103,7 @@ function killGroup(child, signal) {
  * @param {(chunk: string) => void} [opts.onOutput] receives code-server's stdout and stderr
  * @returns {Promise<{url: string, port: number, userDataDir: string, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ workspace, userSettings = {}, locale, env = {}, startTimeoutMs = 60_000, onOutput } = {}) {
+export async function startCodeServer({ workspace, userSettings = {}, workspaceTrust, locale, env = {}, startTimeoutMs = 60_000, onOutput } = {}) {
 	if (!existsSync(codeServerMarker) || !existsSync(codeServerEntry)) {
 		throw new Error('code-server is not set up; run `node scripts/host/setup.mjs` first');
 	}
@@ -118,7 +119,9 @@ export async function startCodeServer({ workspace, userSettings = {}, locale, en
 	mkdirSync(extensionsDir, { recursive: true });
 	// An empty --config stops code-server from writing ~/.config/code-server/config.yaml.
 	writeFileSync(configFile, '');
-	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...userSettings }, null, '\t') + '\n');
+	// A folder nobody has trusted yet opens in Restricted Mode once trust is on; no prompt, so nothing waits for a click.
+	const trustSettings = workspaceTrust === 'untrusted' ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
+	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...trustSettings, ...userSettings }, null, '\t') + '\n');
 	// argv.json is where "Configure Display Language" stores the locale; code-server's server reads it when no --locale is given.
 	if (locale) writeFileSync(join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }, null, '\t') + '\n');
 
@@ -135,7 +138,7 @@ export async function startCodeServer({ workspace, userSettings = {}, locale, en
 		'--auth', 'none',
 		'--disable-telemetry',
 		'--disable-update-check',
-		'--disable-workspace-trust',
+		...(workspaceTrust === 'untrusted' ? [] : ['--disable-workspace-trust']),
 		'--disable-getting-started-override',
 		'--ignore-last-opened',
 		'--user-data-dir', userDataDir,

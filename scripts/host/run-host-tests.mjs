@@ -1,6 +1,9 @@
 // Runs test/host/*.test.ts inside a real VS Code extension host: code-server 4.100.3 driven by headless chromium.
-// Usage: node scripts/host/run-host-tests.mjs [--no-build] [--grep PATTERN] [--timeout-ms N] [--start-timeout-ms N] [--verbose]
-// Ends with a plain `N passed, N failed` line; exit code 0 only when every test passed.
+// Usage: node scripts/host/run-host-tests.mjs [--no-build] [--grep PATTERN] [--pass NAME[,NAME]] [--timeout-ms N]
+//        [--start-timeout-ms N] [--verbose]
+// Each pass is one code-server launch with its own conditions (see PASSES); a test belongs to the pass whose tag is in its
+// title, or to `main` when it has none. Without --pass every pass runs; with --grep and no --pass, only `main`.
+// Ends with a plain `N passed, N failed` line over all passes; exit code 0 only when every test passed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ const { values: opts } = parseArgs({
 	options: {
 		'no-build': { type: 'boolean', default: false },
 		grep: { type: 'string' },
+		pass: { type: 'string' },
 		'timeout-ms': { type: 'string', default: process.env.MINIBATCH_LAB_HOST_TIMEOUT_MS ?? String(15 * 60_000) },
 		// From page load until index.ts's run() writes its first results; a broken host is reported after this.
 		'start-timeout-ms': { type: 'string', default: process.env.MINIBATCH_LAB_HOST_START_TIMEOUT_MS ?? String(4 * 60_000) },
@@ -30,6 +34,17 @@ const say = (msg) => console.log(`host-tests: ${msg}`);
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
 class RunError extends Error {}
+
+/**
+ * The launches. `main` is a trusted workspace in English. Tags must match test/host/index.ts, which keeps only the
+ * tests of the pass it runs in (MINIBATCH_LAB_TEST_PASS).
+ */
+const PASSES = [
+	{ name: 'main', server: {} },
+	{ name: 'untrusted', tag: '@untrusted', server: { workspaceTrust: 'untrusted' } },
+];
+const wanted = opts.pass ? opts.pass.split(',') : opts.grep ? ['main'] : PASSES.map((p) => p.name);
+const unknownPass = wanted.find((n) => !PASSES.some((p) => p.name === n));
 
 /** What the error path needs: the latest results (for honest counts) and the server log when nothing ran. */
 let lastResults;
@@ -54,6 +69,7 @@ function linesOf(onLine) {
 }
 
 async function main() {
+	if (unknownPass) throw new RunError(`unknown --pass ${unknownPass}; the passes are ${PASSES.map((p) => p.name).join(', ')}`);
 	if (!opts['no-build']) {
 		say('building (node scripts/build.mjs)');
 		const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
@@ -62,6 +78,27 @@ async function main() {
 	if (!existsSync(hostTestsIndex)) throw new RunError(`${hostTestsIndex} is missing; build first`);
 	if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new RunError('dist/extension.js is missing; build first');
 
+	const total = { passed: 0, failed: 0, pending: 0, failures: [] };
+	for (const pass of PASSES.filter((p) => wanted.includes(p.name))) {
+		const r = await runPass(pass);
+		lastResults = undefined;
+		total.passed += r.passed;
+		total.failed += r.failed;
+		total.pending += r.pending;
+		total.failures.push(...r.failures);
+		done.passed += r.passed;
+		done.failed += r.failed;
+	}
+	say(`finished in ${elapsed()}`);
+	printSummary(total);
+	return total.failed > 0 ? 1 : 0;
+}
+
+/** What finished passes counted, so a later pass that breaks still reports them. */
+const done = { passed: 0, failed: 0 };
+
+async function runPass(pass) {
+	if (pass.name !== 'main' || wanted.length > 1) say(`pass "${pass.name}"`);
 	const tmp = mkdtempSync(join(tmpdir(), 'minibatch-lab-host-tests-'));
 	const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
 	const unregister = registerCleanup(removeTmp);
@@ -73,7 +110,8 @@ async function main() {
 		bridge = await startBrowserBridge();
 		server = await startCodeServer({
 			workspace: fixtureWorkspace,
-			env: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url },
+			...pass.server,
+			env: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url },
 			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
 		});
 		say(`code-server up at ${server.url} (${elapsed()})`);
@@ -140,9 +178,7 @@ async function main() {
 			say(`error: the host reported exit code ${exitCode} although no test failed`);
 			failed += 1;
 		}
-		say(`finished in ${elapsed()}`);
-		printSummary({ passed: results.passed, failed, pending: results.pending, failures });
-		return failed > 0 ? 1 : 0;
+		return { passed: results.passed, failed, pending: results.pending, failures };
 	} finally {
 		const cleanupStarted = Date.now();
 		await bridge?.close();
@@ -169,6 +205,6 @@ try {
 		if (lastServerOutput) console.error(`--- code-server output (tail) ---\n${lastServerOutput.slice(-3000)}`);
 	}
 	// A run that broke midway still reports the tests it did finish, plus one failure for the breakage.
-	console.log(`${lastResults?.passed ?? 0} passed, ${(lastResults?.failed ?? 0) + 1} failed`);
+	console.log(`${done.passed + (lastResults?.passed ?? 0)} passed, ${done.failed + (lastResults?.failed ?? 0) + 1} failed`);
 	process.exitCode = 1;
 }

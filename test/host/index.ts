@@ -6,6 +6,8 @@
  * - MINIBATCH_LAB_TEST_RESULTS: path of the JSON results file, rewritten after every test so the runner can show progress
  * - MINIBATCH_LAB_TEST_GREP: only run tests whose full title matches this pattern
  * - MINIBATCH_LAB_TEST_TIMEOUT_MS: per-test timeout (default 30000; the first activation on 2 busy cores is slow)
+ * - MINIBATCH_LAB_TEST_PASS: which launch this is (run-host-tests.mjs PASSES); only the tests tagged for it run, and untagged
+ *   tests run in `main` (the default, also under test-electron)
  * - MINIBATCH_LAB_BROWSER_BRIDGE: set by run-host-tests.mjs only; see ./browser.ts
  */
 import Mocha from 'mocha';
@@ -24,6 +26,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
 	['robustness.test', () => import('./robustness.test')],
+	['trust.test', () => import('./trust.test')],
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
 ];
@@ -50,6 +53,20 @@ export interface TestResults {
 }
 
 const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;
+const pass = process.env.MINIBATCH_LAB_TEST_PASS || 'main';
+
+/** The pass a test belongs to, from a tag in its full title; keep in sync with PASSES in scripts/host/run-host-tests.mjs. */
+const PASS_TAGS: Readonly<Record<string, string>> = { '@untrusted': 'untrusted' };
+function passOf(fullTitle: string): string {
+	for (const [tag, name] of Object.entries(PASS_TAGS)) if (fullTitle.includes(tag)) return name;
+	return 'main';
+}
+
+/** Drops the tests of other passes before mocha runs, so they are neither run nor counted as skipped. */
+function keepPass(suite: Mocha.Suite): void {
+	suite.tests = suite.tests.filter((t) => passOf(t.fullTitle()) === pass);
+	for (const child of suite.suites) keepPass(child);
+}
 const grep = process.env.MINIBATCH_LAB_TEST_GREP || undefined;
 
 const results: TestResults = {
@@ -131,7 +148,8 @@ export async function run(): Promise<void> {
 		mocha.suite.emit('post-require', globalThis, name, mocha);
 	}
 
-	console.log(`minibatch-lab host tests in ${vscode.env.appName} ${vscode.version}${grep ? ` (grep: ${grep})` : ''}`);
+	keepPass(mocha.suite);
+	console.log(`minibatch-lab host tests (pass ${pass}) in ${vscode.env.appName} ${vscode.version}${grep ? ` (grep: ${grep})` : ''}`);
 	await new Promise<void>((resolve) => mocha.run(() => resolve()));
 
 	results.status = 'done';
