@@ -26,6 +26,19 @@ export interface RunRequest {
 	samplers: SamplerId[];
 	/** An explicit dataset folder (from the panel form); undefined means discovery. */
 	dataset?: string;
+	/** Runs at once; undefined means one per core. */
+	parallel?: number;
+}
+
+export const PARALLEL_RUNS_SETTING = `${SECTION}.parallelRuns`;
+const PARALLEL_RUNS_MAX = 64;
+
+/** 0 (one run per core) or a whole number of runs at once. */
+export function checkParallelRuns(value: unknown): number | undefined {
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > PARALLEL_RUNS_MAX) {
+		throw new SettingsError(PARALLEL_RUNS_SETTING, `${PARALLEL_RUNS_SETTING} must be a whole number from 0 (one run per CPU core) to ${PARALLEL_RUNS_MAX}; got ${JSON.stringify(value) ?? String(value)}.`);
+	}
+	return value === 0 ? undefined : value;
 }
 
 /** Reads and validates the settings; throws a SettingsError naming the setting and its range. */
@@ -48,6 +61,7 @@ export function readRunRequest(): RunRequest {
 		settings,
 		seedCount: checkSeedCount(c.get<unknown>('seedCount', 5), settings.seed, SEED_COUNT_SETTING, SETTING_NAMES.seed),
 		samplers: parseSamplers(Array.isArray(samplers) ? samplers.map(String) : [String(samplers)], `${SECTION}.samplers`),
+		parallel: checkParallelRuns(c.get<unknown>('parallelRuns', 0)),
 	};
 }
 
@@ -72,6 +86,7 @@ export function requestFromForm(v: FormValues, base: RunRequest): RunRequest {
 		seedCount: checkSeedCount(v.seedCount, settings.seed, 'Seeds', names.seed),
 		samplers: parseSamplers(v.samplers, 'Samplers'),
 		dataset: v.dataset.trim() === '' ? undefined : v.dataset.trim(),
+		parallel: base.parallel,
 	};
 }
 

@@ -109,6 +109,7 @@ export class RunController implements vscode.Disposable {
 			settings,
 			samplers: req.samplers,
 			seeds,
+			parallel: req.parallel,
 			onMessage: (sampler, m, seed) => this.onWorker(runId, sampler, seed, m),
 		});
 		req.settings = settings;

@@ -27,6 +27,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['hover.test', () => import('./hover.test')],
 	['robustness.test', () => import('./robustness.test')],
 	['trust.test', () => import('./trust.test')],
+	['parallel.test', () => import('./parallel.test')],
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
 ];
