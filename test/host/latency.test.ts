@@ -3,7 +3,8 @@
  * Runs only with MINIBATCH_LAB_BENCH=1, e.g.
  *   MINIBATCH_LAB_BENCH=1 node scripts/host/run-host-tests.mjs --no-build --grep latency --verbose
  * The figures go to the host console (the runner shows it with --verbose) and, if MINIBATCH_LAB_BENCH_OUT names a file, to
- * that file as JSON. MINIBATCH_LAB_BENCH_SAMPLERS=replacement (comma-separated) compares with fewer workers than cores. Latency depends on the machine's load, so the test asserts only that it measured and cleaned up.
+ * that file as JSON. MINIBATCH_LAB_BENCH_SAMPLERS=replacement (comma-separated) compares with fewer workers than cores, and
+ * MINIBATCH_LAB_BENCH_PARALLEL=1 sets minibatchLab.parallelRuns. Latency depends on the machine's load, so the test asserts only that it measured and cleaned up.
  */
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -107,8 +108,9 @@ describe('Host latency during a full default run (benchmark)', function () {
 		// (the fast kernel finishes the book's 10,000 in about 4 s).
 		const props = (ext.packageJSON as { contributes: { configuration: { properties: Record<string, unknown> } } }).contributes.configuration.properties;
 		const samplers = process.env.MINIBATCH_LAB_BENCH_SAMPLERS?.split(',').filter(Boolean) ?? ['replacement', 'epoch-shuffle'];
-		const workers = Math.min(samplers.length, cpus().length);
-		declared = { iterations: 50000, batchSize: 100, learningRate: 0.1, hiddenSize: 50, seed: 0, trainSize: 0, samplers, datasetPath: '' };
+		const parallel = Number(process.env.MINIBATCH_LAB_BENCH_PARALLEL ?? 0);
+		const workers = Math.min(samplers.length, parallel || cpus().length);
+		declared = { iterations: 50000, batchSize: 100, learningRate: 0.1, hiddenSize: 50, seed: 0, trainSize: 0, samplers, datasetPath: '', parallelRuns: parallel };
 		if (`${SECTION}.seedCount` in props) declared.seedCount = 1; // one run per sampler, so exactly one worker each
 		const c = vscode.workspace.getConfiguration(SECTION);
 		for (const [k, v] of Object.entries(declared)) await c.update(k, v, vscode.ConfigurationTarget.Global);
