@@ -10,6 +10,8 @@ const PACKAGES = {
 	'libkrb5-dev': '/usr/include/krb5.h',
 	'python3-numpy': '/usr/lib/python3/dist-packages/numpy',
 	'dataset-fashion-mnist': '/usr/share/datasets/fashion-mnist',
+	// Japanese glyphs for chromium: hover screenshots with --locale ja (scripts/host/hover-screenshot.mjs).
+	'fonts-ipafont-gothic': '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf',
 };
 
 const missing = Object.entries(PACKAGES).filter(([, path]) => !existsSync(path)).map(([name]) => name);

@@ -1,6 +1,7 @@
 // Starts code-server (VS Code 1.100.3 in a browser) and headless Debian chromium, offline and with throwaway state.
 // Reused by run-host-tests.mjs and screenshot.mjs; each flag is here because the offline host needs it (see the comments below).
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -90,14 +91,53 @@ function killGroup(child, signal) {
 }
 
 /**
+ * Installs an empty language pack for `locale`, the way installing one from the marketplace would, but offline.
+ *
+ * code-server 4.100.3 resolves the display language on the server (vs/base/node/nls.js, resolveNLSConfiguration): a locale
+ * other than English counts only if `<user-data-dir>/languagepacks.json` has an entry for it (or for its prefix, 'ja' for
+ * 'ja-jp') whose `translations.vscode` file exists. Otherwise it falls back to 'en' everywhere: the workbench's
+ * _VSCODE_NLS_LANGUAGE, hence vscode.env.language in the extension host, which picks the extension's l10n bundle, and the
+ * language the extensions' manifests are localized in (package.nls.<language>.json). The server writes that file itself
+ * only after installing a pack extension (contributes.localizations), which needs the marketplace, so this writes what it
+ * would: the pack extension in the extensions folder and its entry in languagepacks.json. Its translations are empty
+ * (`contents: {}`), so VS Code's own strings fall back to English; only the language changes.
+ * @param {{locale: string, userDataDir: string, extensionsDir: string}} opts
+ */
+export function writeLanguagePack({ locale, userDataDir, extensionsDir }) {
+	const languageId = locale.toLowerCase();
+	const id = `minibatch-lab-test.language-pack-${languageId}`;
+	const version = '0.0.1';
+	const dir = join(extensionsDir, `${id}-${version}`);
+	mkdirSync(join(dir, 'translations'), { recursive: true });
+	const translations = join(dir, 'translations', 'main.i18n.json');
+	writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }) + '\n');
+	const manifest = {
+		name: `language-pack-${languageId}`,
+		displayName: `Empty language pack (${languageId}) for tests`,
+		publisher: 'minibatch-lab-test',
+		version,
+		engines: { vscode: '^1.100.0' },
+		categories: ['Language Packs'],
+		contributes: { localizations: [{ languageId, languageName: languageId, localizedLanguageName: languageId, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+	};
+	writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, '\t') + '\n');
+	// The entry as the server's LanguagePacksCache writes it; the hash names the cache folder of the generated messages.
+	const hash = createHash('md5').update(id).update(version).digest('hex');
+	const entry = { hash, extensions: [{ extensionIdentifier: { id }, version }], translations: { vscode: translations }, label: languageId };
+	writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify({ [languageId]: entry }));
+}
+
+/**
  * Starts code-server on a free loopback port.
  * @param {object} opts
  * @param {string} [opts.workspace] folder code-server opens by default (the workbench URL can still name another)
  * @param {Record<string, unknown>} [opts.userSettings] written to User/settings.json over {@link quietSettings}
  * @param {'untrusted'} [opts.workspaceTrust] turn workspace trust on (off by default), so the folder opens in Restricted Mode
- * @param {string} [opts.locale] display language, e.g. 'ja' (written to argv.json and passed as --locale). Offline there is no
- *   language pack, so the workbench stays English and so do the extension's package.nls.*.json titles (checked with 'ja').
- *   The browser's navigator.language follows only if the playwright context gets the same locale (screenshot.mjs does that).
+ * @param {string} [opts.locale] display language, e.g. 'ja' (written to argv.json and passed as --locale). For a locale other than
+ *   English a minimal language pack is installed first (see {@link writeLanguagePack}), so that the display language really is
+ *   that locale: vscode.env.language, the extension's l10n bundle and its package.nls.<locale>.json follow it. VS Code's own
+ *   UI stays English (the pack has no translations). The browser's navigator.language follows only if the playwright
+ *   context gets the same locale (screenshot.mjs does that).
  * @param {Record<string, string>} [opts.env] extra environment; the extension host inherits code-server's environment
  * @param {number} [opts.startTimeoutMs]
  * @param {(chunk: string) => void} [opts.onOutput] receives code-server's stdout and stderr
@@ -124,6 +164,7 @@ export async function startCodeServer({ workspace, userSettings = {}, workspaceT
 	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...trustSettings, ...userSettings }, null, '\t') + '\n');
 	// argv.json is where "Configure Display Language" stores the locale; code-server's server reads it when no --locale is given.
 	if (locale) writeFileSync(join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }, null, '\t') + '\n');
+	if (locale && !locale.toLowerCase().startsWith('en')) writeLanguagePack({ locale, userDataDir, extensionsDir });
 
 	// VS Code treats every theme under the development extension's folder as the extension's own and switches to it; the
 	// built-in themes live under <repo>/.vscode-test, so hand them over through a link outside the repository.

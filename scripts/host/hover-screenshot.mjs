@@ -1,13 +1,18 @@
 /* global document, NodeFilter -- used inside page.evaluate, which runs in the browser */
 // Screenshots of real hovers in the workbench: the mouse rests on a word like a user's, then the hover widget is captured.
-// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR]
+// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300]
+// Writes the whole window (hover-<word>-<theme>[-<locale>].png) and a close-up of the hover (…-closeup.png) per word.
+// --locale ja runs VS Code in Japanese (a minimal language pack, see codeServer.mjs) and needs a Japanese font for chromium.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFileInExplorer, openWorkbench } from './screenshot.mjs';
 import { repoRoot } from './paths.mjs';
 
-const { values: opts } = parseArgs({ options: { theme: { type: 'string', default: 'dark' }, locale: { type: 'string' }, 'out-dir': { type: 'string' } } });
+const { values: opts } = parseArgs({
+	options: { theme: { type: 'string', default: 'dark' }, locale: { type: 'string' }, 'out-dir': { type: 'string' }, height: { type: 'string', default: '1300' } },
+});
 const outDir = resolve(opts['out-dir'] ?? join(repoRoot, '.vscode-test', 'screenshots'));
 mkdirSync(outDir, { recursive: true });
 
@@ -43,26 +48,58 @@ function wordBox(page, word, nth) {
 	);
 }
 
-const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: 1000 });
+// Chromium draws Japanese with whatever CJK font fontconfig has; without one every glyph is a box (tofu).
+if (opts.locale && /^(ja|zh|ko)/i.test(opts.locale)) {
+	const lang = opts.locale.slice(0, 2).toLowerCase();
+	const fonts = spawnSync('fc-list', [`:lang=${lang}`, 'family'], { encoding: 'utf8' });
+	if (fonts.status === 0 && !fonts.stdout.trim()) console.warn(`hover-screenshot: no font for ${lang} (node scripts/setup-system.mjs installs fonts-ipafont-gothic); the text will show as boxes`);
+}
+
+const suffix = `${opts.theme}${opts.locale ? `-${opts.locale}` : ''}`;
+const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: Number(opts.height) });
 try {
 	for (const [file, word, nth, name] of targets) {
 		await openFileInExplorer(wb.page, file);
 		await wb.page.waitForTimeout(1500);
-		const box = await wordBox(wb.page, word, nth);
-		if (!box) throw new Error(`"${word}" is not visible in ${file}`);
-		// Two moves: the editor starts its hover timer on a mouse move inside the word.
-		await wb.page.mouse.move(box.x + 2, box.y + box.height / 2);
-		await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
 		const hover = wb.page.locator('.monaco-hover:not(.hidden)').first();
-		try {
-			await hover.waitFor({ state: 'visible', timeout: 15000 });
-		} catch (e) {
-			await wb.page.screenshot({ path: join(outDir, `hover-${name}-failed.png`) });
-			throw new Error(`no hover over "${word}" in ${file} at ${JSON.stringify(box)}: ${e.message}`);
+		// The box is measured anew on each try: the editor may re-render (fonts loading, activation) after it was first drawn.
+		let box;
+		for (let attempt = 1; ; attempt++) {
+			box = await wordBox(wb.page, word, nth);
+			if (!box) throw new Error(`"${word}" is not visible in ${file}`);
+			// Two moves: the editor starts its hover timer on a mouse move inside the word.
+			await wb.page.mouse.move(box.x + 2, box.y + box.height / 2);
+			await wb.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+			try {
+				await hover.waitFor({ state: 'visible', timeout: 15000 });
+				break;
+			} catch (e) {
+				if (attempt < 3) {
+					await wb.page.mouse.move(5, 5);
+					await wb.page.waitForTimeout(1000);
+					continue;
+				}
+				await wb.page.screenshot({ path: join(outDir, `hover-${name}-${suffix}-failed.png`) });
+				throw new Error(`no hover over "${word}" in ${file} at ${JSON.stringify(box)} after ${attempt} tries: ${e.message}`);
+			}
 		}
 		await wb.page.waitForTimeout(800);
-		const out = join(outDir, `hover-${name}-${opts.theme}${opts.locale ? `-${opts.locale}` : ''}.png`);
+		const out = join(outDir, `hover-${name}-${suffix}.png`);
 		await wb.page.screenshot({ path: out });
+		// VS Code caps a hover at max(editor height / 4, 250 px) and scrolls the rest; say so, since the shot then hides some.
+		const fit = await hover.evaluate((el) => {
+			const content = el.querySelector('.monaco-hover-content');
+			return content ? { scrollHeight: content.scrollHeight, clientHeight: content.clientHeight } : undefined;
+		});
+		// A close-up at full size, for reading: the hover and the hovered word with a margin around both.
+		const h = await hover.boundingBox();
+		if (h) {
+			const x = Math.max(0, Math.min(h.x, box.x) - 40);
+			const y = Math.max(0, Math.min(h.y, box.y) - 40);
+			const clip = { x, y, width: Math.max(h.x + h.width, box.x + box.width) + 40 - x, height: Math.max(h.y + h.height, box.y + box.height) + 40 - y };
+			await wb.page.screenshot({ path: out.replace(/\.png$/, '-closeup.png'), clip });
+		}
+		if (fit && fit.scrollHeight > fit.clientHeight + 1) console.log(`hover-screenshot: the hover scrolls (${fit.scrollHeight} px of content in ${fit.clientHeight} px); a taller --height shows all of it`);
 		console.log(`hover-screenshot: ${out}\n${(await hover.innerText()).slice(0, 400)}\n`);
 		await wb.page.mouse.move(5, 5);
 		await wb.page.waitForTimeout(300);

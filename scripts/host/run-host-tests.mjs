@@ -36,12 +36,14 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 class RunError extends Error {}
 
 /**
- * The launches. `main` is a trusted workspace in English. Tags must match test/host/index.ts, which keeps only the
+ * The launches. `main` is a trusted workspace in English; `ja` runs VS Code with Japanese as its display language (a minimal
+ * language pack, see writeLanguagePack in codeServer.mjs). Tags must match test/host/index.ts, which keeps only the
  * tests of the pass it runs in (MINIBATCH_LAB_TEST_PASS).
  */
 const PASSES = [
 	{ name: 'main', server: {} },
 	{ name: 'untrusted', tag: '@untrusted', server: { workspaceTrust: 'untrusted' } },
+	{ name: 'ja', tag: '@ja', server: { locale: 'ja' } },
 ];
 const wanted = opts.pass ? opts.pass.split(',') : opts.grep ? ['main'] : PASSES.map((p) => p.name);
 const unknownPass = wanted.find((n) => !PASSES.some((p) => p.name === n));
@@ -116,7 +118,8 @@ async function runPass(pass) {
 		});
 		say(`code-server up at ${server.url} (${elapsed()})`);
 		browser = await launchBrowser();
-		const page = await browser.newPage();
+		// The browser's own language follows the display language, as it would for a user who chose it.
+		const page = await browser.newPage(pass.server.locale ? { locale: pass.server.locale } : {});
 		bridge.setPage(page);
 
 		let exitCode;

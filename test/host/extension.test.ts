@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { hoverText, positionOf } from './util';
 
 const extensionId = 'minibatch-lab.minibatch-lab';
 
@@ -47,10 +48,7 @@ describe('walkthrough "Study session: minibatches"', () => {
 		await vscode.commands.executeCommand('minibatchLab.openExample');
 		const doc = vscode.window.activeTextEditor?.document;
 		assert.ok(doc && doc.isUntitled && doc.languageId === 'python');
-		const at = doc.positionAt(doc.getText().indexOf('choice(') + 2);
-		const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at)) ?? [];
-		const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-		assert.match(text, /63\.2/);
+		assert.match(await hoverText(doc.uri, positionOf(doc, 'choice(', 0, 2)), /63\.2/);
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 	});
 });

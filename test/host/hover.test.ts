@@ -1,21 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { hoverText, openPythonCell, positionOf } from './util';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
-
-/** The position of the n-th occurrence of `needle` (plus `delta` characters into it). */
-function positionOf(doc: vscode.TextDocument, needle: string, nth = 0, delta = 1): vscode.Position {
-	let at = -1;
-	for (let k = 0; k <= nth; k++) at = doc.getText().indexOf(needle, at + 1);
-	assert.ok(at >= 0, `"${needle}" #${nth} not in ${doc.uri.path}`);
-	return doc.positionAt(at + delta);
-}
-
-async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<string> {
-	const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
-	return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-}
 
 describe('Python hovers and the sampling quick fix', function () {
 	this.timeout(60_000);
@@ -62,9 +50,7 @@ describe('Python hovers and the sampling quick fix', function () {
 	});
 
 	it('hovers inside a Python notebook cell', async () => {
-		const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import numpy as np\ntrain_size = 60000\nbatch_size = 100\nbatch_mask = np.random.choice(train_size, batch_size)\n', 'python');
-		const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
-		const doc = nb.cellAt(0).document;
+		const doc = await openPythonCell('import numpy as np\ntrain_size = 60000\nbatch_size = 100\nbatch_mask = np.random.choice(train_size, batch_size)\n');
 		assert.equal(doc.languageId, 'python');
 		assert.match(await hoverText(doc.uri, positionOf(doc, 'choice(', 0, 2)), /63\.2/);
 		assert.equal(await hoverText(doc.uri, positionOf(doc, 'import', 0, 2)), '');

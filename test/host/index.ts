@@ -25,6 +25,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['comparison.test', () => import('./comparison.test')],
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
+	['hoverJa.test', () => import('./hoverJa.test')],
 	['robustness.test', () => import('./robustness.test')],
 	['trust.test', () => import('./trust.test')],
 	['parallel.test', () => import('./parallel.test')],
@@ -57,7 +58,7 @@ const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;
 const pass = process.env.MINIBATCH_LAB_TEST_PASS || 'main';
 
 /** The pass a test belongs to, from a tag in its full title; keep in sync with PASSES in scripts/host/run-host-tests.mjs. */
-const PASS_TAGS: Readonly<Record<string, string>> = { '@untrusted': 'untrusted' };
+const PASS_TAGS: Readonly<Record<string, string>> = { '@untrusted': 'untrusted', '@ja': 'ja' };
 function passOf(fullTitle: string): string {
 	for (const [tag, name] of Object.entries(PASS_TAGS)) if (fullTitle.includes(tag)) return name;
 	return 'main';

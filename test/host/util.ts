@@ -25,3 +25,26 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
 		await sleep(everyMs);
 	}
 }
+
+// ---- hovers ----
+
+/** The position of the n-th occurrence of `needle` (plus `delta` characters into it). */
+export function positionOf(doc: vscode.TextDocument, needle: string, nth = 0, delta = 1): vscode.Position {
+	let at = -1;
+	for (let k = 0; k <= nth; k++) at = doc.getText().indexOf(needle, at + 1);
+	if (at < 0) throw new Error(`"${needle}" #${nth} not in ${doc.uri.path}`);
+	return doc.positionAt(at + delta);
+}
+
+/** Every hover's Markdown at `pos`, as the editor would ask for it (all providers), joined; '' when there is none. */
+export async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<string> {
+	const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
+	return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+/** A new untitled Jupyter notebook with one Python code cell holding `source`; returns the cell's document. */
+export async function openPythonCell(source: string): Promise<vscode.TextDocument> {
+	const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, source, 'python');
+	const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
+	return nb.cellAt(0).document;
+}
