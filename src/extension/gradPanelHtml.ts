@@ -92,9 +92,9 @@ ${rows}
 <p class="note">${r.checked < P ? `${both('“—”: not checked in this run.', '「—」はこの実行で確認していないもの。')} ` : ''}${both('Most of the relative error comes from the 1e-7 inside the log, which backprop’s (y − t)/B ignores.', '相対誤差の大半は log の中の 1e-7 によるもので、誤差逆伝播法の (y − t)/B はこれを無視します。')}</p>
 <h2>${both('The cost model', 'コストモデル')}</h2>
 <ul class="cost">
-<li>${both(`Numerical gradient: about 2 × P = 2 × ${int(P)} = ${int(2 * P)} loss evaluations, each a forward pass over the batch.`, `数値微分:約 2 × P = 2 × ${int(P)} = ${int(2 * P)} 回の損失の計算。それぞれがバッチ全体の順伝播です。`)}</li>
-<li>${both('Backprop: one forward and one backward pass.', '誤差逆伝播法:順伝播 1 回と逆伝播 1 回。')}</li>
-<li>${both('Why: the central difference nudges one parameter at a time, so its cost grows with P; backprop gets every partial derivative at once by the chain rule.', 'なぜか:中心差分はパラメータを 1 つずつ動かすので、コストは P に比例します。誤差逆伝播法は連鎖律で、すべての偏微分を一度に求めます。')}</li>
+<li>${both(`Numerical gradient: about 2 × P = 2 × ${int(P)} = ${int(2 * P)} loss evaluations, each a forward pass over the batch.`, `数値微分：約 2 × P = 2 × ${int(P)} = ${int(2 * P)} 回の損失の計算。それぞれがバッチ全体の順伝播です。`)}</li>
+<li>${both('Backprop: one forward and one backward pass.', '誤差逆伝播法：順伝播 1 回と逆伝播 1 回。')}</li>
+<li>${both('Why: the central difference nudges one parameter at a time, so its cost grows with P; backprop gets every partial derivative at once by the chain rule.', 'なぜ違うのか：中心差分はパラメータを 1 つずつ動かすので、コストは P に比例します。誤差逆伝播法は連鎖律で、すべての偏微分を一度に求めます。')}</li>
 <li>${partial}</li>
 </ul>
 </main>
