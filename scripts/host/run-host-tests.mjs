@@ -117,7 +117,7 @@ async function runPass(pass) {
 		say(`code-server up at ${server.url} (${elapsed()})`);
 		browser = await launchBrowser();
 		const page = await browser.newPage();
-		bridge.setPage(page);
+		await bridge.setPage(page);
 
 		let exitCode;
 		// The workbench calls these once run() settles / for its own log lines; they must exist before the page loads.
