@@ -29,6 +29,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['trust.test', () => import('./trust.test')],
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
+	['faults.test', () => import('./faults.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';
