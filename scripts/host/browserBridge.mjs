@@ -5,12 +5,34 @@ import http from 'node:http';
 import { webviewFrame } from './screenshot.mjs';
 
 /**
- * @typedef {{target?: 'workbench'|'webview', selector: string, op: 'text'|'html'|'attr'|'count'|'wait', name?: string, timeoutMs?: number}} DomQuery
+ * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill', name?: string, value?: string, timeoutMs?: number}} DomQuery
+ * @typedef {{op: 'dialogs', on: boolean}} DialogSwitch
  */
+
+// VS Code refuses every dialog while extension tests run (DialogService.prompt throws "refused to show dialog in tests",
+// confirm() answers yes), so no test could answer a modal. The workbench script loaded by the page gets one change: that
+// guard also reads a page flag, which {op: 'dialogs'} sets. Off unless a test turns it on, so the other tests keep VS
+// Code's behaviour (closing a dirty editor, for one, asks nothing). Written for code-server 4.100.3's minified workbench;
+// if it no longer matches, {op: 'dialogs'} fails and says so.
+const WORKBENCH_JS = /\/out\/vs\/code\/browser\/workbench\/workbench\.js$/;
+const DIALOG_GUARD =
+	/(\w+)\(\)\{return this\.(\w+)\.isExtensionDevelopment&&this\.\2\.extensionTestsLocationURI\?!0:!!this\.\2\.enableSmokeTestDriver\}(?=async confirm\(\w+\)\{return this\.\1\(\)\?\(this\.\w+\.trace\("DialogService: refused)/;
+const DIALOG_FLAG = 'minibatchLabRealDialogs';
+
+async function patchDialogGuard(page, onPatched) {
+	await page.route(WORKBENCH_JS, async (route) => {
+		const response = await route.fetch();
+		const body = await response.text();
+		const patched = body.replace(DIALOG_GUARD, `$1(){return this.$2.isExtensionDevelopment&&this.$2.extensionTestsLocationURI&&!globalThis.${DIALOG_FLAG}?!0:!!this.$2.enableSmokeTestDriver}`);
+		if (patched !== body) onPatched();
+		await route.fulfill({ response, body: patched });
+	});
+}
 
 async function answer(page, /** @type {DomQuery} */ q) {
 	const root = q.target === 'webview' ? webviewFrame(page) : page;
-	const all = root.locator(q.selector);
+	const matched = root.locator(q.selector);
+	const all = q.hasText === undefined ? matched : matched.filter({ hasText: q.hasText });
 	const first = all.first();
 	const timeout = q.timeoutMs ?? 10_000;
 	switch (q.op) {
@@ -21,18 +43,34 @@ async function answer(page, /** @type {DomQuery} */ q) {
 			return all.count();
 		case 'text':
 			return first.innerText({ timeout });
+		case 'texts':
+			return all.allInnerTexts();
 		case 'html':
 			return first.evaluate((el) => el.outerHTML, undefined, { timeout });
 		case 'attr':
 			return first.getAttribute(q.name ?? '', { timeout });
+		case 'click':
+			// A real mouse click, as a user would give it (a modal dialog's button, a notification's action).
+			await first.click({ timeout });
+			return null;
+		case 'fill':
+			await first.fill(q.value ?? '', { timeout });
+			return null;
 		default:
 			throw new Error(`unknown op ${q.op}`);
 	}
 }
 
-/** @returns {Promise<{url: string, setPage: (page: import('playwright-core').Page) => void, close: () => Promise<void>}>} */
+/** @returns {Promise<{url: string, setPage: (page: import('playwright-core').Page) => Promise<void>, close: () => Promise<void>}>} */
 export async function startBrowserBridge() {
 	let page;
+	let guardPatched = false;
+	/** @param {DialogSwitch} q */
+	const dialogs = async (q) => {
+		if (!guardPatched) throw new Error("the workbench's dialog guard was not found, so real dialogs cannot be turned on (see DIALOG_GUARD)");
+		await page.evaluate(([flag, on]) => (globalThis[flag] = on), [DIALOG_FLAG, q.on === true]);
+		return null;
+	};
 	const server = http.createServer((req, res) => {
 		let body = '';
 		req.on('data', (c) => (body += c));
@@ -40,7 +78,8 @@ export async function startBrowserBridge() {
 			let reply;
 			try {
 				if (!page) throw new Error('no browser page yet');
-				reply = { ok: true, value: await answer(page, JSON.parse(body)) };
+				const q = JSON.parse(body);
+				reply = { ok: true, value: await (q.op === 'dialogs' ? dialogs(q) : answer(page, q)) };
 			} catch (err) {
 				reply = { ok: false, error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
 			}
@@ -54,7 +93,11 @@ export async function startBrowserBridge() {
 	});
 	return {
 		url: `http://127.0.0.1:${server.address().port}/`,
-		setPage: (p) => (page = p),
+		/** Call before the page loads the workbench. */
+		setPage: async (p) => {
+			page = p;
+			await patchDialogGuard(p, () => (guardPatched = true));
+		},
 		close: () =>
 			new Promise((resolve) => {
 				server.close(() => resolve());

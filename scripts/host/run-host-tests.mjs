@@ -120,7 +120,7 @@ async function runPass(pass) {
 		browser = await launchBrowser();
 		// The browser's own language follows the display language, as it would for a user who chose it.
 		const page = await browser.newPage(pass.server.locale ? { locale: pass.server.locale } : {});
-		bridge.setPage(page);
+		await bridge.setPage(page);
 
 		let exitCode;
 		// The workbench calls these once run() settles / for its own log lines; they must exist before the page loads.

@@ -180,7 +180,8 @@ export class RunController implements vscode.Disposable {
 		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
 		if (failed.length > 0) {
 			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? SAMPLER_LABELS[o.sampler] : vscode.l10n.t('{0} (seed {1})', SAMPLER_LABELS[o.sampler], o.seed));
-			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', name(o), o.failure ?? '')).join(' '));
+			// One sentence however many failed.
+			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', name(o), o.failure ?? '')).join('; '));
 		}
 	}
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { liveWorkers } from '../worker/comparison';
+import { liveWorkers, takePeakLiveWorkers } from '../worker/comparison';
+import { armFault } from '../worker/faults';
 import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
 import { RunController } from './controller';
 import { registerPythonHelp } from './hovers';
@@ -78,6 +79,9 @@ export function activate(context: vscode.ExtensionContext): void {
 		registerGradientComparison(context.extensionUri, log),
 		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
 		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
+		// Test hooks for the fault tests, deliberately not contributed in package.json: see src/worker/faults.ts.
+		vscode.commands.registerCommand('minibatchLab._peakWorkers', () => takePeakLiveWorkers()),
+		vscode.commands.registerCommand('minibatchLab._injectFault', (fault: unknown) => armFault(fault)),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),
 		// Test hook: what a window reload does to the panel (a fresh page, the in-memory history gone), without reloading the window.
 		vscode.commands.registerCommand('minibatchLab._simulateRevive', async () => {

@@ -22,6 +22,8 @@ export interface WorkerJob {
 	 * message is relayed through the editor's UI to the panel, so the rate, not the iteration count, is what costs.
 	 */
 	lossEveryMs: number;
+	/** Tests only: misbehave mid-run (src/worker/faults.ts). */
+	fault?: 'throw' | 'oom' | 'kill';
 }
 //#endregion
 

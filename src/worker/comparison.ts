@@ -3,11 +3,20 @@ import { Worker } from 'node:worker_threads';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
 import type { EpochStats, EvalPoint, RunSummary, WorkerJob, WorkerMessage } from '../shared/protocol';
+import { OOM_LIMITS, takeFault, type InjectedFault } from './faults';
 
 /** Workers alive in this process; the fault tests check it returns to zero. */
 let live = 0;
 export function liveWorkers(): number {
 	return live;
+}
+
+/** The most workers alive at once since the last call, which starts the count again from those alive now. */
+let peak = 0;
+export function takePeakLiveWorkers(): number {
+	const p = peak;
+	peak = live;
+	return p;
 }
 
 export interface RunOutcome {
@@ -36,6 +45,8 @@ export interface ComparisonOptions {
 	parallel?: number;
 	/** See WorkerJob.lossEveryMs; defaults to 250. */
 	lossEveryMs?: number;
+	/** Tests only (./faults.ts); defaults to the fault armed by the internal test command, if any. */
+	fault?: InjectedFault;
 	onMessage(sampler: SamplerId, m: WorkerMessage, seed: number): void;
 }
 
@@ -47,8 +58,11 @@ export interface ComparisonOptions {
 export class Comparison {
 	private readonly workers = new Set<Worker>();
 	private cancelled = false;
+	private readonly fault?: InjectedFault;
 
-	constructor(private readonly opts: ComparisonOptions) {}
+	constructor(private readonly opts: ComparisonOptions) {
+		this.fault = opts.fault ?? takeFault();
+	}
 
 	get isCancelled(): boolean {
 		return this.cancelled;
@@ -78,6 +92,7 @@ export class Comparison {
 	}
 
 	private runOne(sampler: SamplerId, seed: number): Promise<RunOutcome> {
+		const fault = this.fault?.sampler === sampler ? this.fault.kind : undefined;
 		const job: WorkerJob = {
 			runKey: `${sampler}@${seed}`,
 			settings: { ...this.opts.settings, seed },
@@ -85,20 +100,23 @@ export class Comparison {
 			dataDir: this.opts.dataDir,
 			cancel: new SharedArrayBuffer(4),
 			lossEveryMs: this.opts.lossEveryMs ?? 250,
+			...(fault ? { fault } : {}),
 		};
 		const out: RunOutcome = { sampler, seed, cancelled: false, evals: [], epochStats: [], losses: [] };
 		return new Promise((resolve) => {
 			let worker: Worker;
 			try {
-				worker = new Worker(this.opts.workerPath, { workerData: job });
+				worker = new Worker(this.opts.workerPath, { workerData: job, ...(fault === 'oom' ? { resourceLimits: OOM_LIMITS } : {}) });
 			} catch (e) {
 				resolve({ ...out, failure: `could not start a worker: ${(e as Error).message}` });
 				return;
 			}
-			live++;
+			peak = Math.max(peak, ++live);
 			this.workers.add(worker);
 			let finished = false;
 			worker.on('message', (m: WorkerMessage) => {
+				// The injected kill: the worker waits after posting its losses at FAULT_ITER, and is terminated here.
+				if (fault === 'kill' && m.type === 'loss') void worker.terminate();
 				switch (m.type) {
 					case 'eval':
 						out.evals.push(m.point);
@@ -121,9 +139,9 @@ export class Comparison {
 				}
 				this.opts.onMessage(sampler, m, seed);
 			});
-			worker.on('error', (e) => {
+			worker.on('error', (e: Error & { code?: string }) => {
 				finished = true;
-				out.failure ??= `the worker crashed: ${e.message}`;
+				out.failure ??= e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the worker ran out of memory' : `the worker crashed: ${e.message}`;
 			});
 			worker.on('exit', (code) => {
 				live--;

@@ -6,6 +6,7 @@ import { pickKernel } from '../core/fastKernel';
 import { summarize } from '../core/summary';
 import { trainRun } from '../core/train';
 import type { WorkerJob, WorkerMessage } from '../shared/protocol';
+import { FAULT_ITER, misbehave } from './faults';
 
 /** Runs one sampler's training off the extension host thread and streams what happens. */
 function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
@@ -34,9 +35,13 @@ function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
 			sampler: job.sampler,
 			kernel: kernel.factory,
 			observer: {
-				onLoss: (_i, loss) => {
+				onLoss: (i, loss) => {
 					pending.push(loss);
 					if (performance.now() - flushedAt >= job.lossEveryMs) flush();
+					if (job.fault && i === FAULT_ITER) {
+						flush();
+						misbehave(job.fault, cancel);
+					}
 				},
 				onEval: (point) => {
 					flush();

@@ -7,8 +7,16 @@ export interface DomQuery {
 	/** 'webview' reads inside the (single) open webview; default 'workbench'. */
 	target?: 'workbench' | 'webview';
 	selector: string;
-	/** text: innerText of the first match; html: its outerHTML; attr: attribute `name`; count: matches now; wait: wait for one, then count. */
-	op: 'text' | 'html' | 'attr' | 'count' | 'wait';
+	/** Keep only the matches whose text contains this (case-insensitive). */
+	hasText?: string;
+	/**
+	 * text: innerText of the first match; texts: innerText of every match, now; html: its outerHTML; attr: attribute `name`;
+	 * count: matches now; wait: wait for one, then count; click: click the first match (waiting for it), then null; fill: type
+	 * `value` into it, then null.
+	 */
+	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill';
+	/** fill: the text to type into the first match (an input). */
+	value?: string;
 	name?: string;
 	timeoutMs?: number;
 }
@@ -17,10 +25,22 @@ const bridgeUrl = process.env.MINIBATCH_LAB_BROWSER_BRIDGE || undefined;
 
 export const browserBridgeAvailable = bridgeUrl !== undefined;
 
-export async function queryDom(query: DomQuery): Promise<string | number | null> {
+export async function queryDom(query: DomQuery): Promise<string | string[] | number | null> {
+	return ask(query);
+}
+
+/**
+ * VS Code refuses every dialog while extension tests run (a modal message rejects at once). This lets real dialogs show,
+ * so a test can answer one through the DOM; turn it off again afterwards (a dirty editor's close would ask too).
+ */
+export async function showRealDialogs(on: boolean): Promise<void> {
+	await ask({ op: 'dialogs', on });
+}
+
+async function ask(query: DomQuery | { op: 'dialogs'; on: boolean }): Promise<string | string[] | number | null> {
 	if (!bridgeUrl) throw new Error('no browser bridge: run through scripts/host/run-host-tests.mjs');
 	const res = await fetch(bridgeUrl, { method: 'POST', body: JSON.stringify(query) });
-	const reply = (await res.json()) as { ok: true; value: string | number | null } | { ok: false; error: string };
+	const reply = (await res.json()) as { ok: true; value: string | string[] | number | null } | { ok: false; error: string };
 	if (!reply.ok) throw new Error(`browser bridge: ${reply.error} (${JSON.stringify(query)})`);
 	return reply.value;
 }

@@ -31,6 +31,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['parallel.test', () => import('./parallel.test')],
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
+	['faults.test', () => import('./faults.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';

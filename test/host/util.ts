@@ -14,6 +14,8 @@ export async function setSettings(values: Record<string, unknown>): Promise<void
 
 export const snapshot = () => vscode.commands.executeCommand<PanelSnapshot | undefined>('minibatchLab._snapshot');
 export const liveWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._liveWorkers');
+/** The most workers alive at once since the previous call (the first call counts from activation). */
+export const peakWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._peakWorkers');
 
 /** Polls `fn` until it returns something truthy; errors count as "not yet". */
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000, everyMs = 100): Promise<T> {

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { loadMnistFolder } from '../../src/core/dataset';
 import { pickKernel } from '../../src/core/fastKernel';
 import { trainRun } from '../../src/core/train';
-import { Comparison, liveWorkers } from '../../src/worker/comparison';
+import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/worker/comparison';
+import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/worker/faults';
 import type { WorkerMessage } from '../../src/shared/protocol';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 
@@ -101,5 +102,51 @@ describe('comparison in worker threads', () => {
 		assert.match(o.failure ?? '', /train-images-idx3-ubyte\.gz: is named \.gz but is not gzip/);
 		assert.equal(liveWorkers(), 0);
 		rmSync(bad, { recursive: true });
+	});
+
+	// The faults the in-host tests inject (test/host/faults.test.ts), here without the editor around them.
+	const faults: [FaultKind, RegExp][] = [
+		['throw', new RegExp(`^injected fault at iteration ${FAULT_ITER}$`)],
+		['oom', /^the worker ran out of memory$/],
+		['kill', /^the worker stopped unexpectedly \(exit code 1\)$/],
+	];
+	for (const [kind, reason] of faults) {
+		it(`a worker that faults (${kind}) mid-run fails with its reason; the other sampler still reports; no worker is left`, async () => {
+			assert.equal(liveWorkers(), 0);
+			takePeakLiveWorkers();
+			const losses = new Map<string, number>();
+			const c = new Comparison({
+				workerPath,
+				dataDir: dir,
+				settings: { ...settings, iters: 200 },
+				samplers: ['replacement', 'epoch-shuffle'],
+				parallel: 2,
+				fault: { sampler: 'replacement', kind },
+				onMessage: (s, m) => {
+					if (m.type === 'loss') losses.set(s, (losses.get(s) ?? 0) + m.losses.length);
+				},
+			});
+			const [bad, good] = await c.run();
+			assert.match(bad.failure ?? '', reason);
+			assert.equal(bad.summary, undefined);
+			assert.ok((losses.get('replacement') ?? 0) > 0, 'the faulty worker trained before it failed');
+			assert.equal(good.failure, undefined);
+			assert.ok(good.summary && good.summary.finalTestAcc > 0.5, `epoch-shuffle test accuracy ${good.summary?.finalTestAcc}`);
+			assert.equal(liveWorkers(), 0);
+			assert.ok(takePeakLiveWorkers() <= 2);
+		});
+	}
+
+	it('the fault hook takes only a known sampler and kind, and a run takes an armed fault once', () => {
+		for (const bad of [null, 'oom', {}, { sampler: 'replacement' }, { sampler: 'nope', kind: 'oom' }, { sampler: 'replacement', kind: 'segfault' }]) {
+			assert.throws(() => armFault(bad), TypeError, JSON.stringify(bad));
+		}
+		assert.equal(takeFault(), undefined);
+		armFault({ sampler: 'sequential', kind: 'kill' });
+		armFault(undefined);
+		assert.equal(takeFault(), undefined, 'undefined disarms');
+		armFault({ sampler: 'sequential', kind: 'kill' });
+		new Comparison({ workerPath, dataDir: dir, settings, samplers: ['sequential'], onMessage: () => undefined });
+		assert.equal(takeFault(), undefined, 'the comparison took it');
 	});
 });
