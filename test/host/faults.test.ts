@@ -9,6 +9,7 @@ import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { FAULT_ITER, type FaultKind } from '../../src/worker/faults';
 import { browserBridgeAvailable, queryDom, showRealDialogs } from './browser';
+import { clearNotifications, DIALOG, errorToast, logged, logText } from './observe';
 import { liveWorkers, peakWorkers, setSettings, sleep, snapshot, until } from './util';
 
 const SAMPLERS = ['replacement', 'epoch-shuffle'];
@@ -17,28 +18,6 @@ const WIDTH = Math.min(availableParallelism(), SAMPLERS.length);
 /** A short valid run on the bundled MNIST, one seed. */
 const SHORT = { iterations: 601, batchSize: 100, learningRate: 0.1, hiddenSize: 50, seed: 0, seedCount: 1, trainSize: 0, samplers: SAMPLERS, datasetPath: '' };
 const UNSET = Object.fromEntries(Object.keys(SHORT).map((k) => [k, undefined]));
-
-const ERROR_TOAST = '.notification-toast:has(.codicon-error) .notification-list-item-message';
-const DIALOG = '.monaco-dialog-box';
-
-const clearNotifications = () => vscode.commands.executeCommand('notifications.clearAll');
-
-/** The text of the error notification that contains `text`, once it shows. */
-async function errorToast(text: string): Promise<string> {
-	return String(await queryDom({ selector: ERROR_TOAST, hasText: text, op: 'text', timeoutMs: 30_000 }));
-}
-
-/** The "Minibatch Lab" log as its Output view shows it (the view is opened once, which loads it as a document). */
-async function logText(): Promise<string> {
-	const find = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.endsWith('Minibatch Lab'));
-	if (!find()) await vscode.commands.executeCommand('minibatchLab.showLog');
-	return find()?.getText() ?? '';
-}
-
-/** Waits until the log after its first `since` characters matches; returns the match. The log goes through a file, so it lags a little. */
-async function logged(what: string, since: number, pattern: RegExp): Promise<RegExpExecArray> {
-	return until(`${what} in the log`, async () => pattern.exec((await logText()).slice(since)) ?? undefined, 30_000, 250);
-}
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { browserBridgeAvailable, queryDom } from './browser';
+import { clearNotifications, errorToast, logged, logText } from './observe';
 import { liveWorkers, setSettings, snapshot, until } from './util';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 
@@ -53,6 +54,8 @@ describe('robustness in the real host', function () {
 		const dir = hostileFolder(mkdtempSync(join(root, 'bad-')));
 		writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), 'not gzip at all');
 		await setSettings({ datasetPath: dir });
+		await clearNotifications();
+		const since = (await logText()).length;
 		await vscode.commands.executeCommand('minibatchLab.runComparison');
 		const snap = await until('the failure in the table', async () => {
 			const s = await snapshot();
@@ -60,6 +63,27 @@ describe('robustness in the real host', function () {
 		});
 		const text = snap.tableRows.map((r) => r.join(' ')).join('\n');
 		assert.match(text, /is named \.gz but is not gzip/);
+		// The same sentence in the log and in the notification.
+		await logged('the corrupt file', since, /\[error\].*train-labels-idx1-ubyte\.gz.*is named \.gz but is not gzip/);
+		if (browserBridgeAvailable) assert.match(await errorToast('train-labels-idx1-ubyte.gz'), /is named \.gz but is not gzip/);
+		assert.equal(await liveWorkers(), 0);
+	});
+
+	it('a folder with only mnist.pkl: says the idx .gz files are needed and that the book\'s dataset/mnist.py downloads them', async () => {
+		const dir = mkdtempSync(join(root, 'pkl-'));
+		writeFileSync(join(dir, 'mnist.pkl'), 'not really a pickle');
+		await setSettings({ datasetPath: dir });
+		await clearNotifications();
+		const since = (await logText()).length;
+		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		const line = await logged('the mnist.pkl message', since, /\[error\] (.*mnist\.pkl.*)/);
+		assert.match(line[1], /train-images-idx3-ubyte\.gz/);
+		assert.match(line[1], /dataset\/mnist\.py/);
+		if (browserBridgeAvailable) {
+			assert.match(await errorToast('mnist.pkl'), /dataset\/mnist\.py/);
+			const panelError = String(await queryDom({ target: 'webview', selector: '#error', op: 'text' }));
+			assert.match(panelError, /mnist\.pkl.*dataset\/mnist\.py/);
+		}
 		assert.equal(await liveWorkers(), 0);
 	});
 });

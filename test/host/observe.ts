@@ -1,0 +1,26 @@
+/** Where a user sees a problem, read as they would: the notification (workbench DOM, via the bridge) and the log. */
+import * as vscode from 'vscode';
+import { queryDom } from './browser';
+import { until } from './util';
+
+export const ERROR_TOAST = '.notification-toast:has(.codicon-error) .notification-list-item-message';
+export const DIALOG = '.monaco-dialog-box';
+
+export const clearNotifications = () => vscode.commands.executeCommand('notifications.clearAll');
+
+/** The text of the error notification that contains `text`, once it shows. */
+export async function errorToast(text: string): Promise<string> {
+	return String(await queryDom({ selector: ERROR_TOAST, hasText: text, op: 'text', timeoutMs: 30_000 }));
+}
+
+/** The "Minibatch Lab" log as its Output view shows it (the view is opened once, which loads it as a document). */
+export async function logText(): Promise<string> {
+	const find = () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.endsWith('Minibatch Lab'));
+	if (!find()) await vscode.commands.executeCommand('minibatchLab.showLog');
+	return find()?.getText() ?? '';
+}
+
+/** Waits until the log after its first `since` characters matches; returns the match. The log goes through a file, so it lags a little. */
+export async function logged(what: string, since: number, pattern: RegExp): Promise<RegExpExecArray> {
+	return until(`${what} in the log`, async () => pattern.exec((await logText()).slice(since)) ?? undefined, 30_000, 250);
+}
