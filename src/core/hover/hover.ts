@@ -1,5 +1,5 @@
 /** What to explain at an offset: a discriminated union with every number already computed, ready for formatting. */
-import { K_NAME, K_OPEN, K_STRING, inComment, matchOf, parentOf, tokenAtOrBefore } from './lexer';
+import { K_NAME, K_OPEN, K_STRING, endOf, inComment, matchOf, tokenAtOrBefore } from './lexer';
 import type { PythonModel } from './model';
 import { applyActionFor, reverseActions, type OffsetRange, type SamplingDirection } from './rewrite';
 import { duplicateChance, seenFraction } from './sampling';
@@ -117,13 +117,14 @@ export function hoverAt(model: PythonModel, text: string, offset: number): Hover
 	const i = tokenAtOrBefore(t, offset);
 	if (i < 0) return undefined;
 	// Inside the token, or just after a name (the editor's word range includes its end).
-	if (offset >= t.end[i]) {
-		if (offset !== t.end[i] || t.kind[i] !== K_NAME) return undefined;
+	const end = endOf(t, i);
+	if (offset >= end) {
+		if (offset !== end || t.kind[i] !== K_NAME) return undefined;
 	}
 	if (t.kind[i] === K_STRING || inComment(model.lexed, offset)) return undefined;
 	if (t.kind[i] !== K_NAME) return undefined;
 	const name = model.tok(i);
-	const range = { start: t.start[i], end: t.end[i] };
+	const range = { start: t.start[i], end };
 	if ((name === 'keepdims' || name === 'axis') && model.isOp(i + 1, '=')) return reductionHover(model, i, name, range);
 	if (model.isOp(i - 1, '.') && model.isOp(i + 1, '(')) {
 		if (name === 'choice') return choiceHover(model, i, range);
@@ -227,7 +228,7 @@ function shuffleHover(model: PythonModel, c: number, name: 'shuffle' | 'permutat
 
 function reductionHover(model: PythonModel, tok: number, word: 'keepdims' | 'axis', range: OffsetRange): ReductionHover | undefined {
 	const t = model.tokens;
-	const open = parentOf(t, tok);
+	const open = model.parentOf(tok);
 	if (open < 1 || !model.isOp(open, '(') || t.kind[open - 1] !== K_NAME) return undefined;
 	// `keepdims` must be a keyword of this call, not of a nested one: its parent is the call's `(`.
 	const fn = model.tok(open - 1);

@@ -1,5 +1,5 @@
 import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
-import { K_CLOSE, K_NAME, K_OP, K_OPEN, lexPython, matchOf, parentOf, type Lexed, type Statements, type Tokens } from './lexer';
+import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lexPython, matchOf, parentOf, type Lexed, type Statements, type Tokens } from './lexer';
 
 /** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
 export interface Assignment {
@@ -102,7 +102,12 @@ export class PythonModel {
 
 	/** Source text of token i. */
 	tok(i: number): string {
-		return this.text.slice(this.tokens.start[i], this.tokens.end[i]);
+		return this.text.slice(this.tokens.start[i], endOf(this.tokens, i));
+	}
+
+	/** The open bracket token enclosing token i, or -1 (costs the number of siblings before i). */
+	parentOf(i: number): number {
+		return parentOf(this.tokens, i, this.stmts.firstTok[this.stmtOf(i)]);
 	}
 
 	isName(i: number, name?: string): boolean {
@@ -120,7 +125,7 @@ export class PythonModel {
 	/** Token text equality without allocating a substring (these checks run over every token of a call). */
 	private tokIs(i: number, s: string): boolean {
 		const start = this.tokens.start[i];
-		if (this.tokens.end[i] - start !== s.length) return false;
+		if (endOf(this.tokens, i) - start !== s.length) return false;
 		for (let k = 0; k < s.length; k++) if (this.text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
 		return true;
 	}
@@ -238,7 +243,7 @@ export class PythonModel {
 	/** Source of tokens [s, e) with all whitespace removed, for comparing call chains. */
 	compact(s: number, e: number): string {
 		if (s < 0 || s >= e) return '';
-		return this.text.slice(this.tokens.start[s], this.tokens.end[e - 1]).replace(/\s+|\\/g, '');
+		return this.text.slice(this.tokens.start[s], endOf(this.tokens, e - 1)).replace(/\s+|\\/g, '');
 	}
 
 	/** True for `np.random` / `numpy.random` / a `from numpy import random` alias. */
@@ -365,10 +370,13 @@ export class PythonModel {
 			} else if (e - a >= 3 && this.isOp(a + 1, '=')) {
 				this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: a + 2, rhsEnd: e });
 			} else if (e - a >= 4 && this.isOp(a + 1, ':')) {
-				// `name: int = 5`
+				// `name: int = 5`: the first `=` outside brackets (after an unclosed one, everything is inside it).
 				for (let j = a + 2; j < e; j++) {
-					if (parentOf(t, j) !== parentOf(t, a)) continue;
-					if (this.isOp(j, '=')) {
+					if (t.kind[j] === K_OPEN) {
+						const m = matchOf(t, j);
+						if (m < 0) break;
+						j = m;
+					} else if (this.isOp(j, '=')) {
 						if (j + 1 < e) this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: j + 1, rhsEnd: e });
 						break;
 					}

@@ -2,7 +2,7 @@
  * The study group's fix as text edits: the book's with-replacement `np.random.choice(train_size, batch_size)`
  * becomes one shuffled pass per epoch, cut into consecutive slices; and back again.
  */
-import { matchOf } from './lexer';
+import { endOf, matchOf } from './lexer';
 import { analysePython, type PythonModel } from './model';
 import { randomReceiver } from './training';
 
@@ -176,7 +176,7 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 	// One physical line, optionally with a trailing comment.
 	const lineStart = st.lineStart[s];
 	const stmtStart = t.start[a];
-	const stmtEnd = t.end[e - 1];
+	const stmtEnd = endOf(t, e - 1);
 	const eol = lineEnd(text, stmtStart);
 	if (eol < stmtEnd || !/^[ \t]*(?:#.*)?$/.test(text.slice(stmtEnd, eol))) return undefined;
 
@@ -212,8 +212,8 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 		loopVar: loop.varName,
 		mask,
 		random: recv.chain,
-		trainArg: text.slice(t.start[args[0].start], t.end[args[0].end - 1]),
-		batchArg: text.slice(t.start[args[1].start], t.end[args[1].end - 1]),
+		trainArg: text.slice(t.start[args[0].start], endOf(t, args[0].end - 1)),
+		batchArg: text.slice(t.start[args[1].start], endOf(t, args[1].end - 1)),
 		fn: freshName(names, 'make_batch_mask_list'),
 		list: freshName(names, `${mask}_list`),
 		perEpoch: freshName(names, 'batches_per_epoch'),
@@ -225,7 +225,7 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 		action: {
 			direction: 'apply',
 			anchor,
-			ranges: [anchor, { start: t.start[st.firstTok[loop.stmt]], end: t.end[loop.rangeOpen] }],
+			ranges: [anchor, { start: t.start[st.firstTok[loop.stmt]], end: endOf(t, loop.rangeOpen) }],
 			edits: [
 				{ start: forLineStart, end: forLineStart, newText: renderBlock(parts) },
 				{ start: lineStart, end: eol, newText: renderLoopLines(parts) },
@@ -303,8 +303,8 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 		loopVar,
 		mask,
 		random: recv.chain,
-		trainArg: original.slice(ot.start[oargs[0].start], ot.end[oargs[0].end - 1]),
-		batchArg: original.slice(ot.start[oargs[1].start], ot.end[oargs[1].end - 1]),
+		trainArg: original.slice(ot.start[oargs[0].start], endOf(ot, oargs[0].end - 1)),
+		batchArg: original.slice(ot.start[oargs[1].start], endOf(ot, oargs[1].end - 1)),
 		fn,
 		list,
 		perEpoch,
@@ -328,11 +328,11 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 		return p !== undefined && applyTextEdits(restored, p.action.edits) === text;
 	});
 	if (!roundTrips) return undefined;
-	const anchor = { start: t.start[a], end: t.end[last] };
+	const anchor = { start: t.start[a], end: endOf(t, last) };
 	return {
 		direction: 'reverse',
 		anchor,
-		ranges: [anchor, { start: blockStart, end: forLineStart }, { start: t.start[st.firstTok[loop.stmt]], end: t.end[loop.rangeOpen] }],
+		ranges: [anchor, { start: blockStart, end: forLineStart }, { start: t.start[st.firstTok[loop.stmt]], end: endOf(t, loop.rangeOpen) }],
 		edits,
 	};
 }
