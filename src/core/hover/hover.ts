@@ -1,5 +1,6 @@
 /** What to explain at an offset: a discriminated union with every number already computed, ready for formatting. */
-import { K_NAME, K_OPEN, K_STRING, endOf, inComment, matchOf, tokenAtOrBefore } from './lexer';
+import { inComment } from './lexer';
+import { K_NAME, K_OPEN, K_STRING, endOf, matchOf, startOf, tokenAtOrBefore } from './tokens';
 import type { PythonModel } from './model';
 import { applyActionFor, reverseActions, type OffsetRange, type SamplingDirection } from './rewrite';
 import { duplicateChance, seenFraction } from './sampling';
@@ -124,7 +125,7 @@ export function hoverAt(model: PythonModel, text: string, offset: number): Hover
 	if (t.kind[i] === K_STRING || inComment(model.lexed, offset)) return undefined;
 	if (t.kind[i] !== K_NAME) return undefined;
 	const name = model.tok(i);
-	const range = { start: t.start[i], end };
+	const range = { start: startOf(t, i), end };
 	if ((name === 'keepdims' || name === 'axis') && model.isOp(i + 1, '=')) return reductionHover(model, i, name, range);
 	if (model.isOp(i - 1, '.') && model.isOp(i + 1, '(')) {
 		if (name === 'choice') return choiceHover(model, i, range);
@@ -327,7 +328,7 @@ function shapeOf(model: PythonModel, s: number, e: number, depth: number): { sha
 		const inner = shapeOf(model, a.rhsStart, a.rhsEnd, depth + 1);
 		if (!inner) return undefined;
 		const code = exprSource(model, a.nameTok, a.rhsEnd);
-		return inner.source.kind === 'file' && depth > 0 ? inner : { shape: inner.shape, source: { kind: 'file', line: model.lineOf(t.start[a.nameTok]), code } };
+		return inner.source.kind === 'file' && depth > 0 ? inner : { shape: inner.shape, source: { kind: 'file', line: model.lineOf(startOf(t, a.nameTok)), code } };
 	}
 	// x.T
 	if (e - s >= 3 && model.isOp(e - 2, '.') && model.isName(e - 1, 'T')) {
@@ -343,7 +344,7 @@ function shapeOf(model: PythonModel, s: number, e: number, depth: number): { sha
 	if (rs !== s) return undefined;
 	const recv = model.compact(s, open - 2);
 	const args = model.callArgs(open);
-	const here = { kind: 'file' as const, line: model.lineOf(t.start[s]), code: exprSource(model, s, e) };
+	const here = { kind: 'file' as const, line: model.lineOf(startOf(t, s)), code: exprSource(model, s, e) };
 	const pos = args.filter((a) => !a.keyword);
 	const kw = (k: string) => args.find((a) => a.keyword === k);
 	if (fn === 'reshape') {

@@ -21,58 +21,7 @@ import {
 	scanNumber,
 	scanString,
 } from './chars';
-
-export const K_NAME = 1;
-export const K_NUMBER = 2;
-export const K_STRING = 3;
-export const K_OP = 4;
-export const K_OPEN = 5;
-export const K_CLOSE = 6;
-
-/**
- * Token columns as parallel typed arrays. A 1 MB line can hold a million tokens, and touching fresh memory for these
- * columns is most of the cost of lexing it, so a token takes 9 bytes: a bracket's end is implied (start + 1), which
- * frees its `aux` slot for its partner. A token's statement and enclosing bracket are found by search, not stored.
- */
-export interface Tokens {
-	readonly count: number;
-	readonly kind: Uint8Array;
-	readonly start: Int32Array;
-	/** A bracket: 1 + its partner's index, 0 when unmatched. Any other token: its end offset. Use endOf and matchOf. */
-	readonly aux: Int32Array;
-}
-
-function isBracket(k: number): boolean {
-	return k === K_OPEN || k === K_CLOSE;
-}
-
-/** Exclusive end offset of token i. */
-export function endOf(t: Tokens, i: number): number {
-	return isBracket(t.kind[i]) ? t.start[i] + 1 : t.aux[i];
-}
-
-/** The partner of bracket token i, or -1 (also for a token that is not a bracket). */
-export function matchOf(t: Tokens, i: number): number {
-	return isBracket(t.kind[i]) ? t.aux[i] - 1 : -1;
-}
-
-/**
- * The open bracket token enclosing token i, or -1; `floor` is the first token of i's statement (brackets never span
- * statements). Walks back over whole bracket groups, so it costs the number of siblings before i.
- */
-export function parentOf(t: Tokens, i: number, floor: number): number {
-	const kind = t.kind;
-	const aux = t.aux;
-	// A matched close has its open's parent.
-	if (kind[i] === K_CLOSE && aux[i] > 0) i = aux[i] - 1;
-	for (let j = i - 1; j >= floor; j--) {
-		const k = kind[j];
-		// An open bracket reached this way is still open at i: its partner, if any, comes after i.
-		if (k === K_OPEN) return j;
-		if (k === K_CLOSE && aux[j] > 0) j = aux[j] - 1;
-	}
-	return -1;
-}
+import { BLOCK_BITS, K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, K_STRING, WIDE, WideSlots, type Tokens } from './tokens';
 
 /** Statements: Python's logical lines, also split at top-level `;`. */
 export interface Statements {
@@ -115,23 +64,26 @@ function widen8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
 	return b;
 }
 
-/** Marks every open bracket on the stack whose top is `top` as unmatched (the stack is linked through `aux`). */
-function dropOpen(aux: Int32Array, top: number): void {
-	for (let p = top; p >= 0; ) {
-		const below = aux[p] - 1;
-		aux[p] = 0;
-		p = below;
-	}
-}
+/**
+ * Open brackets not yet matched (token index and character), reused across calls: it grows as deep as the deepest
+ * nesting seen, and a fresh one per call would cost as much as a token column on `((((…`.
+ */
+let stackTok = new Int32Array(256);
+let stackChar = new Uint8Array(256);
 
 export function lexPython(text: string): Lexed {
 	const n = text.length;
 	// Every token has at least one character, so n + 1 slots never need to grow: growing by doubling used to copy and
 	// touch about twice the memory. Slots past the last token are never written (large zeroed allocations are lazy).
 	const cap = n + 1;
+	const blocks = (cap >>> BLOCK_BITS) + 1;
 	const kind = new Uint8Array(cap);
-	const start = new Int32Array(cap);
-	const aux = new Int32Array(cap);
+	const base = new Int32Array(blocks);
+	const off = new Uint16Array(cap);
+	const aux = new Uint16Array(cap);
+	const wideStart = new WideSlots(blocks);
+	const wideAux = new WideSlots(blocks);
+	let blockBase = 0;
 	let count = 0;
 
 	let sCap = 64;
@@ -147,9 +99,7 @@ export function lexPython(text: string): Lexed {
 	let cEnd = new Int32Array(cCap);
 	let cCount = 0;
 
-	// The innermost open bracket, or -1. Until matched, an open bracket's `aux` holds 1 + the one below it, so the
-	// stack needs no memory of its own.
-	let top = -1;
+	let sp = 0; // depth of stackTok
 
 	let lineStart = 0;
 	let atLineStart = true;
@@ -166,7 +116,7 @@ export function lexPython(text: string): Lexed {
 				i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
 				lineStart = i;
 				atLineStart = true;
-				if (top < 0 && cur >= 0) {
+				if (sp === 0 && cur >= 0) {
 					sEnd[cur] = count;
 					cur = -1;
 				}
@@ -214,10 +164,9 @@ export function lexPython(text: string): Lexed {
 				}
 				e = j;
 				k = K_NAME;
-				if (atLineStart && top >= 0 && cur >= 0 && i - lineStart <= curIndent && j - i <= 7 && RECOVERY_KEYWORDS.has(text.slice(i, j))) {
+				if (atLineStart && sp > 0 && cur >= 0 && i - lineStart <= curIndent && j - i <= 7 && RECOVERY_KEYWORDS.has(text.slice(i, j))) {
 					// An unclosed bracket before a new block: close it here rather than swallow the rest of the file.
-					dropOpen(aux, top);
-					top = -1;
+					sp = 0;
 					sEnd[cur] = count;
 					cur = -1;
 				}
@@ -273,34 +222,44 @@ export function lexPython(text: string): Lexed {
 		}
 		const t = count++;
 		kind[t] = k;
-		start[t] = i;
+		if ((t & ((1 << BLOCK_BITS) - 1)) === 0) base[t >>> BLOCK_BITS] = blockBase = i;
+		if (i - blockBase < WIDE) off[t] = i - blockBase;
+		else {
+			off[t] = WIDE;
+			wideStart.set(t, i);
+		}
 
 		if (k === K_OPEN) {
-			if (top >= 0) aux[t] = top + 1;
-			top = t;
+			if (sp === stackTok.length) {
+				stackTok = widen(stackTok, sp * 2);
+				stackChar = widen8(stackChar, sp * 2);
+			}
+			stackTok[sp] = t;
+			stackChar[sp++] = c;
 		} else if (k === K_CLOSE) {
 			const want = c === 41 ? 40 : c === 93 ? 91 : 123;
-			let o = top;
-			let depth = 0;
-			while (o >= 0 && depth < MAX_BRACKET_SEARCH && text.charCodeAt(start[o]) !== want) {
-				o = aux[o] - 1;
-				depth++;
-			}
-			if (o >= 0 && depth < MAX_BRACKET_SEARCH) {
-				// Pop o; the opens above it stay unmatched.
-				const below = aux[o] - 1;
-				for (let p = top; p !== o; ) {
-					const next = aux[p] - 1;
-					aux[p] = 0;
-					p = next;
+			const floor = Math.max(0, sp - MAX_BRACKET_SEARCH);
+			for (let s = sp - 1; s >= floor; s--) {
+				if (stackChar[s] === want) {
+					// Opens above s are popped unmatched (their aux stays 0).
+					const o = stackTok[s];
+					sp = s;
+					if (t - o < WIDE) aux[o] = aux[t] = t - o;
+					else {
+						aux[o] = aux[t] = WIDE;
+						wideAux.set(o, t);
+						wideAux.set(t, o);
+					}
+					break;
 				}
-				aux[o] = t + 1;
-				aux[t] = o + 1;
-				top = below;
 			}
 		} else {
-			aux[t] = e;
-			if (c === 59 && top < 0 && k === K_OP) {
+			if (e - i < WIDE) aux[t] = e - i;
+			else {
+				aux[t] = WIDE;
+				wideAux.set(t, e);
+			}
+			if (c === 59 && sp === 0 && k === K_OP) {
 				// `a = 1; b = 2`: two statements, the second one sharing the line's indent; the `;` belongs to neither.
 				sEnd[cur] = t;
 				if (sCount === sCap) {
@@ -323,30 +282,14 @@ export function lexPython(text: string): Lexed {
 		i = e;
 	}
 	if (cur >= 0) sEnd[cur] = count;
-	dropOpen(aux, top);
 
 	return {
-		tokens: { count, kind, start, aux },
+		tokens: { count, kind, base, off, wideStart, aux, wideAux },
 		stmts: { count: sCount, firstTok: sFirst, endTok: sEnd, lineStart: sLine, indent: sIndent, afterSemicolon: sSemi },
 		commentStart: cStart,
 		commentEnd: cEnd,
 		commentCount: cCount,
 	};
-}
-
-/** Index of the last token whose start is <= offset, or -1. */
-export function tokenAtOrBefore(tokens: Tokens, offset: number): number {
-	let lo = 0;
-	let hi = tokens.count - 1;
-	let best = -1;
-	while (lo <= hi) {
-		const mid = (lo + hi) >> 1;
-		if (tokens.start[mid] <= offset) {
-			best = mid;
-			lo = mid + 1;
-		} else hi = mid - 1;
-	}
-	return best;
 }
 
 /** True when offset lies inside a comment. */

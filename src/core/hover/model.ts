@@ -1,5 +1,6 @@
 import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
-import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lexPython, matchOf, parentOf, type Lexed, type Statements, type Tokens } from './lexer';
+import { lexPython, type Lexed, type Statements } from './lexer';
+import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lengthOf, matchOf, parentOf, startOf, type Tokens } from './tokens';
 
 /** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
 export interface Assignment {
@@ -102,7 +103,7 @@ export class PythonModel {
 
 	/** Source text of token i. */
 	tok(i: number): string {
-		return this.text.slice(this.tokens.start[i], endOf(this.tokens, i));
+		return this.text.slice(startOf(this.tokens, i), endOf(this.tokens, i));
 	}
 
 	/** The open bracket token enclosing token i, or -1 (costs the number of siblings before i). */
@@ -124,8 +125,8 @@ export class PythonModel {
 
 	/** Token text equality without allocating a substring (these checks run over every token of a call). */
 	private tokIs(i: number, s: string): boolean {
-		const start = this.tokens.start[i];
-		if (endOf(this.tokens, i) - start !== s.length) return false;
+		if (lengthOf(this.tokens, i) !== s.length) return false;
+		const start = startOf(this.tokens, i);
 		for (let k = 0; k < s.length; k++) if (this.text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
 		return true;
 	}
@@ -243,7 +244,7 @@ export class PythonModel {
 	/** Source of tokens [s, e) with all whitespace removed, for comparing call chains. */
 	compact(s: number, e: number): string {
 		if (s < 0 || s >= e) return '';
-		return this.text.slice(this.tokens.start[s], endOf(this.tokens, e - 1)).replace(/\s+|\\/g, '');
+		return this.text.slice(startOf(this.tokens, s), endOf(this.tokens, e - 1)).replace(/\s+|\\/g, '');
 	}
 
 	/** True for `np.random` / `numpy.random` / a `from numpy import random` alias. */
