@@ -181,33 +181,34 @@ export class PythonModel {
 		const close = matchOf(t, open);
 		const end = close >= 0 ? close : this.stmts.endTok[this.stmtOf(open)];
 		const args: CallArg[] = [];
-		let s = open + 1;
-		let j = s;
 		let positional = 0;
 		let keywords = 0;
-		const flush = (e: number) => {
-			if (e <= s) return;
-			if (e - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
-				if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: e });
-			} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: e });
-		};
-		while (j < end) {
-			if (t.kind[j] === K_OPEN) {
-				const m = matchOf(t, j);
-				if (m < 0 || m >= end) {
+		// No closure here: a new one per call made the optimized code bail out on the next call.
+		for (let s = open + 1, j = s; ; ) {
+			if (j < end) {
+				if (t.kind[j] === K_OPEN) {
+					const m = matchOf(t, j);
+					if (m >= 0 && m < end) {
+						j = m + 1;
+						continue;
+					}
 					j = end;
-					break;
+				} else if (t.kind[j] !== K_OP || this.text.charCodeAt(startOf(t, j)) !== 44) {
+					// Only a comma ends an argument, and a comma token is always the one character.
+					j++;
+					continue;
 				}
-				j = m + 1;
-				continue;
 			}
-			if (this.isOp(j, ',')) {
-				flush(j);
-				s = j + 1;
+			// [s, e) is one argument, ended by a top-level comma at j or by the end of the call.
+			const e = Math.min(j, end);
+			if (e > s) {
+				if (e - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
+					if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: e });
+				} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: e });
 			}
-			j++;
+			if (j >= end) break;
+			s = ++j;
 		}
-		flush(Math.min(j, end));
 		return args;
 	}
 
