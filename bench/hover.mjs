@@ -155,8 +155,11 @@ const median = (xs) => {
 // A running extension host has analysed documents before: warm the JIT up on small files first
 // (ordinary code, and 20 KB versions of the hard shapes below, so every lexer path has type feedback).
 const MB = 1 << 20;
+// A document's text arrives as one flat string (the editor joins its lines); a string built with + is a rope that the
+// first analysis would flatten, a copy that is not the analyser's cost. JSON round-tripping returns a flat copy.
+const flat = (s) => JSON.parse(JSON.stringify(s));
 const fill = (size, unit, prefix = '', suffix = '') =>
-	prefix + unit.repeat(Math.ceil((size - prefix.length - suffix.length) / unit.length)).slice(0, size - prefix.length - suffix.length) + suffix;
+	flat(prefix + unit.repeat(Math.ceil((size - prefix.length - suffix.length) / unit.length)).slice(0, size - prefix.length - suffix.length) + suffix);
 const g = rng(7);
 // No '#' (the rest of the line would be one comment) and no newline: a single line of token soup.
 const SOUP = 'ab_=(),[]{}:;.%/*"\'\\ 019keepdims';
