@@ -21,6 +21,8 @@ const PIECES = [
 ];
 /** Pieces past 16 bits: a long string, a long gap, a long comment, a call 40,000 tokens long, deep nesting. */
 const BIG = ['"' + 'a'.repeat(70_000) + '"', ' '.repeat(66_000), '#' + 'c'.repeat(70_000) + '\n', 'f(' + 'a, '.repeat(20_000) + ')', '('.repeat(33_000) + 'x' + ')'.repeat(33_000)];
+/** Long runs without brackets between groups and unmatched closes: parentOf skips such runs with native searches. */
+const RUNS = ['[' + ('a '.repeat(100) + ')').repeat(50), '(' + ('b '.repeat(100) + '(x)').repeat(50) + ('c '.repeat(70) + '[y]').repeat(50)];
 
 const GAP = /^(?:[ \t\f\r\n\u00a0\u3000\ufeff]|#[^\r\n]*|\\(?:\r\n|\r|\n))*$/;
 const PAIR: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -91,6 +93,7 @@ describe('hover lexer: token columns', () => {
 		}
 		// A close looks for its open among the 16 innermost brackets only (`]` here is unmatched, then matched).
 		for (const text of [`x = [${'('.repeat(16)}]`, `x = [${'('.repeat(15)}]`, `x = ([${'{'.repeat(20)}) + f(a]`]) checkColumns(text, lexPython(text), () => true);
+		for (const run of RUNS) checkColumns(`x = ${run} + z`, lexPython(`x = ${run} + z`), () => true);
 		for (const big of BIG) {
 			let text = '';
 			for (let k = 0; k < 60; k++) text += pick(PIECES);

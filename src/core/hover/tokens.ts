@@ -94,9 +94,14 @@ export function matchOf(t: Tokens, i: number): number {
 	return k === K_OPEN ? i + a : i - a;
 }
 
+/** Steps taken one token at a time before a run without brackets is skipped with a native search. */
+const HAND_STEPS = 64;
+
 /**
  * The open bracket token enclosing token i, or -1; `floor` is the first token of i's statement (brackets never span
- * statements). Walks back over whole bracket groups, so it costs the number of siblings before i.
+ * statements). Walks back over whole bracket groups: a few tokens by hand, longer runs without brackets with
+ * Uint8Array.lastIndexOf, whose results stay valid as the walk only goes back (so each kind is searched once per
+ * stretch). On `f(a, a, …, keepdims=True)` that is two native scans instead of a loop that may not be optimized yet.
  */
 export function parentOf(t: Tokens, i: number, floor: number): number {
 	const kind = t.kind;
@@ -105,14 +110,27 @@ export function parentOf(t: Tokens, i: number, floor: number): number {
 		const o = matchOf(t, i);
 		if (o >= 0) i = o;
 	}
-	for (let j = i - 1; j >= floor; j--) {
-		const k = kind[j];
+	// Nearest open and close bracket at or before j (-1: none; -2: not searched). A result before `floor` ends the walk.
+	let open = -2;
+	let close = -2;
+	let j = i - 1;
+	while (j >= floor) {
+		let k = kind[j];
+		for (let n = 0; n < HAND_STEPS && !isBracket(k); n++) {
+			if (--j < floor) return -1;
+			k = kind[j];
+		}
+		if (!isBracket(k)) {
+			if (open === -2 || open > j) open = kind.lastIndexOf(K_OPEN, j);
+			if (close === -2 || close > j) close = kind.lastIndexOf(K_CLOSE, j);
+			j = Math.max(open, close);
+			if (j < floor) return -1;
+			k = kind[j];
+		}
 		// An open bracket reached this way is still open at i: its partner, if any, comes after i.
 		if (k === K_OPEN) return j;
-		if (k === K_CLOSE) {
-			const o = matchOf(t, j);
-			if (o >= 0) j = o;
-		}
+		const o = matchOf(t, j);
+		j = (o >= 0 ? o : j) - 1;
 	}
 	return -1;
 }
