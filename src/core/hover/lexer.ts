@@ -155,8 +155,8 @@ export function lexPython(text: string): Lexed {
 			}
 			case C_NAME: {
 				let j = i + 1;
-				while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-				const q = text.charCodeAt(j);
+				let q = text.charCodeAt(j);
+				while (j < n && isIdentPart(q)) q = text.charCodeAt(++j);
 				if ((q === 34 || q === 39) && isStringPrefix(text, i, j)) {
 					e = scanString(text, j);
 					k = K_STRING;
@@ -185,7 +185,7 @@ export function lexPython(text: string): Lexed {
 					e = scanNumber(text, i);
 					k = K_NUMBER;
 				} else {
-					e = i + opLength(text, i, c);
+					e = i + (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46 ? 3 : 1); // `...` or `.`
 					k = K_OP;
 				}
 				break;
