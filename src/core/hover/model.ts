@@ -178,35 +178,43 @@ export class PythonModel {
 	 */
 	callArgs(open: number): CallArg[] {
 		const t = this.tokens;
-		const close = matchOf(t, open);
-		const end = close >= 0 ? close : this.stmts.endTok[this.stmtOf(open)];
+		// The call ends at its partner, or with the statement when unclosed. The partner is recognised when the scan
+		// reaches it rather than looked up first: a far partner takes a rarely run path, and meeting that at the start
+		// would leave the whole scan of a 100,000-argument call unoptimized.
+		const stmtEnd = this.stmts.endTok[this.stmtOf(open)];
 		const args: CallArg[] = [];
 		let positional = 0;
 		let keywords = 0;
 		// No closure here: a new one per call made the optimized code bail out on the next call.
 		for (let s = open + 1, j = s; ; ) {
-			if (j < end) {
-				if (t.kind[j] === K_OPEN) {
+			let last = j >= stmtEnd;
+			if (!last) {
+				const k = t.kind[j];
+				if (k === K_OPEN) {
 					const m = matchOf(t, j);
-					if (m >= 0 && m < end) {
+					if (m >= 0) {
 						j = m + 1;
 						continue;
 					}
-					j = end;
-				} else if (t.kind[j] !== K_OP || this.text.charCodeAt(startOf(t, j)) !== 44) {
+					// An unclosed bracket holds the rest of the call.
+					const close = matchOf(t, open);
+					j = close >= 0 ? close : stmtEnd;
+					last = true;
+				} else if (k === K_CLOSE && matchOf(t, j) === open) {
+					last = true;
+				} else if (k !== K_OP || this.text.charCodeAt(startOf(t, j)) !== 44) {
 					// Only a comma ends an argument, and a comma token is always the one character.
 					j++;
 					continue;
 				}
 			}
-			// [s, e) is one argument, ended by a top-level comma at j or by the end of the call.
-			const e = Math.min(j, end);
-			if (e > s) {
-				if (e - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
-					if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: e });
-				} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: e });
+			// [s, j) is one argument, ended by a top-level comma or by the end of the call.
+			if (j > s) {
+				if (j - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
+					if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: j });
+				} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: j });
 			}
-			if (j >= end) break;
+			if (last) break;
 			s = ++j;
 		}
 		return args;
