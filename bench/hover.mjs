@@ -1,7 +1,7 @@
 // Hover latency benchmark (not a timed test): bundles the pure hover code with esbuild, then measures
 //   1. a generated 5,000-line Python file: first analysis, then p50/p99/max of hoverAt + formatHover;
-//   2. 1 MB single-line files built to be hard: analysis plus the slowest hover on each.
-// Usage: node bench/hover.mjs [--hovers=20000] [--json]
+//   2. 1 MB single-line files built to be hard: analysis (median of --reps repeats) plus the slowest hover on each.
+// Usage: node bench/hover.mjs [--hovers=20000] [--reps=11] [--json]
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, def) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
 const HOVERS = arg('hovers', 20000);
+const REPS = Math.max(1, arg('reps', 11));
 
 const out = join(root, 'bench', 'out', 'hover.cjs');
 mkdirSync(dirname(out), { recursive: true });
@@ -132,21 +133,33 @@ function interestingOffsets(text, limit) {
 
 const results = { loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))), cores: os.cpus().length };
 
-/** Wall and CPU time of fn (CPU time is the fairer number on a busy shared machine). */
+/**
+ * Wall and CPU time of fn (CPU time is the fairer number on a busy shared machine), and the minor page faults it
+ * caused: touching fresh memory is a large part of analysing a 1 MB file, and on some VMs each fault is expensive.
+ */
 function timed(fn) {
+	const f0 = process.resourceUsage().minorPageFault;
 	const c0 = process.cpuUsage();
 	const t0 = performance.now();
 	const value = fn();
 	const wall = performance.now() - t0;
 	const c = process.cpuUsage(c0);
-	return { value, wall, cpu: (c.user + c.system) / 1000 };
+	return { value, wall, cpu: (c.user + c.system) / 1000, faults: process.resourceUsage().minorPageFault - f0 };
 }
+
+const median = (xs) => {
+	const s = [...xs].sort((x, y) => x - y);
+	return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 // A running extension host has analysed documents before: warm the JIT up on small files first
 // (ordinary code, and 20 KB versions of the hard shapes below, so every lexer path has type feedback).
 const MB = 1 << 20;
+// A document's text arrives as one flat string (the editor joins its lines); a string built with + is a rope that the
+// first analysis would flatten, a copy that is not the analyser's cost. JSON round-tripping returns a flat copy.
+const flat = (s) => JSON.parse(JSON.stringify(s));
 const fill = (size, unit, prefix = '', suffix = '') =>
-	prefix + unit.repeat(Math.ceil((size - prefix.length - suffix.length) / unit.length)).slice(0, size - prefix.length - suffix.length) + suffix;
+	flat(prefix + unit.repeat(Math.ceil((size - prefix.length - suffix.length) / unit.length)).slice(0, size - prefix.length - suffix.length) + suffix);
 const g = rng(7);
 // No '#' (the rest of the line would be one comment) and no newline: a single line of token soup.
 const SOUP = 'ab_=(),[]{}:;.%/*"\'\\ 019keepdims';
@@ -215,7 +228,7 @@ const hardShapes = (size) => ({
 	};
 }
 
-// ---- 2. 1 MB single-line worst cases: the first analysis of each, then five more (min and median) ----
+// ---- 2. 1 MB single-line worst cases: the first analysis of each, its slowest hover, then REPS more analyses ----
 results.singleLine1MB = {};
 for (const [name, text] of Object.entries(hardShapes(MB))) {
 	const first = timed(() => analysePython(text));
@@ -224,16 +237,18 @@ for (const [name, text] of Object.entries(hardShapes(MB))) {
 	const offsets = [0, 1, text.length - 1, text.length, text.lastIndexOf('keepdims') + 1, text.lastIndexOf('choice') + 1, text.indexOf('choice') + 1, text.indexOf('axis') + 1];
 	for (let k = 0; k < 200; k++) offsets.push(Math.floor(r() * text.length));
 	const hovers = timeHovers(text, model, offsets);
-	const again = [1, 2, 3, 4, 5].map(() => timed(() => analysePython(text)));
-	const sorted = (xs) => xs.sort((x, y) => x - y);
-	const wall = sorted(again.map((x) => x.wall));
+	const again = Array.from({ length: REPS }, () => timed(() => analysePython(text)));
+	const wall = again.map((x) => x.wall);
 	results.singleLine1MB[name] = {
 		tokens: model.tokens.count,
 		firstMs: { wall: first.wall, cpu: first.cpu },
 		// On a shared, loaded machine the minimum is the best estimate of the intrinsic cost; the median shows contention.
-		repeatMs: { min: wall[0], median: wall[2] },
+		repeatMs: { min: Math.min(...wall), median: median(wall), cpuMedian: median(again.map((x) => x.cpu)) },
+		pageFaultsMedian: median(again.map((x) => x.faults)),
 		maxHoverMs: hovers.max,
 		explained: hovers.explained,
+		// What the goal (≤ 50 ms) is about: an analysis plus the slowest hover on it.
+		worstMs: median(wall) + hovers.max,
 	};
 }
 
@@ -249,10 +264,12 @@ else {
 		const q = a[key];
 		console.log(`  ${key}: n=${q.n} (${q.explained} explained) p50 ${f(q.p50)} ms, p99 ${f(q.p99)} ms, max ${f(q.max)} ms`);
 	}
-	console.log('1 MB single line: first analysis, five more (min / median), slowest of 208 hovers');
+	console.log(`1 MB single line: first analysis, ${REPS} more (min / median wall, median CPU, median page faults), slowest of 208 hovers`);
 	for (const [name, q] of Object.entries(results.singleLine1MB)) {
 		console.log(
-			`  ${name.padEnd(36)} ${String(q.tokens).padStart(8)} tokens: first ${f(q.firstMs.wall).padStart(8)} ms (${f(q.firstMs.cpu).padStart(8)} CPU), repeat min ${f(q.repeatMs.min).padStart(7)} / median ${f(q.repeatMs.median).padStart(7)} ms, hover max ${f(q.maxHoverMs).padStart(6)} ms`,
+			`  ${name.padEnd(36)} ${String(q.tokens).padStart(8)} tokens: first ${f(q.firstMs.wall).padStart(8)} ms (${f(q.firstMs.cpu).padStart(8)} CPU), repeat min ${f(q.repeatMs.min).padStart(7)} / median ${f(q.repeatMs.median).padStart(7)} ms (${f(q.repeatMs.cpuMedian).padStart(7)} CPU, ${String(q.pageFaultsMedian).padStart(5)} faults), hover max ${f(q.maxHoverMs).padStart(6)} ms`,
 		);
 	}
+	const [worstName, worst] = Object.entries(results.singleLine1MB).reduce((a, b) => (b[1].worstMs > a[1].worstMs ? b : a));
+	console.log(`  worst: ${worstName}, median analysis + slowest hover ${f(worst.worstMs)} ms (goal ≤ 50 ms)`);
 }

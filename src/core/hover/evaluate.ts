@@ -1,4 +1,5 @@
-import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, matchOf, parseNumberLiteral, type Tokens } from './lexer';
+import { parseNumberLiteral } from './chars';
+import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, endOf, matchOf, startOf, type Tokens } from './tokens';
 
 /** A Python number: ints and floats differ in what they print (600 vs 600.0) and in what they may index. */
 export interface PyNum {
@@ -42,7 +43,7 @@ export function evaluateRange(env: EvalEnv, s: number, e: number): Evaluated {
 
 export function sliceTokens(env: { text: string; tokens: Tokens }, s: number, e: number): string {
 	if (s >= e) return '';
-	const raw = env.text.slice(env.tokens.start[s], env.tokens.end[e - 1]);
+	const raw = env.text.slice(startOf(env.tokens, s), endOf(env.tokens, e - 1));
 	const one = raw.length > 400 ? raw.slice(0, 400) : raw;
 	return clip(one.replace(/\s*(?:\\\r?\n|\r?\n|\r)\s*/g, ' '));
 }
@@ -79,7 +80,7 @@ class ExprParser {
 		const t = this.env.tokens;
 		const k = t.kind[this.pos];
 		if (k !== K_OP && k !== K_OPEN && k !== K_CLOSE) return undefined;
-		return this.env.text.slice(t.start[this.pos], t.end[this.pos]);
+		return this.env.text.slice(startOf(t, this.pos), endOf(t, this.pos));
 	}
 
 	parseSum(): Evaluated | undefined {
@@ -145,12 +146,12 @@ class ExprParser {
 		const k = t.kind[i];
 		if (k === K_NUMBER) {
 			this.pos++;
-			const src = env.text.slice(t.start[i], t.end[i]);
+			const src = env.text.slice(startOf(t, i), endOf(t, i));
 			const lit = parseNumberLiteral(src);
 			if (Number.isNaN(lit.value)) return this.trailers(i, { rendered: src, unknown: src });
 			return this.trailers(i, { num: lit, rendered: src });
 		}
-		if (k === K_OPEN && env.text.charCodeAt(t.start[i]) === 40) {
+		if (k === K_OPEN && env.text.charCodeAt(startOf(t, i)) === 40) {
 			const close = matchOf(t, i);
 			if (close < 0 || close >= this.end) return undefined;
 			this.pos++;
@@ -160,10 +161,10 @@ class ExprParser {
 			return this.trailers(i, { ...inner, rendered: clip(`(${inner.rendered})`) });
 		}
 		if (k === K_NAME) {
-			const name = env.text.slice(t.start[i], t.end[i]);
+			const name = env.text.slice(startOf(t, i), endOf(t, i));
 			this.pos++;
 			const next = this.pos < this.end ? t.kind[this.pos] : 0;
-			const nextIsCall = next === K_OPEN && env.text.charCodeAt(t.start[this.pos]) === 40;
+			const nextIsCall = next === K_OPEN && env.text.charCodeAt(startOf(t, this.pos)) === 40;
 			if (nextIsCall && KNOWN_FUNCS.has(name)) {
 				const r = this.call(name, this.pos);
 				return r && this.trailers(i, r);

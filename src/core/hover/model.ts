@@ -1,5 +1,7 @@
 import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
-import { K_CLOSE, K_NAME, K_OP, K_OPEN, lexPython, matchOf, parentOf, type Lexed, type Statements, type Tokens } from './lexer';
+import { lexPython, type Lexed, type Statements } from './lexer';
+import { scanStatements } from './scan';
+import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lengthOf, matchOf, parentOf, startOf, type Tokens } from './tokens';
 
 /** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
 export interface Assignment {
@@ -60,16 +62,16 @@ export class PythonModel {
 	readonly tokens: Tokens;
 	readonly stmts: Statements;
 	/** Per name, in statement order. */
-	readonly assignments = new Map<string, Assignment[]>();
+	readonly assignments: Map<string, Assignment[]>;
 	/** In statement order. */
-	readonly loops: ForLoop[] = [];
+	readonly loops: ForLoop[];
 	/** Per statement: index in `loops` of the innermost loop whose header or body holds it, or -1. */
-	private stmtLoop: Int32Array = new Int32Array(0);
+	private readonly stmtLoop: Int32Array;
 	/** Token index of each `choice` in `<something>.choice(`. */
-	readonly choiceCalls: number[] = [];
+	readonly choiceCalls: number[];
 	/** Names bound to the numpy module, and names bound to numpy.random itself. */
-	readonly numpyAliases = new Set<string>(['np', 'numpy']);
-	readonly numpyRandomAliases = new Set<string>();
+	readonly numpyAliases: Set<string>;
+	readonly numpyRandomAliases: Set<string>;
 	/** Lazily filled by the modules that use them; tied to this version of the text. */
 	readonly cache: { names?: Set<string>; lineStarts?: Int32Array; [key: string]: unknown } = {};
 	private readonly resolving = new Set<Assignment>();
@@ -81,7 +83,13 @@ export class PythonModel {
 	) {
 		this.tokens = lexed.tokens;
 		this.stmts = lexed.stmts;
-		this.scan();
+		const found = scanStatements(this);
+		this.assignments = found.assignments;
+		this.loops = found.loops;
+		this.stmtLoop = found.stmtLoop;
+		this.choiceCalls = found.choiceCalls;
+		this.numpyAliases = found.numpyAliases;
+		this.numpyRandomAliases = found.numpyRandomAliases;
 	}
 
 	/** The statement holding token i (the last statement starting at or before it; empty statements come first). */
@@ -102,7 +110,12 @@ export class PythonModel {
 
 	/** Source text of token i. */
 	tok(i: number): string {
-		return this.text.slice(this.tokens.start[i], this.tokens.end[i]);
+		return this.text.slice(startOf(this.tokens, i), endOf(this.tokens, i));
+	}
+
+	/** The open bracket token enclosing token i, or -1 (costs the number of siblings before i). */
+	parentOf(i: number): number {
+		return parentOf(this.tokens, i, this.stmts.firstTok[this.stmtOf(i)]);
 	}
 
 	isName(i: number, name?: string): boolean {
@@ -119,8 +132,8 @@ export class PythonModel {
 
 	/** Token text equality without allocating a substring (these checks run over every token of a call). */
 	private tokIs(i: number, s: string): boolean {
-		const start = this.tokens.start[i];
-		if (this.tokens.end[i] - start !== s.length) return false;
+		if (lengthOf(this.tokens, i) !== s.length) return false;
+		const start = startOf(this.tokens, i);
 		for (let k = 0; k < s.length; k++) if (this.text.charCodeAt(start + k) !== s.charCodeAt(k)) return false;
 		return true;
 	}
@@ -165,36 +178,45 @@ export class PythonModel {
 	 */
 	callArgs(open: number): CallArg[] {
 		const t = this.tokens;
-		const close = matchOf(t, open);
-		const end = close >= 0 ? close : this.stmts.endTok[this.stmtOf(open)];
+		// The call ends at its partner, or with the statement when unclosed. The partner is recognised when the scan
+		// reaches it rather than looked up first: a far partner takes a rarely run path, and meeting that at the start
+		// would leave the whole scan of a 100,000-argument call unoptimized.
+		const stmtEnd = this.stmts.endTok[this.stmtOf(open)];
 		const args: CallArg[] = [];
-		let s = open + 1;
-		let j = s;
 		let positional = 0;
 		let keywords = 0;
-		const flush = (e: number) => {
-			if (e <= s) return;
-			if (e - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
-				if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: e });
-			} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: e });
-		};
-		while (j < end) {
-			if (t.kind[j] === K_OPEN) {
-				const m = matchOf(t, j);
-				if (m < 0 || m >= end) {
-					j = end;
-					break;
+		// No closure here: a new one per call made the optimized code bail out on the next call.
+		for (let s = open + 1, j = s; ; ) {
+			let last = j >= stmtEnd;
+			if (!last) {
+				const k = t.kind[j];
+				if (k === K_OPEN) {
+					const m = matchOf(t, j);
+					if (m >= 0) {
+						j = m + 1;
+						continue;
+					}
+					// An unclosed bracket holds the rest of the call.
+					const close = matchOf(t, open);
+					j = close >= 0 ? close : stmtEnd;
+					last = true;
+				} else if (k === K_CLOSE && matchOf(t, j) === open) {
+					last = true;
+				} else if (k !== K_OP || this.text.charCodeAt(startOf(t, j)) !== 44) {
+					// Only a comma ends an argument, and a comma token is always the one character.
+					j++;
+					continue;
 				}
-				j = m + 1;
-				continue;
 			}
-			if (this.isOp(j, ',')) {
-				flush(j);
-				s = j + 1;
+			// [s, j) is one argument, ended by a top-level comma or by the end of the call.
+			if (j > s) {
+				if (j - s >= 2 && t.kind[s] === K_NAME && this.isOp(s + 1, '=')) {
+					if (keywords++ < MAX_KEYWORDS) args.push({ keyword: this.tok(s), keywordTok: s, start: s + 2, end: j });
+				} else if (positional++ < MAX_POSITIONAL) args.push({ start: s, end: j });
 			}
-			j++;
+			if (last) break;
+			s = ++j;
 		}
-		flush(Math.min(j, end));
 		return args;
 	}
 
@@ -238,7 +260,7 @@ export class PythonModel {
 	/** Source of tokens [s, e) with all whitespace removed, for comparing call chains. */
 	compact(s: number, e: number): string {
 		if (s < 0 || s >= e) return '';
-		return this.text.slice(this.tokens.start[s], this.tokens.end[e - 1]).replace(/\s+|\\/g, '');
+		return this.text.slice(startOf(this.tokens, s), endOf(this.tokens, e - 1)).replace(/\s+|\\/g, '');
 	}
 
 	/** True for `np.random` / `numpy.random` / a `from numpy import random` alias. */
@@ -324,122 +346,6 @@ export class PythonModel {
 	rangeLoopAt(tok: number): ForLoop | undefined {
 		const l = this.loopAt(tok);
 		return l && l.rangeAncestor >= 0 ? this.loops[l.rangeAncestor] : undefined;
-	}
-
-	private scan(): void {
-		const t = this.tokens;
-		const st = this.stmts;
-		// Statement-level patterns. Loops are recorded when their header is seen (so `loops` is in statement order)
-		// and finished when a statement at or left of their indent closes them.
-		type Building = { -readonly [K in keyof ForLoop]: ForLoop[K] };
-		const building: Building[] = [];
-		const open: { id: number; indent: number }[] = [];
-		const stmtLoop = new Int32Array(st.count).fill(-1);
-		const closeLoops = (indent: number, at: number) => {
-			while (open.length && open[open.length - 1].indent >= indent) {
-				const l = building[(open.pop() as (typeof open)[number]).id];
-				l.bodyEnd = at;
-				l.endTok = at < st.count ? st.firstTok[at] : t.count;
-			}
-		};
-		for (let s = 0; s < st.count; s++) {
-			const a = st.firstTok[s];
-			const e = st.endTok[s];
-			if (!st.afterSemicolon[s] && a < e) closeLoops(st.indent[s], s);
-			stmtLoop[s] = open.length ? open[open.length - 1].id : -1;
-			if (a >= e) continue;
-			if (t.kind[a] !== K_NAME) continue;
-			const first = this.tok(a);
-			if (first === 'import') this.scanImport(a, e);
-			else if (first === 'from') this.scanFromImport(a, e);
-			else if (first === 'for') {
-				const loop = this.scanFor(s, a, e);
-				if (loop) {
-					const id = building.length;
-					const parent = stmtLoop[s];
-					const rangeAncestor = loop.partial.rangeOpen >= 0 ? id : parent >= 0 ? building[parent].rangeAncestor : -1;
-					building.push({ ...loop.partial, bodyEnd: loop.partial.bodyFirst, endTok: e, parent, rangeAncestor });
-					stmtLoop[s] = id;
-					if (!loop.inline) open.push({ id, indent: st.indent[s] });
-				}
-			} else if (e - a >= 3 && this.isOp(a + 1, '=')) {
-				this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: a + 2, rhsEnd: e });
-			} else if (e - a >= 4 && this.isOp(a + 1, ':')) {
-				// `name: int = 5`
-				for (let j = a + 2; j < e; j++) {
-					if (parentOf(t, j) !== parentOf(t, a)) continue;
-					if (this.isOp(j, '=')) {
-						if (j + 1 < e) this.addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: j + 1, rhsEnd: e });
-						break;
-					}
-				}
-			}
-		}
-		closeLoops(-1, st.count);
-		this.loops.push(...building);
-		this.stmtLoop = stmtLoop;
-
-		for (let i = 1; i + 1 < t.count; i++) {
-			if (t.kind[i] === K_NAME && this.tokIs(i, 'choice') && this.isOp(i - 1, '.') && this.isOp(i + 1, '(')) {
-				this.choiceCalls.push(i);
-			}
-		}
-	}
-
-	private addAssignment(a: Assignment): void {
-		const list = this.assignments.get(a.name);
-		if (list) list.push(a);
-		else this.assignments.set(a.name, [a]);
-	}
-
-	private scanImport(a: number, e: number): void {
-		// import numpy as np, os
-		for (let j = a + 1; j < e; j++) {
-			if (!this.isName(j, 'numpy')) continue;
-			if (this.isOp(j + 1, '.')) {
-				// import numpy.random as npr
-				if (this.isName(j + 2, 'random') && this.isName(j + 3, 'as') && this.isName(j + 4)) this.numpyRandomAliases.add(this.tok(j + 4));
-				continue;
-			}
-			if (this.isName(j + 1, 'as') && this.isName(j + 2)) this.numpyAliases.add(this.tok(j + 2));
-			else this.numpyAliases.add('numpy');
-		}
-	}
-
-	private scanFromImport(a: number, e: number): void {
-		// from numpy import random [as npr]
-		if (!this.isName(a + 1, 'numpy') || !this.isName(a + 2, 'import')) return;
-		for (let j = a + 3; j < e; j++) {
-			if (!this.isName(j, 'random')) continue;
-			if (this.isName(j + 1, 'as') && this.isName(j + 2)) this.numpyRandomAliases.add(this.tok(j + 2));
-			else this.numpyRandomAliases.add('random');
-		}
-	}
-
-	private scanFor(s: number, a: number, e: number): { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean } | undefined {
-		if (!this.isName(a + 1) || !this.isName(a + 2, 'in')) return undefined;
-		const t = this.tokens;
-		// The header's `:` is the first top-level colon after `in`.
-		let colon = -1;
-		for (let j = a + 3; j < e; j++) {
-			if (t.kind[j] === K_OPEN) {
-				const m = matchOf(t, j);
-				if (m < 0) return undefined;
-				j = m;
-				continue;
-			}
-			if (this.isOp(j, ':')) {
-				colon = j;
-				break;
-			}
-		}
-		if (colon < 0) return undefined;
-		const rangeOpen = this.isName(a + 3, 'range') && this.isOp(a + 4, '(') && matchOf(t, a + 4) === colon - 1 ? a + 4 : -1;
-		const inline = colon + 1 < e;
-		return {
-			partial: { stmt: s, varName: this.tok(a + 1), varTok: a + 1, rangeOpen, bodyFirst: s + 1 },
-			inline,
-		};
 	}
 }
 

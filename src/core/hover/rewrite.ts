@@ -2,7 +2,7 @@
  * The study group's fix as text edits: the book's with-replacement `np.random.choice(train_size, batch_size)`
  * becomes one shuffled pass per epoch, cut into consecutive slices; and back again.
  */
-import { matchOf } from './lexer';
+import { endOf, matchOf, startOf } from './tokens';
 import { analysePython, type PythonModel } from './model';
 import { randomReceiver } from './training';
 
@@ -175,8 +175,8 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 
 	// One physical line, optionally with a trailing comment.
 	const lineStart = st.lineStart[s];
-	const stmtStart = t.start[a];
-	const stmtEnd = t.end[e - 1];
+	const stmtStart = startOf(t, a);
+	const stmtEnd = endOf(t, e - 1);
 	const eol = lineEnd(text, stmtStart);
 	if (eol < stmtEnd || !/^[ \t]*(?:#.*)?$/.test(text.slice(stmtEnd, eol))) return undefined;
 
@@ -186,8 +186,8 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 	const rangeArgs = model.callArgs(loop.rangeOpen);
 	if (rangeArgs.length !== 1 || rangeArgs[0].keyword !== undefined) return undefined;
 	if (st.afterSemicolon[loop.stmt]) return undefined;
-	const forIndent = text.slice(st.lineStart[loop.stmt], t.start[st.firstTok[loop.stmt]]);
-	const bodyIndent = text.slice(st.lineStart[loop.bodyFirst], t.start[st.firstTok[loop.bodyFirst]]);
+	const forIndent = text.slice(st.lineStart[loop.stmt], startOf(t, st.firstTok[loop.stmt]));
+	const bodyIndent = text.slice(st.lineStart[loop.bodyFirst], startOf(t, st.firstTok[loop.bodyFirst]));
 	const ownIndent = text.slice(lineStart, stmtStart);
 	if (ownIndent !== bodyIndent || !bodyIndent.startsWith(forIndent) || bodyIndent.length <= forIndent.length) return undefined;
 	if (!/^[ \t]*$/.test(bodyIndent)) return undefined;
@@ -212,8 +212,8 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 		loopVar: loop.varName,
 		mask,
 		random: recv.chain,
-		trainArg: text.slice(t.start[args[0].start], t.end[args[0].end - 1]),
-		batchArg: text.slice(t.start[args[1].start], t.end[args[1].end - 1]),
+		trainArg: text.slice(startOf(t, args[0].start), endOf(t, args[0].end - 1)),
+		batchArg: text.slice(startOf(t, args[1].start), endOf(t, args[1].end - 1)),
 		fn: freshName(names, 'make_batch_mask_list'),
 		list: freshName(names, `${mask}_list`),
 		perEpoch: freshName(names, 'batches_per_epoch'),
@@ -225,7 +225,7 @@ function planApply(model: PythonModel, c: number): { action: SamplingAction; par
 		action: {
 			direction: 'apply',
 			anchor,
-			ranges: [anchor, { start: t.start[st.firstTok[loop.stmt]], end: t.end[loop.rangeOpen] }],
+			ranges: [anchor, { start: startOf(t, st.firstTok[loop.stmt]), end: endOf(t, loop.rangeOpen) }],
 			edits: [
 				{ start: forLineStart, end: forLineStart, newText: renderBlock(parts) },
 				{ start: lineStart, end: eol, newText: renderLoopLines(parts) },
@@ -257,7 +257,7 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 	let last = -1;
 	for (let lo = 0, hi = t.count - 1; lo <= hi; ) {
 		const mid = (lo + hi) >> 1;
-		if (t.start[mid] < commentStart) {
+		if (startOf(t, mid) < commentStart) {
 			last = mid;
 			lo = mid + 1;
 		} else hi = mid - 1;
@@ -269,7 +269,7 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 	if (!(model.isName(a) && model.isOp(a + 1, '=') && model.isName(a + 2) && model.isOp(a + 3, '[') && model.isName(a + 4) && model.isOp(a + 5, '%') && model.isName(a + 6) && model.isOp(a + 7, ']'))) {
 		return undefined;
 	}
-	if (lineEnd(text, t.start[a]) !== commentEnd) return undefined;
+	if (lineEnd(text, startOf(t, a)) !== commentEnd) return undefined;
 	const original = text.slice(commentStart + ORIGINAL_MARK.length, commentEnd);
 	const loopVar = model.tok(a + 4);
 	const perEpoch = model.tok(a + 6);
@@ -293,8 +293,8 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 	const loop = model.rangeLoopAt(a);
 	if (!loop || loop.varName !== loopVar || st.afterSemicolon[loop.stmt]) return undefined;
 	const forLineStart = st.lineStart[loop.stmt];
-	const forIndent = text.slice(forLineStart, t.start[st.firstTok[loop.stmt]]);
-	const bodyIndent = text.slice(st.lineStart[s], t.start[a]);
+	const forIndent = text.slice(forLineStart, startOf(t, st.firstTok[loop.stmt]));
+	const bodyIndent = text.slice(st.lineStart[s], startOf(t, a));
 	if (!bodyIndent.startsWith(forIndent)) return undefined;
 	const parts: FixParts = {
 		forIndent,
@@ -303,8 +303,8 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 		loopVar,
 		mask,
 		random: recv.chain,
-		trainArg: original.slice(ot.start[oargs[0].start], ot.end[oargs[0].end - 1]),
-		batchArg: original.slice(ot.start[oargs[1].start], ot.end[oargs[1].end - 1]),
+		trainArg: original.slice(startOf(ot, oargs[0].start), endOf(ot, oargs[0].end - 1)),
+		batchArg: original.slice(startOf(ot, oargs[1].start), endOf(ot, oargs[1].end - 1)),
 		fn,
 		list,
 		perEpoch,
@@ -328,11 +328,11 @@ function planReverse(model: PythonModel, commentStart: number, commentEnd: numbe
 		return p !== undefined && applyTextEdits(restored, p.action.edits) === text;
 	});
 	if (!roundTrips) return undefined;
-	const anchor = { start: t.start[a], end: t.end[last] };
+	const anchor = { start: startOf(t, a), end: endOf(t, last) };
 	return {
 		direction: 'reverse',
 		anchor,
-		ranges: [anchor, { start: blockStart, end: forLineStart }, { start: t.start[st.firstTok[loop.stmt]], end: t.end[loop.rangeOpen] }],
+		ranges: [anchor, { start: blockStart, end: forLineStart }, { start: startOf(t, st.firstTok[loop.stmt]), end: endOf(t, loop.rangeOpen) }],
 		edits,
 	};
 }

@@ -1,5 +1,5 @@
 import type { PyNum } from './evaluate';
-import { K_NAME, K_NUMBER, matchOf } from './lexer';
+import { K_NAME, K_NUMBER, endOf, matchOf, startOf } from './tokens';
 import type { ForLoop, PythonModel } from './model';
 
 /** What an assumed value stands for: each maps to one explanation in the hover. */
@@ -306,10 +306,11 @@ function bookIpe(trainSize: Quantity, batchSize: Quantity): PyNum {
 
 /** The source of tokens [s, e) on one line, clipped for a hover. */
 export function exprSource(model: PythonModel, s: number, e: number): string {
-	const from = model.tokens.start[s];
-	const to = Math.min(model.tokens.end[e - 1], from + 400);
+	const from = startOf(model.tokens, s);
+	const last = endOf(model.tokens, e - 1);
+	const to = Math.min(last, from + 400);
 	const one = model.text.slice(from, to).replace(/\s*(?:\\\r?\n|\r?\n|\r)\s*/g, ' ');
-	return one.length > 120 || to < model.tokens.end[e - 1] ? one.slice(0, 119) + '…' : one;
+	return one.length > 120 || to < last ? one.slice(0, 119) + '…' : one;
 }
 
 /** Iterations i in [0, iters) where Python's `i % ipe == 0` holds. */
