@@ -16,7 +16,7 @@ const SAMPLERS = ['replacement', 'epoch-shuffle'];
 /** The comparison's pool: a worker per (seed, sampler), at most one per core. */
 const WIDTH = Math.min(availableParallelism(), SAMPLERS.length);
 /** A short valid run on the bundled MNIST, one seed. */
-const SHORT = { iterations: 601, batchSize: 100, learningRate: 0.1, hiddenSize: 50, seed: 0, seedCount: 1, trainSize: 0, samplers: SAMPLERS, datasetPath: '' };
+const SHORT = { iterations: 601, batchSize: 100, learningRate: 0.1, hiddenSize: 50, seed: 0, seedCount: 1, trainSize: 0, samplers: SAMPLERS, datasetPath: '', parallelRuns: 0 };
 const UNSET = Object.fromEntries(Object.keys(SHORT).map((k) => [k, undefined]));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -62,6 +62,11 @@ describe('faults in the real host', function () {
 			{ what: 'a fraction for a whole number', values: { iterations: 1.5 }, message: 'minibatchLab.iterations must be a whole number from 1 to 1000000; got 1.5.' },
 			{ what: 'above the range', values: { hiddenSize: 4097 }, message: 'minibatchLab.hiddenSize must be a whole number from 1 to 4096; got 4097.' },
 			{ what: '0 seeds', values: { seedCount: 0 }, message: 'minibatchLab.seedCount must be a whole number from 1 to 100; got 0.' },
+			{
+				what: 'a negative number of parallel runs',
+				values: { parallelRuns: -1 },
+				message: 'minibatchLab.parallelRuns must be a whole number from 0 (one run per CPU core) to 64; got -1.',
+			},
 			{
 				what: 'an unknown sampler',
 				values: { samplers: ['nope'] },
