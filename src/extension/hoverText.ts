@@ -3,8 +3,9 @@
  * docstring, which Pylance already shows. Pure: no `vscode` import; the caller passes `vscode.l10n.t` as `t`.
  * Every message is a literal first argument of `t(...)` so a test can check the Japanese bundle covers it.
  */
-import type { ChoiceHover, HoverInfo, Quantity, ReductionHover, SamplingDirection, TermHover, WithoutReplacementHover } from '../core/hover';
-import { formatShape } from '../core/hover';
+import type { ChoiceHover, HoverInfo, Quantity, SamplingDirection, TermHover, WithoutReplacementHover } from '../core/hover';
+import { approx, bullets, code, num, paragraphs, pct, py } from './hoverMarkdown';
+import { axis, keepdims } from './reductionText';
 
 /** vscode.l10n.t's shape: `{0}`, `{1}` … are replaced by the arguments. */
 export type Translate = (message: string, ...args: (string | number)[]) => string;
@@ -60,48 +61,6 @@ export function formatHover(info: HoverInfo, t: Translate, ctx: HoverContext = {
 	}
 }
 
-// ---- formatting helpers ----
-
-/** An inline code span that survives backticks in file-derived text. */
-export function code(s: string): string {
-	const one = s.replace(/[\r\n]+/g, ' ');
-	let longest = 0;
-	for (const run of one.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-	const fence = '`'.repeat(longest + 1);
-	const pad = one.startsWith('`') || one.endsWith('`') ? ' ' : '';
-	return `${fence}${pad}${one}${pad}${fence}`;
-}
-
-/** 60,000 for counts; up to 3 decimals otherwise. */
-function num(v: number): string {
-	if (!Number.isFinite(v)) return '—';
-	if (Number.isInteger(v)) return v.toLocaleString('en-US');
-	return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
-}
-
-/** 16.7 (one decimal), or 17 when whole. */
-function approx(v: number): string {
-	if (!Number.isFinite(v)) return '—';
-	const r = Math.round(v * 10) / 10;
-	return Number.isInteger(r) ? r.toLocaleString('en-US') : r.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-}
-
-function pct(p: number | undefined): string {
-	if (p === undefined || !Number.isFinite(p)) return '—';
-	if (p > 0 && p < 0.001) return '<0.1%';
-	if (p < 1 && p > 0.999) return '>99.9%';
-	return `${(p * 100).toFixed(1)}%`;
-}
-
-/** Python's own spelling: 600 for an int, 600.0 for a float. */
-function py(q: { value: number; isFloat: boolean }): string {
-	const v = q.value;
-	if (!Number.isFinite(v)) return String(v);
-	if (q.isFloat && Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
-	if (q.isFloat) return String(Number(v.toPrecision(6)));
-	return String(v);
-}
-
 const ROLE_NAMES: Record<Quantity['role'], string> = {
 	trainSize: 'train_size',
 	batchSize: 'batch_size',
@@ -113,23 +72,6 @@ const ROLE_NAMES: Record<Quantity['role'], string> = {
 /** The quantity's name in this file, else its expression, else the book's name for it. */
 function label(q: Quantity): string {
 	return code(q.name ?? q.expr ?? ROLE_NAMES[q.role]);
-}
-
-/** Two sentences in one paragraph: a space after English punctuation, none after Japanese (。：). */
-function joinSentences(a: string | undefined, b: string | undefined): string {
-	if (!a || !b) return a || b || '';
-	return /[。：、）]$/.test(a) ? a + b : `${a} ${b}`;
-}
-
-function paragraphs(parts: (string | undefined | false)[]): string {
-	return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join('\n\n');
-}
-
-function bullets(items: (string | undefined | false)[]): string {
-	return items
-		.filter((p): p is string => typeof p === 'string' && p.length > 0)
-		.map((p) => `- ${p}`)
-		.join('\n');
 }
 
 /** One footnote per assumed value, saying what was assumed and why. */
@@ -266,132 +208,6 @@ function term(h: TermHover, t: Translate): string {
 				assumptions(n.learningRate.source === 'assumed' ? [...n.assumptions, n.learningRate] : n.assumptions, t),
 			]);
 	}
-}
-
-// ---- keepdims and axis ----
-
-/** `np.max(x, axis=-1)` or `x.max(axis=-1)`, optionally with keepdims=True. */
-function callText(h: ReductionHover, withKeepdims: boolean): string {
-	const c = h.call;
-	const args: string[] = [];
-	if (c.form === 'function') args.push(c.input || 'x');
-	if (c.axis.kind === 'axes' || c.axis.kind === 'unknown') args.push(`axis=${c.axis.text}`);
-	else if (c.axis.given) args.push('axis=None');
-	if (withKeepdims) args.push('keepdims=True');
-	return `${c.callee}(${args.join(', ')})`;
-}
-
-function shapeSourceNote(h: ReductionHover, t: Translate): string {
-	if (h.shapeSource.kind === 'file') return t('Shape of {0} from line {1}: {2}', code(h.call.input), h.shapeSource.line + 1, code(h.shapeSource.code));
-	return t('{0} is an example shape: the softmax input in the book\'s chapter 4 (100 images × 10 class scores). This file does not show the shape of {1}.', formatShape(h.inputShape), code(h.call.input || 'x'));
-}
-
-function shapeTable(h: ReductionHover, t: Translate): string | undefined {
-	if (!h.without || !h.with) return undefined;
-	const input = h.call.input || 'x';
-	return [
-		`| ${t('Expression')} | ${t('Shape')} |`,
-		'|---|---|',
-		`| ${code(input)} | ${code(formatShape(h.inputShape))} |`,
-		`| ${code(callText(h, false))} | ${code(h.without.length ? formatShape(h.without) : t('scalar'))} |`,
-		`| ${code(callText(h, true))} | ${code(formatShape(h.with))} |`,
-	].join('\n');
-}
-
-/** The operation the book combines a reduction with: `x - max`, `exp / sum`. */
-function combineOp(fn: string): string {
-	return fn.includes('sum') || fn === 'prod' ? '/' : '-';
-}
-
-function axisProblem(h: ReductionHover, t: Translate): string | undefined {
-	if (h.axisError && h.call.axis.kind === 'axes') {
-		if (h.returnsIndices && h.call.axis.tuple) return t('{0} takes a single axis, not a tuple: NumPy raises a TypeError.', code(h.call.fn));
-		return t('{0} is out of range for an input with {1} dimensions {2}: NumPy raises an AxisError.', code(`axis=${h.call.axis.text}`), h.inputShape.length, formatShape(h.inputShape));
-	}
-	if (h.call.axis.kind === 'unknown') return t('The axis {0} is not a literal, so no shapes are shown.', code(h.call.axis.text));
-	return undefined;
-}
-
-/** Which direction the surviving values run in, for 2-D inputs: per row (axis 1) or per column (axis 0). */
-function perWhat(h: ReductionHover): 'row' | 'column' | 'other' {
-	if (h.inputShape.length !== 2 || !h.axes || h.axes.length !== 1) return 'other';
-	return h.axes[0] === 1 ? 'row' : 'column';
-}
-
-function keepdims(h: ReductionHover, t: Translate): string {
-	const intro = t('keepdims=True keeps each reduced axis as an axis of size 1. The result keeps the number of dimensions of the input, so it broadcasts back against it.');
-	const problem = axisProblem(h, t);
-	if (problem || !h.without || !h.with || !h.broadcastWithout) return paragraphs([intro, problem, shapeSourceNote(h, t)]);
-	const inS = code(formatShape(h.inputShape));
-	const withS = code(formatShape(h.with));
-	const withoutS = code(h.without.length ? formatShape(h.without) : t('scalar'));
-	const input = h.call.input || 'x';
-	let why: string;
-	if (h.returnsIndices) {
-		why = t('{0} returns indices; keepdims=True gives {1} instead of {2}, which keeps them aligned with the rows of the input.', code(h.call.fn), withS, withoutS);
-	} else if (h.without.length === 0) {
-		why = t('With no axis, everything is reduced to one value, which broadcasts against anything; keepdims=True gives {0} instead of a scalar.', withS);
-	} else {
-		const example = code(`${input} ${combineOp(h.call.fn)} ${callText(h, true)}`);
-		const per = perWhat(h);
-		const works =
-			per === 'row'
-				? t('In {0}, {1} and {2} line up from the right, so each row is combined with its own value.', example, inS, withS)
-				: per === 'column'
-					? t('In {0}, {1} and {2} line up from the right, so each column is combined with its own value.', example, inS, withS)
-					: t('In {0}, {1} and {2} line up from the right, so each value is combined with the result for its own slice.', example, inS, withS);
-		let without: string;
-		if (h.broadcastWithout === 'error') {
-			const [a, b] = firstMismatch(h.inputShape, h.without);
-			without = t('Without keepdims, {0} and {1} do not broadcast: shapes are compared from the right, and {2} ≠ {3}.', inS, withoutS, a, b);
-		} else if (h.broadcastWithout === 'misaligned') {
-			without = t('Without keepdims, {0} and {1} still broadcast, but only because the sizes happen to match: each value is paired with the wrong one, silently.', inS, withoutS);
-		} else {
-			without = t('Here keepdims is optional: {0} already lines up with the trailing axes of {1}.', withoutS, inS);
-		}
-		why = joinSentences(works, without);
-	}
-	return paragraphs([intro, shapeTable(h, t), why, shapeSourceNote(h, t)]);
-}
-
-/** The first pair of sizes, from the right, that stops two shapes from broadcasting. */
-function firstMismatch(a: readonly number[], b: readonly number[]): [number, number] {
-	for (let i = 1; i <= Math.min(a.length, b.length); i++) {
-		const x = a[a.length - i];
-		const y = b[b.length - i];
-		if (x !== y && x !== 1 && y !== 1) return [x, y];
-	}
-	return [0, 0];
-}
-
-function axis(h: ReductionHover, t: Translate): string {
-	const problem = axisProblem(h, t);
-	const call = code(callText(h, false));
-	if (problem || !h.without || !h.with || !h.axes) return paragraphs([t('axis chooses which axis is reduced: that axis disappears from the result, the others stay.'), problem, shapeSourceNote(h, t)]);
-	let what: string;
-	if (h.call.axis.kind === 'none') {
-		what = t('With no axis, {0} reduces over every element and returns one value.', call);
-	} else if (h.axes.length === 1) {
-		what = t('{0} reduces along axis {1} (size {2}): that axis disappears, the others stay.', call, h.axes[0], h.inputShape[h.axes[0]]);
-	} else {
-		what = t('{0} reduces along axes {1}: those axes disappear, the others stay.', call, h.axes.join(', '));
-	}
-	const negative = h.call.axis.kind === 'axes' && h.call.axis.axes.some((a) => a < 0) && h.call.axis.axes.length === 1
-		? t('A negative axis counts from the end: axis={0} is axis {1} here, the last one.', h.call.axis.axes[0], h.axes[0])
-		: undefined;
-	const per = perWhat(h);
-	const twoD =
-		per === 'row'
-			? t('For a 2-D array, axis=1 gives one value per row (across its columns); axis=0 would give one per column.')
-			: per === 'column'
-				? t('For a 2-D array, axis=0 gives one value per column (down its rows); axis=1 would give one per row.')
-				: undefined;
-	const indices = h.returnsIndices ? t('{0} returns the position of the extreme value along that axis, e.g. the predicted class of each row.', code(h.call.fn)) : undefined;
-	const shapes = [
-		`${code(formatShape(h.inputShape))} → ${code(h.without.length ? formatShape(h.without) : t('scalar'))}`,
-		joinSentences(t('with keepdims=True:'), code(formatShape(h.with))),
-	].join('  \n');
-	return paragraphs([what, joinSentences(negative, twoD), indices, shapes, shapeSourceNote(h, t)]);
 }
 
 // ---- sampling ----

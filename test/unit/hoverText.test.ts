@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ja from '../../l10n/bundle.l10n.ja.json';
 import { analysePython, applyTextEdits, hoverAt, samplingActions, type HoverInfo, type ReductionHover } from '../../src/core/hover';
-import { APPLY_SAMPLING_FIX_COMMAND, RUN_COMPARISON_COMMAND, code, formatHover, samplingFixTitle, type ApplySamplingFixArgs, type Translate } from '../../src/extension/hoverText';
+import { code } from '../../src/extension/hoverMarkdown';
+import { APPLY_SAMPLING_FIX_COMMAND, RUN_COMPARISON_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs, type Translate } from '../../src/extension/hoverText';
 
 const root = join(__dirname, '..', '..', '..');
 const fixture = (name: string) => readFileSync(join(root, 'test', 'fixtures', 'python', name), 'utf8');
@@ -38,10 +39,14 @@ function hoverOn(text: string, needle: string, nth = 0, delta = 1): HoverInfo {
 	return info;
 }
 
-/** The `t('…')` message literals in hoverText.ts, read from the source. */
+/** The hover texts' sources: hoverText.ts and the keepdims/axis part it calls. */
+const HOVER_TEXT_FILES = ['hoverText.ts', 'reductionText.ts'];
+
+/** The `t('…')` message literals in the hover texts, read from the source. */
 function messageLiterals(): { messages: string[]; nonLiteral: string[] } {
 	// Comments may mention t(...) in prose; only code counts.
-	const src = readFileSync(join(root, 'src', 'extension', 'hoverText.ts'), 'utf8')
+	const src = HOVER_TEXT_FILES.map((f) => readFileSync(join(root, 'src', 'extension', f), 'utf8'))
+		.join('\n')
 		.replace(/\/\*[\s\S]*?\*\//g, '')
 		.replace(/^\s*\/\/.*$/gm, '');
 	const messages: string[] = [];
@@ -78,7 +83,7 @@ describe('hover text: Japanese bundle', () => {
 		assert.deepEqual(nonLiteral, [], 't(...) must take a string literal so the bundle can be checked');
 	});
 
-	it('has a Japanese translation for every t(...) message in hoverText.ts', () => {
+	it('has a Japanese translation for every t(...) message in the hover texts', () => {
 		const missing = messages.filter((m) => !(m in bundle));
 		assert.deepEqual(missing, []);
 	});
