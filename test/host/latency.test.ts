@@ -12,24 +12,12 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, liveWorkers, SECTION, sleep, until } from './util';
 
-const SECTION = 'minibatchLab';
-const EXTENSION_ID = 'minibatch-lab.minibatch-lab';
 const SAMPLE_EVERY_MS = 100;
 const BASELINE_MS = 10_000;
 const MEASURE_MS = 20_000;
 const LOOP_RESOLUTION_MS = 10;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const liveWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._liveWorkers');
-
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!(await fn().catch(() => false))) {
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await sleep(100);
-	}
-}
 
 interface Summary {
 	n: number;
