@@ -19,7 +19,7 @@ const out = join(root, 'bench', 'out', 'hover.cjs');
 mkdirSync(dirname(out), { recursive: true });
 await esbuild.build({
 	stdin: {
-		contents: "export * from './src/core/hover'; export { formatHover } from './src/extension/hoverText';",
+		contents: "export * from './src/python'; export { formatHover } from './src/extension/hover/hoverText';",
 		resolveDir: root,
 		loader: 'ts',
 	},

@@ -6,7 +6,7 @@ import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
-import { Comparison } from '../worker/comparison';
+import { Comparison } from '../runner/comparison';
 import { gradcheck } from './gradcheck';
 import { formatPairs, formatSeedTable, formatTable } from './table';
 

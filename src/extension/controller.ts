@@ -5,7 +5,7 @@ import { SAMPLER_LABELS } from '../core/samplers';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
 import type { RunMessage, WorkerMessage } from '../shared/protocol';
-import { Comparison } from '../worker/comparison';
+import { Comparison } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { RunHistory } from './history';

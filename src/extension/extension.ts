@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { liveWorkers, takePeakLiveWorkers } from '../worker/comparison';
-import { armFault } from '../worker/faults';
+import { liveWorkers, takePeakLiveWorkers } from '../runner/comparison';
+import { armFault } from '../runner/faults';
 import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
 import { RunController } from './controller';
-import { registerPythonHelp } from './hovers';
+import { registerPythonHelp } from './hover/hovers';
 import { reportSettingsError } from './problems';
 import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
 import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): void {
 		registerGradientComparison(context.extensionUri, log),
 		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
 		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
-		// Test hooks for the fault tests, deliberately not contributed in package.json: see src/worker/faults.ts.
+		// Test hooks for the fault tests, deliberately not contributed in package.json: see src/runner/faults.ts.
 		vscode.commands.registerCommand('minibatchLab._peakWorkers', () => takePeakLiveWorkers()),
 		vscode.commands.registerCommand('minibatchLab._injectFault', (fault: unknown) => armFault(fault)),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),

@@ -22,7 +22,7 @@ export interface WorkerJob {
 	 * message is relayed through the editor's UI to the panel, so the rate, not the iteration count, is what costs.
 	 */
 	lossEveryMs: number;
-	/** Tests only: misbehave mid-run (src/worker/faults.ts). */
+	/** Tests only: misbehave mid-run (src/shared/faults.ts). */
 	fault?: 'throw' | 'oom' | 'kill';
 }
 //#endregion

@@ -6,7 +6,7 @@ import { pickKernel } from '../core/fastKernel';
 import { summarize } from '../core/summary';
 import { trainRun } from '../core/train';
 import type { WorkerJob, WorkerMessage } from '../shared/protocol';
-import { FAULT_ITER, misbehave } from './faults';
+import { FAULT_ITER, misbehave } from './misbehave';
 
 /** Runs one sampler's training off the extension host thread and streams what happens. */
 function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {

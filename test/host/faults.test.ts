@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { FAULT_ITER, type FaultKind } from '../../src/worker/faults';
+import { FAULT_ITER, type FaultKind } from '../../src/runner/faults';
 import { browserBridgeAvailable, queryDom, showRealDialogs } from './browser';
 import { clearNotifications, DIALOG, errorToast, logged, logText } from './observe';
 import { liveWorkers, peakWorkers, setSettings, sleep, snapshot, until } from './util';

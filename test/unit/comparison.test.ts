@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { loadMnistFolder } from '../../src/core/dataset';
 import { pickKernel } from '../../src/core/fastKernel';
 import { trainRun } from '../../src/core/train';
-import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/worker/comparison';
-import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/worker/faults';
+import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/runner/comparison';
+import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/runner/faults';
 import type { WorkerMessage } from '../../src/shared/protocol';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { analysePython, hoverAt, type HoverInfo } from '../../src/core/hover';
+import { analysePython, hoverAt, type HoverInfo } from '../../src/python';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python', name), 'utf8');
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ja from '../../l10n/bundle.l10n.ja.json';
-import { analysePython, applyTextEdits, hoverAt, samplingActions, type SamplingAction } from '../../src/core/hover';
-import { formatHover, type Translate } from '../../src/extension/hoverText';
+import { analysePython, applyTextEdits, hoverAt, samplingActions, type SamplingAction } from '../../src/python';
+import { formatHover, type Translate } from '../../src/extension/hover/hoverText';
 
 // Random and garbage documents, hovers at random offsets: nothing may throw, ranges must hold the offset,
 // and every offered quick fix must round-trip. Reproduce a failure with the printed seed and case:

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ja from '../../l10n/bundle.l10n.ja.json';
-import { analysePython, applyTextEdits, hoverAt, samplingActions, type HoverInfo, type ReductionHover } from '../../src/core/hover';
-import { code } from '../../src/extension/hoverMarkdown';
-import { APPLY_SAMPLING_FIX_COMMAND, RUN_COMPARISON_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs, type Translate } from '../../src/extension/hoverText';
+import { analysePython, applyTextEdits, hoverAt, samplingActions, type HoverInfo, type ReductionHover } from '../../src/python';
+import { code } from '../../src/extension/hover/hoverMarkdown';
+import { APPLY_SAMPLING_FIX_COMMAND, RUN_COMPARISON_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs, type Translate } from '../../src/extension/hover/hoverText';
 
 const root = join(__dirname, '..', '..', '..');
 const fixture = (name: string) => readFileSync(join(root, 'test', 'fixtures', 'python', name), 'utf8');
@@ -45,7 +45,7 @@ const HOVER_TEXT_FILES = ['hoverText.ts', 'reductionText.ts'];
 /** The `t('…')` message literals in the hover texts, read from the source. */
 function messageLiterals(): { messages: string[]; nonLiteral: string[] } {
 	// Comments may mention t(...) in prose; only code counts.
-	const src = HOVER_TEXT_FILES.map((f) => readFileSync(join(root, 'src', 'extension', f), 'utf8'))
+	const src = HOVER_TEXT_FILES.map((f) => readFileSync(join(root, 'src', 'extension', 'hover', f), 'utf8'))
 		.join('\n')
 		.replace(/\/\*[\s\S]*?\*\//g, '')
 		.replace(/^\s*\/\/.*$/gm, '');

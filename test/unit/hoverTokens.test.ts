@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { analysePython, hoverAt, type ReductionHover } from '../../src/core/hover';
-import { lexPython, type Lexed } from '../../src/core/hover/lexer';
-import { K_CLOSE, K_OPEN, WideSlots, endOf, matchOf, parentOf, startOf } from '../../src/core/hover/tokens';
+import { analysePython, hoverAt, type ReductionHover } from '../../src/python';
+import { lexPython, type Lexed } from '../../src/python/lexer';
+import { K_CLOSE, K_OPEN, WideSlots, endOf, matchOf, parentOf, startOf } from '../../src/python/tokens';
 
 /** Deterministic PRNG so a failure can be replayed. */
 function rng(seed: number): () => number {

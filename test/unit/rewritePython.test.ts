@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { analysePython, applyTextEdits, samplingActions } from '../../src/core/hover';
+import { analysePython, applyTextEdits, samplingActions } from '../../src/python';
 
 // Runs the quick fix's output with a real Python and NumPy (Debian's python3-numpy), on stub data whose rows carry their own index.
 

@@ -1,35 +1,9 @@
 import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
 import { lexPython, type Lexed, type Statements } from './lexer';
-import { scanStatements } from './scan';
+import { scanStatements, type Assignment, type ForLoop } from './scan';
+
+export type { Assignment, ForLoop } from './scan';
 import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lengthOf, matchOf, parentOf, startOf, type Tokens } from './tokens';
-
-/** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
-export interface Assignment {
-	readonly name: string;
-	readonly stmt: number;
-	readonly nameTok: number;
-	/** Token range of the right-hand side, end exclusive. */
-	readonly rhsStart: number;
-	readonly rhsEnd: number;
-}
-
-/** `for <var> in <iterable>:` with its body as a statement range. */
-export interface ForLoop {
-	readonly stmt: number;
-	readonly varName: string;
-	readonly varTok: number;
-	/** The `(` of `range(`, or -1 when the loop is not over `range(...)`. */
-	readonly rangeOpen: number;
-	/** Body statements [bodyFirst, bodyEnd); empty for a one-line body (`for i in x: f(i)`). */
-	readonly bodyFirst: number;
-	readonly bodyEnd: number;
-	/** Exclusive token index where the loop (header and body) ends. */
-	readonly endTok: number;
-	/** Index in `loops` of the innermost loop around this one, or -1. */
-	readonly parent: number;
-	/** Index in `loops` of this loop if it is over `range(...)`, else of the nearest such loop around it, or -1. */
-	readonly rangeAncestor: number;
-}
 
 /** One top-level argument of a call: token range [start, end) of its value, and its keyword when given as `kw=value`. */
 export interface CallArg {

@@ -3,12 +3,12 @@
  * docstring, which Pylance already shows. Pure: no `vscode` import; the caller passes `vscode.l10n.t` as `t`.
  * Every message is a literal first argument of `t(...)` so a test can check the Japanese bundle covers it.
  */
-import type { ChoiceHover, HoverInfo, Quantity, SamplingDirection, TermHover, WithoutReplacementHover } from '../core/hover';
-import { approx, bullets, code, num, paragraphs, pct, py } from './hoverMarkdown';
+import type { ChoiceHover, HoverInfo, Quantity, SamplingDirection, TermHover, WithoutReplacementHover } from '../../python';
+import { approx, bullets, code, num, paragraphs, pct, py, type Translate } from './hoverMarkdown';
 import { axis, keepdims } from './reductionText';
 
 /** vscode.l10n.t's shape: `{0}`, `{1}` … are replaced by the arguments. */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
+export type { Translate } from './hoverMarkdown';
 
 export const RUN_COMPARISON_COMMAND = 'minibatchLab.runComparison';
 export const APPLY_SAMPLING_FIX_COMMAND = 'minibatchLab.applySamplingFix';

@@ -4,9 +4,11 @@ import { K_NAME, K_STRING, endOf, startOf, tokenAtOrBefore } from './tokens';
 import type { PythonModel } from './model';
 import { applyActionFor, reverseActions, type OffsetRange, type SamplingDirection } from './rewrite';
 import { duplicateChance, seenFraction } from './sampling';
-import { reductionHover } from './reduction';
-import type { AxisSpec, BroadcastBack, Shape } from './shapes';
-import { argQuantity, exprSource, isPlainNameUse, randomReceiver, trainingSetup, type Quantity, type TrainingNumbers, type TrainingSetup } from './training';
+import { reductionHover, type ReductionHover } from './reduction';
+
+import { argQuantity, exprSource, isPlainNameUse, randomReceiver, trainingSetup, type Quantity, type TrainingNumbers, type TrainingSetup } from './trainingLoop';
+
+export type { ReductionCall, ReductionHover, ShapeSource } from './reduction';
 
 export type TermKind = 'epoch' | 'itersNum' | 'iterPerEpoch' | 'loopIndex' | 'batchSize' | 'batchMask' | 'batchData' | 'trainSize' | 'learningRate';
 
@@ -28,41 +30,6 @@ export interface TermHover {
 	readonly batch?: { readonly source?: string; readonly mask?: string };
 	/** For `batchMask`: true when it comes from a with-replacement `choice` (the default). */
 	readonly withReplacement?: boolean;
-}
-
-export interface ReductionCall {
-	/** `max`, `sum`, … */
-	readonly fn: string;
-	/** `np.max(x, …)` or `x.max(…)`. */
-	readonly form: 'function' | 'method';
-	/** The callee as written, whitespace removed: `np.max`, `x.max`, `np.exp(x).sum`. */
-	readonly callee: string;
-	/** The reduced expression: `x`, `np.exp(x)`. */
-	readonly input: string;
-	readonly axis: AxisSpec;
-	/** The `keepdims=` value: literal True/False, absent (False), or some expression. */
-	readonly keepdims: 'true' | 'false' | 'absent' | 'unknown';
-}
-
-/** Where the example input shape came from. */
-export type ShapeSource =
-	| { readonly kind: 'book' }
-	| { readonly kind: 'file'; readonly line: number; readonly code: string };
-
-export interface ReductionHover {
-	readonly kind: 'keepdims' | 'axis';
-	readonly range: OffsetRange;
-	readonly call: ReductionCall;
-	readonly inputShape: Shape;
-	readonly shapeSource: ShapeSource;
-	/** Normalized reduced axes; undefined when the axis is not a literal or is out of range (see axisError). */
-	readonly axes?: readonly number[];
-	readonly axisError: boolean;
-	readonly without?: Shape;
-	readonly with?: Shape;
-	readonly broadcastWithout?: BroadcastBack;
-	/** argmax/argmin return indices (same shapes). */
-	readonly returnsIndices: boolean;
 }
 
 export type ReplaceArg = { readonly kind: 'default' } | { readonly kind: 'true' } | { readonly kind: 'unknown'; readonly text: string };

@@ -1,5 +1,8 @@
 /** Markdown building blocks shared by the hover texts (hoverText.ts, reductionText.ts): numbers, code spans, lists. */
 
+/** `vscode.l10n.t`, passed in so the texts stay free of `vscode`. */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
 /** An inline code span that survives backticks in file-derived text. */
 export function code(s: string): string {
 	const one = s.replace(/[\r\n]+/g, ' ');

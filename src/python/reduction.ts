@@ -1,10 +1,44 @@
 /** The keepdims/axis hover: which reduction a keyword belongs to, and the shapes it produces on an example input. */
 import type { PythonModel } from './model';
 import type { OffsetRange } from './rewrite';
-import type { ReductionCall, ReductionHover, ShapeSource } from './hover';
-import { broadcastBack, normalizeAxes, reducedShape, type AxisSpec, type Shape } from './shapes';
+import { broadcastBack, normalizeAxes, reducedShape, type AxisSpec, type BroadcastBack, type Shape } from './shapes';
 import { K_NAME, K_OPEN, matchOf, startOf } from './tokens';
-import { exprSource } from './training';
+import { exprSource } from './trainingLoop';
+
+export interface ReductionCall {
+	/** `max`, `sum`, … */
+	readonly fn: string;
+	/** `np.max(x, …)` or `x.max(…)`. */
+	readonly form: 'function' | 'method';
+	/** The callee as written, whitespace removed: `np.max`, `x.max`, `np.exp(x).sum`. */
+	readonly callee: string;
+	/** The reduced expression: `x`, `np.exp(x)`. */
+	readonly input: string;
+	readonly axis: AxisSpec;
+	/** The `keepdims=` value: literal True/False, absent (False), or some expression. */
+	readonly keepdims: 'true' | 'false' | 'absent' | 'unknown';
+}
+
+/** Where the example input shape came from. */
+export type ShapeSource =
+	| { readonly kind: 'book' }
+	| { readonly kind: 'file'; readonly line: number; readonly code: string };
+
+export interface ReductionHover {
+	readonly kind: 'keepdims' | 'axis';
+	readonly range: OffsetRange;
+	readonly call: ReductionCall;
+	readonly inputShape: Shape;
+	readonly shapeSource: ShapeSource;
+	/** Normalized reduced axes; undefined when the axis is not a literal or is out of range (see axisError). */
+	readonly axes?: readonly number[];
+	readonly axisError: boolean;
+	readonly without?: Shape;
+	readonly with?: Shape;
+	readonly broadcastWithout?: BroadcastBack;
+	/** argmax/argmin return indices (same shapes). */
+	readonly returnsIndices: boolean;
+}
 
 const REDUCTIONS = new Set(['sum', 'max', 'min', 'mean', 'prod', 'std', 'var', 'argmax', 'argmin', 'amax', 'amin', 'nansum', 'nanmax', 'nanmin', 'nanmean']);
 const ELEMENTWISE = new Set(['exp', 'log', 'abs', 'sqrt', 'square', 'tanh', 'negative', 'sin', 'cos', 'log1p', 'expm1', 'exp2', 'sign']);

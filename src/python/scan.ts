@@ -1,6 +1,43 @@
 /** The statement-level patterns of one document, found once per analysis: assignments, for loops, numpy imports and `.choice(` calls. */
-import type { Assignment, ForLoop, PythonModel } from './model';
-import { K_NAME, K_OPEN, lengthOf, matchOf } from './tokens';
+import type { Statements } from './lexer';
+import { K_NAME, K_OPEN, lengthOf, matchOf, type Tokens } from './tokens';
+
+/** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
+export interface Assignment {
+	readonly name: string;
+	readonly stmt: number;
+	readonly nameTok: number;
+	/** Token range of the right-hand side, end exclusive. */
+	readonly rhsStart: number;
+	readonly rhsEnd: number;
+}
+
+/** `for <var> in <iterable>:` with its body as a statement range. */
+export interface ForLoop {
+	readonly stmt: number;
+	readonly varName: string;
+	readonly varTok: number;
+	/** The `(` of `range(`, or -1 when the loop is not over `range(...)`. */
+	readonly rangeOpen: number;
+	/** Body statements [bodyFirst, bodyEnd); empty for a one-line body (`for i in x: f(i)`). */
+	readonly bodyFirst: number;
+	readonly bodyEnd: number;
+	/** Exclusive token index where the loop (header and body) ends. */
+	readonly endTok: number;
+	/** Index in `loops` of the innermost loop around this one, or -1. */
+	readonly parent: number;
+	/** Index in `loops` of this loop if it is over `range(...)`, else of the nearest such loop around it, or -1. */
+	readonly rangeAncestor: number;
+}
+
+/** What the scan reads of a model (PythonModel has it); an interface, so the model can import the scan and not the reverse. */
+export interface ScanSource {
+	readonly tokens: Tokens;
+	readonly stmts: Statements;
+	tok(i: number): string;
+	isName(i: number, name?: string): boolean;
+	isOp(i: number, op: string): boolean;
+}
 
 export interface Scanned {
 	/** Per name, in statement order. */
@@ -17,7 +54,7 @@ export interface Scanned {
 }
 
 /** Scans `m`'s statements; it only needs the model's tokens, statements and token tests. */
-export function scanStatements(m: PythonModel): Scanned {
+export function scanStatements(m: ScanSource): Scanned {
 	const t = m.tokens;
 	const st = m.stmts;
 	const found: Scanned = {
@@ -92,7 +129,7 @@ export function scanStatements(m: PythonModel): Scanned {
 	return found;
 }
 
-function scanImport(m: PythonModel, a: number, e: number, found: Scanned): void {
+function scanImport(m: ScanSource, a: number, e: number, found: Scanned): void {
 	// import numpy as np, os
 	for (let j = a + 1; j < e; j++) {
 		if (!m.isName(j, 'numpy')) continue;
@@ -106,7 +143,7 @@ function scanImport(m: PythonModel, a: number, e: number, found: Scanned): void 
 	}
 }
 
-function scanFromImport(m: PythonModel, a: number, e: number, found: Scanned): void {
+function scanFromImport(m: ScanSource, a: number, e: number, found: Scanned): void {
 	// from numpy import random [as npr]
 	if (!m.isName(a + 1, 'numpy') || !m.isName(a + 2, 'import')) return;
 	for (let j = a + 3; j < e; j++) {
@@ -116,7 +153,7 @@ function scanFromImport(m: PythonModel, a: number, e: number, found: Scanned): v
 	}
 }
 
-function scanFor(m: PythonModel, s: number, a: number, e: number): { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean } | undefined {
+function scanFor(m: ScanSource, s: number, a: number, e: number): { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean } | undefined {
 	if (!m.isName(a + 1) || !m.isName(a + 2, 'in')) return undefined;
 	const t = m.tokens;
 	// The header's `:` is the first top-level colon after `in`.

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analysePython, hoverAt, samplingActionsAt, type PythonModel, type SamplingAction } from '../core/hover';
+import { analysePython, hoverAt, samplingActionsAt, type PythonModel, type SamplingAction } from '../../python';
 import { APPLY_SAMPLING_FIX_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs } from './hoverText';
 
 /** Python files and notebook cells whose language is Python. */

@@ -4,7 +4,7 @@
  */
 import { endOf, matchOf, startOf } from './tokens';
 import { analysePython, type PythonModel } from './model';
-import { randomReceiver } from './training';
+import { randomReceiver } from './trainingLoop';
 
 export interface OffsetRange {
 	readonly start: number;

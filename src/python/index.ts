@@ -15,7 +15,7 @@ export type {
 } from './hover';
 export { applyTextEdits, samplingActions, samplingActionsAt } from './rewrite';
 export type { OffsetRange, SamplingAction, SamplingDirection, TextEdit } from './rewrite';
-export type { AssumptionBasis, Evaluations, Quantity, QuantityRole, TrainingNumbers } from './training';
+export type { AssumptionBasis, Evaluations, Quantity, QuantityRole, TrainingNumbers } from './trainingLoop';
 export type { AxisSpec, BroadcastBack, Shape } from './shapes';
 export { formatShape } from './shapes';
 export { duplicateChance, seenFraction } from './sampling';

@@ -1,8 +1,7 @@
 /** The keepdims and axis hovers: shapes before and after a NumPy reduction, and why keepdims lets the result broadcast. */
-import type { ReductionHover } from '../core/hover';
-import { formatShape } from '../core/hover';
-import { code, joinSentences, paragraphs } from './hoverMarkdown';
-import type { Translate } from './hoverText';
+import type { ReductionHover } from '../../python';
+import { formatShape } from '../../python';
+import { code, joinSentences, paragraphs, type Translate } from './hoverMarkdown';
 
 /** `np.max(x, axis=-1)` or `x.max(axis=-1)`, optionally with keepdims=True. */
 function callText(h: ReductionHover, withKeepdims: boolean): string {
