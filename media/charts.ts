@@ -6,7 +6,7 @@ import { Chart, Filler, Legend, LinearScale, LineController, LineElement, PointE
 import { SAMPLER_LABELS } from '../src/core/samplers';
 import { mean, sampleStd } from '../src/core/stats';
 import type { SamplerId } from '../src/shared/protocol';
-import { epochsPerIter, tracksOf, trackKey, type PanelModel, type SamplerTrack } from './model';
+import { epochsPerIter, runKey, tracksOf, type PanelModel, type SamplerTrack } from './model';
 import { withAlpha, type Palette } from './theme';
 
 // Only what a line chart on linear axes needs (Filler for the std bands), so esbuild drops the rest of chart.js.
@@ -214,7 +214,7 @@ export class Charts {
 					acc.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 					loss.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 				}
-				for (const seed of model.seeds) this.smoothers.set(trackKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride));
+				for (const seed of model.seeds) this.smoothers.set(runKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride));
 			}
 			this.loss.options.scales!.x!.max = run.settings.iters;
 		}
@@ -283,9 +283,9 @@ export class Charts {
 	}
 
 	updateLoss(model: PanelModel): void {
-		for (const t of model.tracks.values()) this.smoothers.get(trackKey(t.sampler, t.seed))?.update(t);
+		for (const t of model.tracks.values()) this.smoothers.get(runKey(t.sampler, t.seed))?.update(t);
 		this.setCurves(this.loss, model, (sampler) => {
-			const series = new Map(tracksOf(model, sampler).map((t) => [t.seed, this.smoothers.get(trackKey(sampler, t.seed))?.points ?? []]));
+			const series = new Map(tracksOf(model, sampler).map((t) => [t.seed, this.smoothers.get(runKey(sampler, t.seed))?.points ?? []]));
 			return { loss: meanCurve([...series.values()]), seeds: series };
 		});
 	}

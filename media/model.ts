@@ -1,40 +1,17 @@
 /**
- * What the panel shows, rebuilt only from the host's message stream. No DOM here, so the replay rules can be
- * unit-tested: every message may arrive twice (a replay racing a live post) and must leave the same state.
+ * What the panel shows, rebuilt only from the host's message stream by the shared fold (src/shared/runFold.ts), plus
+ * what the view needs to redraw only what changed. No DOM here, so the replay rules are unit-tested.
  */
-import { seedStats, type SeedRun, type SeedStats } from '../src/core/stats';
-import { settingsLine } from '../src/extension/exportText';
-import { runSeeds, type EvalPoint, type RunInfo, type RunSummary, type SamplerId, type ToWebview } from '../src/shared/protocol';
+import type { RunInfo, ToWebview } from '../src/shared/protocol';
+import { emptyFold, epochsPerIter as epochsPerIterOf, foldMessage, foldStats, type RunFold, type RunTrack, type Touched } from '../src/shared/runFold';
+import { settingsLine } from '../src/shared/settingsText';
+
+export { runKey, seedRuns, tracksOf, type RunState } from '../src/shared/runFold';
 
 /** One (sampler, seed) run. */
-export interface SamplerTrack {
-	sampler: SamplerId;
-	seed: number;
-	/** Sorted by iteration, one point per iteration. */
-	evals: EvalPoint[];
-	/** Raw per-iteration loss; null where the host sent a non-finite value (JSON turns NaN into null). */
-	losses: (number | null)[];
-	/** Losses known without gaps from iteration 0. */
-	lossCount: number;
-	/** Lowest iteration rewritten since the charts last read `losses` (Infinity when nothing changed). */
-	lossDirtyFrom: number;
-	summary?: RunSummary;
-	failure?: string;
-}
+export type SamplerTrack = RunTrack;
 
-export type RunState = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed';
-
-export interface PanelModel {
-	run?: RunInfo;
-	/** The run's seeds (one for a history saved before seeds existed). */
-	seeds: number[];
-	/** By `trackKey(sampler, seed)`, seed-major in the order the host runs them. */
-	tracks: Map<string, SamplerTrack>;
-	state: RunState;
-	seconds?: number;
-	/** The last `error` message, cleared by the next run. */
-	error?: string;
-}
+export type PanelModel = RunFold;
 
 /** What a message touched, so the view redraws only that. */
 export interface Changes {
@@ -49,79 +26,34 @@ export interface Changes {
 
 export const noChanges = (): Changes => ({ header: false, status: false, table: false, accuracy: false, loss: false, reset: false });
 
-export function emptyModel(): PanelModel {
-	return { seeds: [], tracks: new Map(), state: 'idle' };
+export const emptyModel = emptyFold;
+
+function mark(changes: Changes, touched: Touched): void {
+	switch (touched) {
+		case 'run':
+			for (const k of Object.keys(changes) as (keyof Changes)[]) changes[k] = true;
+			return;
+		case 'eval':
+			changes.accuracy = changes.table = changes.status = true;
+			return;
+		case 'loss':
+			changes.loss = changes.status = true;
+			return;
+		case 'result':
+		case 'finished':
+			changes.table = changes.status = true;
+			return;
+		case 'error':
+			changes.status = true;
+			return;
+		case 'none':
+			return;
+	}
 }
 
-export const trackKey = (sampler: SamplerId, seed: number) => `${sampler}@${seed}`;
-
-function newTrack(sampler: SamplerId, seed: number): SamplerTrack {
-	return { sampler, seed, evals: [], losses: [], lossCount: 0, lossDirtyFrom: Infinity };
-}
-
-/** One sampler's runs, one per seed. */
-export function tracksOf(model: PanelModel, sampler: SamplerId): SamplerTrack[] {
-	return [...model.tracks.values()].filter((t) => t.sampler === sampler);
-}
-
-/** Applies one host message in place; messages for another run than the current one are ignored. */
+/** Applies one host message in place; a batch is its messages in order. Messages that are not run messages change nothing. */
 export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChanges()): Changes {
 	switch (m.type) {
-		case 'runStarted': {
-			if (model.run?.id === m.run.id) return changes;
-			model.run = m.run;
-			model.seeds = runSeeds(m.run);
-			model.tracks = new Map(model.seeds.flatMap((seed) => m.run.samplers.map((s) => [trackKey(s, seed), newTrack(s, seed)] as const)));
-			model.state = 'running';
-			model.seconds = undefined;
-			model.error = undefined;
-			for (const k of Object.keys(changes) as (keyof Changes)[]) changes[k] = true;
-			return changes;
-		}
-		case 'eval': {
-			const t = trackFor(model, m.runId, m.sampler, m.seed);
-			if (!t || !validPoint(m.point)) return changes;
-			insertEval(t.evals, m.point);
-			changes.accuracy = changes.table = changes.status = true;
-			return changes;
-		}
-		case 'loss': {
-			const t = trackFor(model, m.runId, m.sampler, m.seed);
-			if (!t || !Number.isInteger(m.fromIter) || m.fromIter < 0 || !Array.isArray(m.losses)) return changes;
-			for (let i = 0; i < m.losses.length; i++) {
-				const v = m.losses[i];
-				t.losses[m.fromIter + i] = typeof v === 'number' && Number.isFinite(v) ? v : null;
-			}
-			if (m.losses.length > 0) t.lossDirtyFrom = Math.min(t.lossDirtyFrom, m.fromIter);
-			while (t.lossCount < t.losses.length && t.losses[t.lossCount] !== undefined) t.lossCount++;
-			changes.loss = changes.status = true;
-			return changes;
-		}
-		case 'runDone': {
-			const t = trackFor(model, m.runId, m.summary.sampler, m.seed ?? m.summary.seed);
-			if (!t) return changes;
-			t.summary = m.summary;
-			changes.table = changes.status = true;
-			return changes;
-		}
-		case 'runFailed': {
-			const t = trackFor(model, m.runId, m.sampler, m.seed);
-			if (!t) return changes;
-			t.failure = m.reason;
-			changes.table = changes.status = true;
-			return changes;
-		}
-		case 'finished': {
-			if (model.run?.id !== m.runId) return changes;
-			model.state = m.state;
-			model.seconds = m.seconds;
-			changes.status = changes.table = true;
-			return changes;
-		}
-		case 'error':
-			model.error = m.message;
-			changes.status = true;
-			return changes;
 		case 'batch':
 			if (!Array.isArray(m.messages)) return changes;
 			for (const inner of m.messages) {
@@ -133,25 +65,10 @@ export function apply(model: PanelModel, m: ToWebview, changes: Changes = noChan
 		case 'snapshot':
 		case 'chartImage':
 			return changes;
+		default:
+			mark(changes, foldMessage(model, m));
+			return changes;
 	}
-}
-
-/** A message without a seed comes from a history saved before seeds existed, which had one. */
-function trackFor(model: PanelModel, runId: number, sampler: SamplerId, seed: number | undefined): SamplerTrack | undefined {
-	if (model.run?.id !== runId) return undefined;
-	return model.tracks.get(trackKey(sampler, seed ?? model.seeds[0]));
-}
-
-function validPoint(p: EvalPoint): boolean {
-	return typeof p === 'object' && p !== null && Number.isFinite(p.iter) && Number.isFinite(p.epoch);
-}
-
-/** Keeps evals sorted and unique by iteration; a repeated point replaces the old one. */
-function insertEval(evals: EvalPoint[], p: EvalPoint): void {
-	let i = evals.length;
-	while (i > 0 && evals[i - 1].iter > p.iter) i--;
-	if (i > 0 && evals[i - 1].iter === p.iter) evals[i - 1] = p;
-	else evals.splice(i, 0, p);
 }
 
 /** Share of all runs' iterations seen so far, 0..1 (losses arrive per iteration, evals per epoch). */
@@ -169,7 +86,8 @@ export function progress(model: PanelModel): number {
 /** Fraction of an epoch per iteration, once an eval past iteration 0 tells us (the page does not know train_size). */
 export function epochsPerIter(model: PanelModel): number | undefined {
 	for (const t of model.tracks.values()) {
-		for (const p of t.evals) if (p.iter > 0 && p.epoch > 0) return p.epoch / p.iter;
+		const v = epochsPerIterOf(t.evals);
+		if (v !== undefined) return v;
 	}
 	return undefined;
 }
@@ -179,21 +97,5 @@ export function describeRun(run: RunInfo): string {
 	return settingsLine(run);
 }
 
-/**
- * The runs that have ended, as the statistics take them: a run still training is neither in the numbers nor
- * reported as left out; one without a result after the run ended was cancelled.
- */
-export function seedRuns(model: PanelModel): SeedRun[] {
-	const ended = model.state !== 'running' && model.state !== 'cancelling' && model.state !== 'idle';
-	const out: SeedRun[] = [];
-	for (const t of model.tracks.values()) {
-		if (t.summary || t.failure !== undefined) out.push({ sampler: t.sampler, seed: t.seed, summary: t.summary, failure: t.failure });
-		else if (ended) out.push({ sampler: t.sampler, seed: t.seed, cancelled: true });
-	}
-	return out;
-}
-
 /** Mean ± std per sampler and the paired differences, from stats.ts as the CLI and the export compute them. */
-export function modelStats(model: PanelModel): SeedStats | undefined {
-	return model.run ? seedStats(seedRuns(model), model.run.samplers, model.seeds) : undefined;
-}
+export const modelStats = foldStats;

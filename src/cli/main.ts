@@ -7,6 +7,7 @@ import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
 import { Comparison } from '../runner/comparison';
+import { runKey } from '../shared/runFold';
 import { gradcheck } from './gradcheck';
 import { formatPairs, formatSeedTable, formatTable } from './table';
 
@@ -119,13 +120,13 @@ class Progress {
 	}
 	update(sampler: SamplerId, seed: number, iter: number, extra = '', force = false): void {
 		const text = `${this.name(sampler, seed)}: ${Math.floor((100 * iter) / this.total)}% (${iter}/${this.total})${extra}`;
-		this.lines.set(`${sampler}@${seed}`, text);
+		this.lines.set(runKey(sampler, seed), text);
 		if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${[...this.lines.values()].join(' | ')}`);
 		else if (force) process.stderr.write(`${text}\n`);
 	}
 	/** A finished run leaves the live line, so it only ever shows what is running. */
 	finish(sampler: SamplerId, seed: number): void {
-		this.lines.delete(`${sampler}@${seed}`);
+		this.lines.delete(runKey(sampler, seed));
 	}
 	label(sampler: SamplerId, seed: number): string {
 		return this.name(sampler, seed);

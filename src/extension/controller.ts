@@ -23,7 +23,7 @@ export class RunController implements vscode.Disposable {
 		storage: vscode.Uri,
 		private readonly log: vscode.LogOutputChannel,
 	) {
-		this.history = new RunHistory(vscode.Uri.joinPath(storage, 'last-run.json').fsPath);
+		this.history = new RunHistory(vscode.Uri.joinPath(storage, 'last-run.json').fsPath, log);
 	}
 
 	/** Where live messages go (the panel, when one is open). */

@@ -3,8 +3,10 @@
  * Pure (no vscode import), so the text is unit-tested; the commands that copy and save it live in exportCommands.ts.
  */
 import { SAMPLER_IDS, type SamplerId } from '../core/samplers';
-import { formatInterval, formatSigned, seedStats, type MeanStd, type SeedRun, type SeedStats } from '../core/stats';
-import { runSeeds, type EvalPoint, type RunInfo, type RunSummary, type ToWebview } from '../shared/protocol';
+import { formatInterval, formatSigned, type MeanStd, type SeedStats } from '../core/stats';
+import type { EvalPoint, RunInfo, RunMessage, RunSummary } from '../shared/protocol';
+import { epochsPerIter, foldAll, foldStats, trackState } from '../shared/runFold';
+import { describeSeeds, settingsLine } from '../shared/settingsText';
 
 export type RunState = 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -37,90 +39,24 @@ export interface ExportMeta {
 	exportedAt: string;
 }
 
-/** Rebuilds the last run from the message stream the panel was sent (the host's history). */
-export function resultsFromHistory(messages: readonly ToWebview[]): Results | undefined {
-	const start = messages.find((m): m is Extract<ToWebview, { type: 'runStarted' }> => m.type === 'runStarted');
-	if (!start) return undefined;
-	const run = start.run;
-	const seeds = runSeeds(run);
-	const byKey = new Map<string, ResultRun>();
-	for (const seed of seeds) for (const sampler of run.samplers) byKey.set(`${sampler}@${seed}`, { sampler, seed, evals: [], losses: [], state: 'running' });
-	// Histories saved before seeds existed have no seed on their messages: they had exactly one.
-	const find = (sampler: SamplerId, seed: number | undefined) => byKey.get(`${sampler}@${seed ?? seeds[0]}`);
-	let state: RunState = 'running';
-	let seconds: number | undefined;
-	for (const m of messages) {
-		if ('runId' in m && m.runId !== run.id) continue;
-		switch (m.type) {
-			case 'eval': {
-				const r = find(m.sampler, m.seed);
-				if (!r) break;
-				const i = r.evals.findIndex((p) => p.iter >= m.point.iter);
-				if (i < 0) r.evals.push(m.point);
-				else if (r.evals[i].iter === m.point.iter) r.evals[i] = m.point;
-				else r.evals.splice(i, 0, m.point);
-				break;
-			}
-			case 'loss': {
-				const r = find(m.sampler, m.seed);
-				if (!r) break;
-				m.losses.forEach((v, i) => (r.losses[m.fromIter + i] = typeof v === 'number' && Number.isFinite(v) ? v : null));
-				break;
-			}
-			case 'runDone': {
-				const r = find(m.summary.sampler, m.seed ?? m.summary.seed);
-				if (r) {
-					r.summary = m.summary;
-					r.state = 'done';
-				}
-				break;
-			}
-			case 'runFailed': {
-				const r = find(m.sampler, m.seed);
-				if (r) {
-					r.failure = m.reason;
-					r.state = 'failed';
-				}
-				break;
-			}
-			case 'finished':
-				state = m.state;
-				seconds = m.seconds;
-				break;
-			default:
-				break;
-		}
-	}
-	const runs = [...byKey.values()];
-	for (const r of runs) {
-		// Sparse arrays would serialise as holes: make every missing iteration an explicit null.
-		r.losses = Array.from(r.losses, (v) => (v === undefined ? null : v));
-		if (r.state === 'running' && state !== 'running') r.state = 'cancelled';
-	}
-	return { run, seeds, state, seconds, runs, stats: seedStats(seedRuns(runs), run.samplers, seeds) };
-}
-
-/** What the statistics take: only runs that have ended, so a run still training is not reported as left out. */
-export function seedRuns(runs: readonly ResultRun[]): SeedRun[] {
-	return runs
-		.filter((r) => r.state !== 'running')
-		.map((r) => ({ sampler: r.sampler, seed: r.seed, summary: r.summary, failure: r.failure, cancelled: r.state === 'cancelled' }));
-}
-
-/** "seed 0", or "seeds 0–4" for consecutive seeds (what the controller runs), else the list. */
-export function describeSeeds(seeds: readonly number[]): string {
-	if (seeds.length === 1) return `seed ${seeds[0]}`;
-	const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
-	return consecutive ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `seeds ${seeds.join(', ')}`;
-}
-
-/** The network, the settings and the data, on one line (as the panel's header shows them). */
-export function settingsLine(run: RunInfo): string {
-	const s = run.settings;
-	const parts = [`TwoLayerNet 784-${s.hidden}-10`, `${s.iters} iterations`, `batch ${s.batchSize}`, `lr ${s.lr}`, describeSeeds(runSeeds(run))];
-	if (s.trainSize !== undefined) parts.push(`${s.trainSize} training images`);
-	parts.push(run.dataset);
-	return parts.join(' · ');
+/** Rebuilds the last run from the message stream the panel was sent (the host's history), with the panel's fold. */
+export function resultsFromHistory(messages: readonly RunMessage[]): Results | undefined {
+	const fold = foldAll(messages);
+	if (!fold.run) return undefined;
+	const runs = [...fold.tracks.values()].map(
+		(t): ResultRun => ({
+			sampler: t.sampler,
+			seed: t.seed,
+			evals: t.evals,
+			// Sparse arrays would serialise as holes: make every missing iteration an explicit null.
+			losses: Array.from(t.losses, (v) => (v === undefined ? null : v)),
+			summary: t.summary,
+			failure: t.failure,
+			state: trackState(fold, t),
+		}),
+	);
+	const state: RunState = fold.state === 'done' || fold.state === 'cancelled' || fold.state === 'failed' ? fold.state : 'running';
+	return { run: fold.run, seeds: fold.seeds, state, seconds: fold.seconds, runs, stats: foldStats(fold)! };
 }
 
 const acc = (x: number) => x.toFixed(4);
@@ -179,12 +115,6 @@ export function toMarkdown(r: Results, lang: 'en' | 'ja' = 'en', meta?: ExportMe
 	return lines.join('\n') + '\n';
 }
 
-/** Epochs per iteration, from an evaluation past iteration 0 (the history does not carry the training set size). */
-function epochsPerIter(r: ResultRun): number | undefined {
-	const p = r.evals.find((e) => e.iter > 0 && e.epoch > 0);
-	return p ? p.epoch / p.iter : undefined;
-}
-
 const csvNum = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
 const comment = (s: string) => `# ${s.replace(/[\r\n]+/g, ' ')}`;
 
@@ -211,7 +141,7 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 		'sampler,seed,iteration,epoch,loss,train_acc,test_acc',
 	];
 	for (const run of r.runs) {
-		const perIter = epochsPerIter(run);
+		const perIter = epochsPerIter(run.evals);
 		const evals = new Map(run.evals.map((e) => [e.iter, e]));
 		const last = Math.max(run.losses.length, run.evals.length ? run.evals[run.evals.length - 1].iter + 1 : 0);
 		for (let i = 0; i < last; i++) {

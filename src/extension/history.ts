@@ -1,6 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { historyFileText, readHistoryFile } from '../shared/historyFile';
 import type { RunMessage } from '../shared/protocol';
+
+/** Where the history says what it did with the saved file. */
+export interface HistoryLog {
+	info(message: string): void;
+	warn(message: string): void;
+}
 
 /**
  * The last run as the stream of messages the panel was sent. The host is the source of truth: a panel that was
@@ -9,7 +16,10 @@ import type { RunMessage } from '../shared/protocol';
 export class RunHistory {
 	private messages: RunMessage[] = [];
 
-	constructor(private readonly file?: string) {}
+	constructor(
+		private readonly file?: string,
+		private readonly log?: HistoryLog,
+	) {}
 
 	reset(first: RunMessage): void {
 		this.messages = [first];
@@ -37,24 +47,29 @@ export class RunHistory {
 		if (!this.file) return undefined;
 		try {
 			mkdirSync(dirname(this.file), { recursive: true });
-			writeFileSync(this.file, JSON.stringify(this.messages));
+			writeFileSync(this.file, historyFileText(this.messages));
 			return undefined;
 		} catch (e) {
 			return (e as Error).message;
 		}
 	}
 
+	/** Reads the saved run when nothing is in memory. An old file is migrated, an unreadable one ignored: both say so in the log. */
 	load(): boolean {
 		if (!this.file || !this.isEmpty) return false;
+		let text: string;
 		try {
-			const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-			if (Array.isArray(parsed) && parsed.every((m) => typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string')) {
-				this.messages = parsed as RunMessage[];
-				return true;
-			}
+			text = readFileSync(this.file, 'utf8');
 		} catch {
-			// no saved run yet, or an unreadable one: start empty
+			return false; // no saved run yet
 		}
-		return false;
+		const read = readHistoryFile(text);
+		if ('ignored' in read) {
+			this.log?.warn(`Ignored the saved last run ${this.file}: ${read.ignored}.`);
+			return false;
+		}
+		if (read.migrated) this.log?.info(`Read the saved last run ${this.file}: ${read.migrated}.`);
+		this.messages = read.messages;
+		return this.messages.length > 0;
 	}
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
 import type { EpochStats, EvalPoint, RunSummary, WorkerJob, WorkerMessage } from '../shared/protocol';
+import { runKey } from '../shared/runFold';
 import { OOM_LIMITS, takeFault, type InjectedFault } from './faults';
 
 /** Workers alive in this process; the fault tests check it returns to zero. */
@@ -94,7 +95,7 @@ export class Comparison {
 	private runOne(sampler: SamplerId, seed: number): Promise<RunOutcome> {
 		const fault = this.fault?.sampler === sampler ? this.fault.kind : undefined;
 		const job: WorkerJob = {
-			runKey: `${sampler}@${seed}`,
+			runKey: runKey(sampler, seed),
 			settings: { ...this.opts.settings, seed },
 			sampler,
 			dataDir: this.opts.dataDir,

@@ -43,7 +43,7 @@ export interface RunInfo {
 	/** `settings.seed` is the first seed. */
 	settings: TrainSettings;
 	samplers: SamplerId[];
-	/** Every sampler trains once per seed. Missing in histories saved before seeds existed: read it with `runSeeds`. */
+	/** Every sampler trains once per seed. */
 	seeds: number[];
 	dataset: string;
 	/** 'setting' | 'workspace' | 'bundled' */
@@ -52,11 +52,6 @@ export interface RunInfo {
 }
 
 export type DatasetOrigin = 'setting' | 'workspace' | 'bundled';
-
-/** The seeds of a run, also for a history saved before RunInfo had them. */
-export function runSeeds(run: RunInfo): number[] {
-	return Array.isArray(run.seeds) && run.seeds.length > 0 ? run.seeds : [run.settings.seed];
-}
 
 /** The panel's settings form: what "Run again" sends back. */
 export interface FormValues {
@@ -73,14 +68,13 @@ export interface FormValues {
 }
 
 //#region host → webview
-// `seed` is optional only because histories saved before seeds existed lack it; the host always sends it.
 /** What a run tells the panel, in order; the host keeps these as the run's history. */
 export type RunMessage =
 	| { type: 'runStarted'; run: RunInfo }
-	| { type: 'eval'; runId: number; sampler: SamplerId; seed?: number; point: EvalPoint }
-	| { type: 'loss'; runId: number; sampler: SamplerId; seed?: number; fromIter: number; losses: number[] }
-	| { type: 'runDone'; runId: number; seed?: number; summary: RunSummary }
-	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed?: number; reason: string }
+	| { type: 'eval'; runId: number; sampler: SamplerId; seed: number; point: EvalPoint }
+	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: number[] }
+	| { type: 'runDone'; runId: number; seed: number; summary: RunSummary }
+	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }
 	| { type: 'error'; message: string };
 

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatInterval, verdict } from '../../src/core/stats';
-import { describeSeeds, resultsFromHistory, settingsLine, toCsv, toJson, toMarkdown, type ExportMeta } from '../../src/extension/exportText';
-import type { RunInfo, RunSummary, SamplerId, ToWebview } from '../../src/shared/protocol';
+import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta } from '../../src/extension/exportText';
+import type { RunInfo, RunMessage, RunSummary, SamplerId } from '../../src/shared/protocol';
+import { describeSeeds, settingsLine } from '../../src/shared/settingsText';
 
 const meta: ExportMeta = { extension: { name: 'minibatch-lab', version: '9.8.7' }, exportedAt: '2025-06-01T10:00:00.000Z' };
 
@@ -25,8 +26,8 @@ function summary(sampler: SamplerId, seed: number, testAcc: number): RunSummary 
 const ACC: Record<SamplerId, number[]> = { replacement: [0.9, 0.92, 0.94], 'epoch-shuffle': [0.91, 0.925, 0.95], sequential: [] };
 
 /** The stream the host sends for a 120-iteration run with evals at 0 and 60 (iter_per_epoch = 60), losses in chunks of 50. */
-function history(seeds: number[], opts: { fail?: [SamplerId, number]; finish?: 'done' | 'cancelled' | false } = {}): ToWebview[] {
-	const out: ToWebview[] = [{ type: 'runStarted', run: info(seeds) }];
+function history(seeds: number[], opts: { fail?: [SamplerId, number]; finish?: 'done' | 'cancelled' | false } = {}): RunMessage[] {
+	const out: RunMessage[] = [{ type: 'runStarted', run: info(seeds) }];
 	seeds.forEach((seed, k) => {
 		for (const sampler of ['replacement', 'epoch-shuffle'] as const) {
 			const final = ACC[sampler][k];
@@ -100,19 +101,6 @@ describe('export: results from the history', () => {
 			['done', 'done', 'cancelled', 'cancelled'],
 		);
 		assert.deepEqual(r.stats.samplers[0].excluded, [{ seed: 1, reason: 'cancelled' }]);
-	});
-
-	it('reads a history saved before seeds existed', () => {
-		const old = history([0]).map((m) => {
-			const copy = JSON.parse(JSON.stringify(m)) as ToWebview & { seed?: number; run?: Partial<RunInfo> };
-			delete copy.seed;
-			delete copy.run?.seeds;
-			return copy;
-		});
-		const r = resultsFromHistory(old)!;
-		assert.deepEqual(r.seeds, [0]);
-		assert.equal(r.runs[1].summary?.finalTestAcc, 0.91);
-		assert.equal(r.runs[1].evals.length, 2);
 	});
 });
 

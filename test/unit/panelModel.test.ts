@@ -18,16 +18,17 @@ function stream(id: number): ToWebview[] {
 	const out: ToWebview[] = [{ type: 'runStarted', run: run(id) }];
 	for (const sampler of ['replacement', 'epoch-shuffle'] as const) {
 		for (let from = 0; from < 1200; from += 50) {
-			if (from % 600 === 0) out.push({ type: 'eval', runId: id, sampler, point: { iter: from, epoch: from / 600, trainAcc: 0.1 + from / 2000, testAcc: 0.1 + from / 2100 } });
-			out.push({ type: 'loss', runId: id, sampler, fromIter: from, losses: Array.from({ length: 50 }, (_, i) => 2.3 - (from + i) / 1000) });
+			if (from % 600 === 0) out.push({ type: 'eval', runId: id, sampler, seed: 0, point: { iter: from, epoch: from / 600, trainAcc: 0.1 + from / 2000, testAcc: 0.1 + from / 2100 } });
+			out.push({ type: 'loss', runId: id, sampler, seed: 0, fromIter: from, losses: Array.from({ length: 50 }, (_, i) => 2.3 - (from + i) / 1000) });
 		}
 	}
 	out.push({
 		type: 'runDone',
 		runId: id,
+		seed: 0,
 		summary: { sampler: 'replacement', seed: 0, kernel: 'js', finalTrainAcc: 0.4, finalTestAcc: 0.39, bestTestAcc: 0.39, seconds: 1, meanCoverage: 0.63, duplicateBatches: 9, maxDraws: 5, finalLoss: 1.1 },
 	});
-	out.push({ type: 'runFailed', runId: id, sampler: 'epoch-shuffle', reason: 'out of memory' });
+	out.push({ type: 'runFailed', runId: id, sampler: 'epoch-shuffle', seed: 0, reason: 'out of memory' });
 	out.push({ type: 'finished', runId: id, state: 'done', seconds: 2 });
 	return out;
 }
@@ -90,7 +91,7 @@ describe('panel model', () => {
 		assert.ok(c.reset && c.table && c.header);
 		assert.deepEqual([...m.tracks.keys()], ['sequential@0']);
 		assert.equal(m.state, 'running');
-		const late = apply(m, { type: 'eval', runId: 1, sampler: 'replacement', point: { iter: 0, epoch: 0, trainAcc: 1, testAcc: 1 } }, noChanges());
+		const late = apply(m, { type: 'eval', runId: 1, sampler: 'replacement', seed: 0, point: { iter: 0, epoch: 0, trainAcc: 1, testAcc: 1 } }, noChanges());
 		assert.deepEqual(late, noChanges());
 		apply(m, { type: 'finished', runId: 1, state: 'failed', seconds: 9 });
 		assert.equal(m.state, 'running');
@@ -105,7 +106,7 @@ describe('panel model', () => {
 	it('reports progress while running and tolerates NaN losses sent as null', () => {
 		const m = replay(stream(1).slice(0, 14));
 		assert.ok(progress(m) > 0 && progress(m) < 1);
-		apply(m, { type: 'loss', runId: 1, sampler: 'epoch-shuffle', fromIter: 0, losses: [null as unknown as number, 2] });
+		apply(m, { type: 'loss', runId: 1, sampler: 'epoch-shuffle', seed: 0, fromIter: 0, losses: [null as unknown as number, 2] });
 		const t = m.tracks.get('epoch-shuffle@0')!;
 		assert.equal(t.losses[0], null);
 		assert.equal(t.lossCount, 2);
@@ -140,17 +141,4 @@ describe('panel model', () => {
 		assert.equal(progress(m) < 1, true);
 		assert.equal(describeRun(info), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seeds 3–5 · MNIST (bundled)');
 	});
-
-	it('replays a history saved before seeds existed (no seeds on the run or the messages)', () => {
-		const old = stream(1).map((msg) => {
-			const copy = JSON.parse(JSON.stringify(msg)) as ToWebview & { run?: Partial<RunInfo> };
-			delete copy.run?.seeds;
-			return copy;
-		});
-		const m = replay(old);
-		assert.deepEqual(m.seeds, [0]);
-		assert.equal(m.tracks.get('replacement@0')!.summary?.finalTestAcc, 0.39);
-		assert.equal(m.tracks.get('replacement@0')!.evals.length, 2);
-	});
 });
-
