@@ -1,0 +1,28 @@
+// The bundles scripts/build.mjs makes: one explicit entry each. Separate from build.mjs so tests can read the list.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const testEntries = (dir) =>
+	existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)) : [];
+
+/** name -> esbuild options; a production build (what the .vsix ships) has no test bundles. */
+export function bundlesFor({ production = false } = {}) {
+	const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
+	const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+	const bundles = {
+		extension: { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+		worker: { ...node, entryPoints: ['src/worker/trainWorker.ts'], outfile: 'dist/trainWorker.js' },
+		gradWorker: { ...node, entryPoints: ['src/worker/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
+		cli: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+		webview: { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['media/main.ts'], outfile: 'dist/webview.js' },
+	};
+	if (production) return bundles;
+	return {
+		...bundles,
+		unitTests: { ...node, entryPoints: testEntries('test/unit'), outdir: 'dist/test/unit', sourcemap: true },
+		hostTests: { ...node, entryPoints: ['test/host/index.ts'], outfile: 'dist/test/host/index.js', external: ['vscode', 'mocha'], sourcemap: true },
+	};
+}
