@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundledMnistDir, loadMnistFolder, type Dataset } from '../core/dataset';
+import { freemem } from 'node:os';
+import { bundledMnistDir, loadMnistFolder, peekMnistFolder, type Dataset } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
+import { checkFitsInMemory } from '../core/sharedDataset';
 import { BOOK_DEFAULTS, DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
 import { Comparison } from '../runner/comparison';
@@ -100,12 +102,19 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
 	};
 }
 
-/** Resolves --data (or the bundled copy) to a folder and loads it once here, so a bad folder fails before any worker starts. */
-function loadData(dir: string | undefined): { dataDir: string; data: Dataset } {
-	if (dir !== undefined) return { dataDir: dir, data: loadMnistFolder(dir) };
+/**
+ * Resolves --data (or the bundled copy) to a folder and loads it once here, so a bad folder fails before any worker
+ * starts. `shared`: into shared memory, which the comparison's workers then use instead of decoding their own copies.
+ */
+function loadData(dir: string | undefined, shared = false): { dataDir: string; data: Dataset } {
+	const load = (d: string) => {
+		if (shared) checkFitsInMemory(d, peekMnistFolder(d), freemem());
+		return loadMnistFolder(d, { shared });
+	};
+	if (dir !== undefined) return { dataDir: dir, data: load(dir) };
 	const bundled = bundledMnistDir(__dirname);
 	if (!existsSync(bundled)) throw new DatasetError(bundled, 'is missing; run "npm run build" to copy the bundled MNIST, or pass --data DIR');
-	return { dataDir: bundled, data: { ...loadMnistFolder(bundled), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
+	return { dataDir: bundled, data: { ...load(bundled), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
 }
 
 /** One status line per running run, rewritten in place on a terminal and printed at each evaluation otherwise. */
@@ -138,7 +147,7 @@ class Progress {
 
 async function compare(args: CompareArgs): Promise<number> {
 	const loadStart = performance.now();
-	const { dataDir, data } = loadData(args.data);
+	const { dataDir, data } = loadData(args.data, true);
 	const settings = validateSettings(args.settings, { batchSize: '--batch-size', trainSize: '--train-size' }, data.train.count);
 	const seeds = consecutiveSeeds(settings.seed, args.seeds);
 	const multi = seeds.length > 1;
@@ -151,6 +160,7 @@ async function compare(args: CompareArgs): Promise<number> {
 	const comparison = new Comparison({
 		workerPath: join(__dirname, 'trainWorker.js'),
 		dataDir,
+		data,
 		settings,
 		samplers: args.samplers,
 		seeds,

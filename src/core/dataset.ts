@@ -2,25 +2,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatasetError } from './errors';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from './idx';
+import type { Dataset, ImageSet } from './types';
 
-/** Images kept as uint8 (60,000 × 784 is 47 MB); batches scale them by 1/255 when formed. */
-export interface ImageSet {
-	count: number;
-	/** Pixels per image (rows × cols). */
-	size: number;
-	pixels: Uint8Array;
-	labels: Uint8Array;
-}
-
-export interface Dataset {
-	/** Where it came from, for the table's header and the log. */
-	source: string;
-	rows: number;
-	cols: number;
-	classes: number;
-	train: ImageSet;
-	test: ImageSet;
-}
+export type { Dataset, ImageSet } from './types';
 
 /** The four files, in the book's order; each may be raw, `.gz`, or use the `-idx3.` spelling some mirrors use. */
 export const MNIST_FILES = {
@@ -46,9 +30,9 @@ export function missingMnistFiles(dir: string): string[] {
 	return Object.values(MNIST_FILES).filter((base) => !findFile(dir, base));
 }
 
-function loadPair(imagesPath: string, labelsPath: string): { set: ImageSet; rows: number; cols: number } {
-	const images = readIdxFile(imagesPath, IDX_IMAGES_MAGIC);
-	const labels = readIdxFile(labelsPath, IDX_LABELS_MAGIC);
+function loadPair(imagesPath: string, labelsPath: string, shared: boolean): { set: ImageSet; rows: number; cols: number } {
+	const images = readIdxFile(imagesPath, IDX_IMAGES_MAGIC, shared);
+	const labels = readIdxFile(labelsPath, IDX_LABELS_MAGIC, shared);
 	if (images.dims.length !== 3) throw new DatasetError(imagesPath, `should be 3-dimensional (count, rows, cols) but has ${images.dims.length} dimensions`);
 	if (labels.dims.length !== 1) throw new DatasetError(labelsPath, `should be 1-dimensional but has ${labels.dims.length} dimensions`);
 	const [count, rows, cols] = images.dims;
@@ -99,11 +83,15 @@ export function peekMnistFolder(dir: string): { trainCount: number; testCount: n
 	return { trainCount, testCount, rows, cols };
 }
 
-/** Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). */
-export function loadMnistFolder(dir: string): Dataset {
+/**
+ * Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). With `shared`,
+ * the images and labels are decoded straight into SharedArrayBuffers, for a comparison's workers to share.
+ */
+export function loadMnistFolder(dir: string, opts: { shared?: boolean } = {}): Dataset {
 	const { abs, files } = mnistFiles(dir);
-	const train = loadPair(files.trainImages, files.trainLabels);
-	const test = loadPair(files.testImages, files.testLabels);
+	const shared = opts.shared ?? false;
+	const train = loadPair(files.trainImages, files.trainLabels, shared);
+	const test = loadPair(files.testImages, files.testLabels, shared);
 	if (train.rows !== test.rows || train.cols !== test.cols) {
 		throw new DatasetError(abs, `has ${train.rows}×${train.cols} training images but ${test.rows}×${test.cols} test images`);
 	}

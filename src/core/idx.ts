@@ -81,12 +81,20 @@ function gunzipHead(file: string, buf: Uint8Array): Uint8Array {
 	}
 }
 
-/** Parses an idx file already in memory (raw or gzip). `file` is only used in messages. */
-export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): IdxArray {
+/**
+ * Parses an idx file already in memory (raw or gzip). `file` is only used in messages. With `shared`, the payload of a
+ * gzip file is inflated into a SharedArrayBuffer (a raw file's is the buffer it came in).
+ */
+export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number, shared = false): IdxArray {
 	let raw: Uint8Array;
 	if (isGzip(buf)) {
 		const { totalBytes } = parseIdxHeader(file, gunzipHead(file, buf), expectMagic);
 		raw = gunzipBounded(file, buf, totalBytes);
+		if (shared) {
+			const copy = new Uint8Array(new SharedArrayBuffer(raw.length));
+			copy.set(raw);
+			raw = copy;
+		}
 	} else if (file.toLowerCase().endsWith('.gz')) {
 		throw new DatasetError(file, NOT_GZIP);
 	} else {
@@ -105,7 +113,20 @@ export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number): I
 /** deflate's stored blocks add 5 bytes per 64 KB plus the gzip framing, so a valid .gz is never much larger than its content. */
 const MAX_FILE_BYTES = MAX_IDX_BYTES + MAX_IDX_BYTES / 8192 + 1024;
 
-function readOrExplain(path: string, bytes?: number): Buffer {
+/** The whole file into shared memory (one read, no second copy), so workers can share what it holds. */
+function readShared(path: string, size: number): Uint8Array {
+	const out = new Uint8Array(new SharedArrayBuffer(size));
+	const fd = openSync(path, 'r');
+	try {
+		let at = 0;
+		for (let n; at < size && (n = readSync(fd, out, at, size - at, at)) > 0; ) at += n;
+		return out.subarray(0, at);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function readOrExplain(path: string, bytes?: number, shared = false): Uint8Array {
 	try {
 		// stat before open: opening a FIFO would block and reading a device would never end.
 		const st = statSync(path);
@@ -115,7 +136,7 @@ function readOrExplain(path: string, bytes?: number): Buffer {
 		if (bytes === undefined && st.size > MAX_FILE_BYTES) {
 			throw new DatasetError(path, `is ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit for an idx file`);
 		}
-		if (bytes === undefined) return readFileSync(path);
+		if (bytes === undefined) return shared ? readShared(path, st.size) : readFileSync(path);
 		const fd = openSync(path, 'r');
 		try {
 			const head = Buffer.alloc(bytes);
@@ -133,9 +154,12 @@ function readOrExplain(path: string, bytes?: number): Buffer {
 	}
 }
 
-/** Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). */
-export function readIdxFile(path: string, expectMagic?: number): IdxArray {
-	return parseIdx(path, readOrExplain(path), expectMagic);
+/**
+ * Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). With `shared`, the data
+ * lives in a SharedArrayBuffer that workers can share.
+ */
+export function readIdxFile(path: string, expectMagic?: number, shared = false): IdxArray {
+	return parseIdx(path, readOrExplain(path, undefined, shared), expectMagic, shared);
 }
 
 /** Only the header's dims, from the first few KB: cheap enough for the extension host thread. */

@@ -42,3 +42,28 @@ export interface RunSummary {
 	diverged?: { iter: number; loss: number };
 }
 
+
+/** Images kept as uint8 (60,000 × 784 is 47 MB); batches scale them by 1/255 when formed. */
+export interface ImageSet {
+	count: number;
+	/** Pixels per image (rows × cols). */
+	size: number;
+	pixels: Uint8Array;
+	labels: Uint8Array;
+}
+
+export interface Dataset {
+	/** Where it came from, for the table's header and the log. */
+	source: string;
+	rows: number;
+	cols: number;
+	classes: number;
+	train: ImageSet;
+	test: ImageSet;
+}
+
+/**
+ * A decoded dataset whose arrays live in SharedArrayBuffers (src/core/sharedDataset.ts). Posting it to a worker shares
+ * the memory instead of copying it, so a comparison holds one decoded copy however many workers train on it.
+ */
+export type SharedDataset = Dataset;

@@ -1,24 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
-import type { EpochStats, EvalPoint, RunSummary, WorkerJob, WorkerMessage } from '../shared/protocol';
+import { shareDataset } from '../core/sharedDataset';
+import type { EpochStats, EvalPoint, RunSummary, SharedDataset, WorkerJob, WorkerMessage } from '../shared/protocol';
 import { runKey } from '../shared/runFold';
 import { OOM_LIMITS, takeFault, type InjectedFault } from './faults';
+import { spawnTrainWorker, type PoolWorker } from './pool';
 
-/** Workers alive in this process; the fault tests check it returns to zero. */
-let live = 0;
-export function liveWorkers(): number {
-	return live;
-}
-
-/** The most workers alive at once since the last call, which starts the count again from those alive now. */
-let peak = 0;
-export function takePeakLiveWorkers(): number {
-	const p = peak;
-	peak = live;
-	return p;
-}
+export { liveWorkers, takePeakLiveWorkers } from './pool';
 
 export interface RunOutcome {
 	sampler: SamplerId;
@@ -34,7 +23,10 @@ export interface RunOutcome {
 
 export interface ComparisonOptions {
 	workerPath: string;
+	/** The folder the first worker decodes, unless `data` is given. */
 	dataDir: string;
+	/** A dataset already decoded into shared memory (the CLI decodes it to check it): no worker decodes it again. */
+	data?: SharedDataset;
 	settings: TrainSettings;
 	samplers: SamplerId[];
 	/**
@@ -51,36 +43,77 @@ export interface ComparisonOptions {
 	onMessage(sampler: SamplerId, m: WorkerMessage, seed: number): void;
 }
 
+type Job = { sampler: SamplerId; seed: number };
+
 /**
- * One comparison: a worker per (seed, sampler) run, at most `parallel` at once.
- * Outcomes come back seed by seed, samplers in the given order within each seed. Cancel terminates them at once,
- * which is what keeps "Cancel stops every worker within 1 second" true even in the middle of an evaluation.
+ * One comparison: a lane per core (at most `parallel`), each with one worker that trains its runs one after another.
+ * The first worker decodes the dataset into shared memory and every other worker gets that copy, so memory does not
+ * grow with the lanes. Outcomes come back seed by seed, samplers in the given order within each seed. Cancel
+ * terminates every worker at once, which is what keeps "Cancel stops every worker within 1 second" true even in the
+ * middle of an evaluation. A worker that dies fails only its current run; its lane starts a new one for the next.
  */
 export class Comparison {
-	private readonly workers = new Set<Worker>();
+	private readonly workers = new Set<PoolWorker>();
 	private cancelled = false;
 	private readonly fault?: InjectedFault;
+	private spawned = 0;
+	private decodes = 0;
+	/** The shared dataset, once a worker has decoded it, or why it could not. */
+	private data?: Promise<{ data: SharedDataset } | { failure: string; final: boolean }>;
 
 	constructor(private readonly opts: ComparisonOptions) {
 		this.fault = opts.fault ?? takeFault();
+		if (opts.data) this.data = Promise.resolve({ data: shareDataset(opts.data) });
 	}
 
 	get isCancelled(): boolean {
 		return this.cancelled;
 	}
 
+	/** Workers started and dataset decodes so far (the pool's economy, for tests and the benchmark). */
+	get counts(): { workers: number; decodes: number } {
+		return { workers: this.spawned, decodes: this.decodes };
+	}
+
 	async run(): Promise<RunOutcome[]> {
 		const seeds = this.opts.seeds ?? [this.opts.settings.seed];
 		if (seeds.length === 0) throw new RangeError('Comparison: seeds is empty');
 		// Seed-major, so the runs of one seed (a pair) tend to finish together.
-		const jobs = seeds.flatMap((seed) => this.opts.samplers.map((sampler) => ({ sampler, seed })));
+		const jobs: Job[] = seeds.flatMap((seed) => this.opts.samplers.map((sampler) => ({ sampler, seed })));
 		const outcomes: RunOutcome[] = new Array(jobs.length);
 		let next = 0;
 		const width = Math.max(1, Math.min(this.opts.parallel ?? availableParallelism(), jobs.length));
 		const lane = async () => {
-			for (let k = next++; k < jobs.length; k = next++) {
-				const { sampler, seed } = jobs[k];
-				outcomes[k] = this.cancelled ? { sampler, seed, cancelled: true, evals: [], epochStats: [], losses: [] } : await this.runOne(sampler, seed);
+			let worker: PoolWorker | undefined;
+			try {
+				for (let k = next++; k < jobs.length; k = next++) {
+					const job = jobs[k];
+					const blank: RunOutcome = { ...job, cancelled: false, evals: [], epochStats: [], losses: [] };
+					if (this.cancelled) {
+						outcomes[k] = { ...blank, cancelled: true };
+						continue;
+					}
+					// An out-of-memory job (fault tests) gets a worker with a small heap of its own.
+					const limits = this.faultOf(job.sampler) === 'oom' ? OOM_LIMITS : undefined;
+					if (worker && (worker.deathReason !== undefined || worker.limits !== limits)) {
+						await worker.terminate();
+						worker = undefined;
+						if (this.cancelled) {
+							outcomes[k] = { ...blank, cancelled: true };
+							continue;
+						}
+					}
+					try {
+						worker ??= this.spawn(limits);
+					} catch (e) {
+						outcomes[k] = { ...blank, failure: `could not start a worker: ${(e as Error).message}` };
+						continue;
+					}
+					const failure = await this.provideData(worker);
+					outcomes[k] = failure !== undefined ? this.ended(blank, failure) : await this.runOn(worker, job, blank);
+				}
+			} finally {
+				await worker?.terminate();
 			}
 		};
 		await Promise.all(Array.from({ length: width }, lane));
@@ -92,30 +125,74 @@ export class Comparison {
 		for (const w of this.workers) void w.terminate();
 	}
 
-	private runOne(sampler: SamplerId, seed: number): Promise<RunOutcome> {
-		const fault = this.fault?.sampler === sampler ? this.fault.kind : undefined;
+	private faultOf(sampler: SamplerId): InjectedFault['kind'] | undefined {
+		return this.fault?.sampler === sampler ? this.fault.kind : undefined;
+	}
+
+	private spawn(limits: typeof OOM_LIMITS | undefined): PoolWorker {
+		const w = spawnTrainWorker(this.opts.workerPath, limits);
+		this.spawned++;
+		this.workers.add(w);
+		return w;
+	}
+
+	/** A run that ended before training: cancelled if the comparison was, else failed with the reason. */
+	private ended(blank: RunOutcome, failure: string): RunOutcome {
+		return this.cancelled ? { ...blank, cancelled: true } : { ...blank, failure };
+	}
+
+	/** Gets the dataset to this worker: decoded by it if no worker has yet, else the shared copy. Returns a failure. */
+	private async provideData(w: PoolWorker): Promise<string | undefined> {
+		while (!w.hasData) {
+			if (w.deathReason !== undefined) return w.deathReason;
+			const mine = !this.data;
+			if (!this.data) this.data = this.decodeOn(w);
+			const pending = this.data;
+			const got = await pending;
+			if ('data' in got) {
+				if (w.deathReason !== undefined) return w.deathReason;
+				if (!mine) w.post({ type: 'share', data: got.data });
+				w.hasData = true;
+			} else {
+				// A decoder that died (not the data's fault) leaves the decoding to the next worker that asks.
+				if (!got.final && this.data === pending) this.data = undefined;
+				if (got.final || mine || this.cancelled) return got.failure;
+			}
+		}
+		return undefined;
+	}
+
+	private decodeOn(w: PoolWorker): Promise<{ data: SharedDataset } | { failure: string; final: boolean }> {
+		return new Promise((resolve) => {
+			const settle = (r: { data: SharedDataset } | { failure: string; final: boolean }) => {
+				w.onMessage(() => undefined);
+				w.onDeath(() => undefined);
+				resolve(r);
+			};
+			w.onMessage((m) => {
+				if (m.type === 'shared') settle({ data: m.data });
+				else if (m.type === 'loadFailed') settle({ failure: m.reason, final: true });
+			});
+			w.onDeath((reason) => settle({ failure: reason, final: false }));
+			this.decodes++;
+			w.post({ type: 'load', dataDir: this.opts.dataDir });
+		});
+	}
+
+	/** Trains one (seed, sampler) run on this worker; resolves when it is done, failed, or the worker died. */
+	private runOn(worker: PoolWorker, { sampler, seed }: Job, out: RunOutcome): Promise<RunOutcome> {
+		const fault = this.faultOf(sampler);
 		const job: WorkerJob = {
 			runKey: runKey(sampler, seed),
 			settings: { ...this.opts.settings, seed },
 			sampler,
-			dataDir: this.opts.dataDir,
 			cancel: new SharedArrayBuffer(4),
 			lossEveryMs: this.opts.lossEveryMs ?? 250,
 			...(fault ? { fault } : {}),
 		};
-		const out: RunOutcome = { sampler, seed, cancelled: false, evals: [], epochStats: [], losses: [] };
 		return new Promise((resolve) => {
-			let worker: Worker;
-			try {
-				worker = new Worker(this.opts.workerPath, { workerData: job, ...(fault === 'oom' ? { resourceLimits: OOM_LIMITS } : {}) });
-			} catch (e) {
-				resolve({ ...out, failure: `could not start a worker: ${(e as Error).message}` });
-				return;
-			}
-			peak = Math.max(peak, ++live);
-			this.workers.add(worker);
-			let finished = false;
-			worker.on('message', (m: WorkerMessage) => {
+			worker.onMessage((m) => {
+				if (m.type === 'shared' || m.type === 'loadFailed' || m.runKey !== job.runKey) return;
 				// The injected kill: the worker waits after posting its losses at FAULT_ITER, and is terminated here.
 				if (fault === 'kill' && m.type === 'loss') void worker.terminate();
 				switch (m.type) {
@@ -129,28 +206,28 @@ export class Comparison {
 						for (const l of m.losses) out.losses.push(l);
 						break;
 					case 'done':
-						finished = true;
 						out.summary = m.summary;
 						out.cancelled = m.cancelled;
 						break;
 					case 'failed':
-						finished = true;
 						out.failure = m.reason;
 						break;
 				}
 				this.opts.onMessage(sampler, m, seed);
+				if (m.type === 'done' || m.type === 'failed') settle();
 			});
-			worker.on('error', (e: Error & { code?: string }) => {
-				finished = true;
-				out.failure ??= e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the worker ran out of memory' : `the worker crashed: ${e.message}`;
-			});
-			worker.on('exit', (code) => {
-				live--;
-				this.workers.delete(worker);
-				if (this.cancelled) out.cancelled = true;
-				else if (!finished) out.failure = `the worker stopped unexpectedly (exit code ${code})`;
+			// The worker outlives the run: once it has ended, what happens to the worker is the next run's business.
+			const settle = () => {
+				worker.onMessage(() => undefined);
+				worker.onDeath(() => undefined);
 				resolve(out);
+			};
+			worker.onDeath((reason) => {
+				if (this.cancelled) out.cancelled = true;
+				else out.failure ??= reason;
+				settle();
 			});
+			worker.post({ type: 'run', job });
 		});
 	}
 }

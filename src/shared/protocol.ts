@@ -4,17 +4,17 @@
  */
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
-import type { EpochStats, EvalPoint, RunSummary } from '../core/types';
+import type { EpochStats, EvalPoint, RunSummary, SharedDataset } from '../core/types';
 
-export type { EpochStats, EvalPoint, RunSummary, SamplerId, TrainSettings };
+export type { EpochStats, EvalPoint, RunSummary, SamplerId, SharedDataset, TrainSettings };
 
-//#region host → worker (as workerData; the worker needs nothing else)
+//#region host → train worker
+// A comparison runs one worker per lane (core); each trains several runs one after another. The first worker decodes
+// the dataset into shared memory and hands it back; the others receive that one copy.
 export interface WorkerJob {
 	runKey: string;
 	settings: TrainSettings;
 	sampler: SamplerId;
-	/** A folder with the four idx files. */
-	dataDir: string;
 	/** Int32Array view target: a non-zero first element asks the worker to stop. */
 	cancel: SharedArrayBuffer;
 	/**
@@ -25,6 +25,14 @@ export interface WorkerJob {
 	/** Tests only: misbehave mid-run (src/shared/faults.ts). */
 	fault?: 'throw' | 'oom' | 'kill';
 }
+
+export type ToTrainWorker =
+	/** Decode the four idx files in this folder and answer `shared` (or `loadFailed`). */
+	| { type: 'load'; dataDir: string }
+	/** The dataset another worker decoded (its arrays are SharedArrayBuffers, so nothing is copied). */
+	| { type: 'share'; data: SharedDataset }
+	/** Train one run on the dataset this worker has; answers with WorkerMessages ending in `done` or `failed`. */
+	| { type: 'run'; job: WorkerJob };
 //#endregion
 
 //#region worker → host
@@ -35,6 +43,9 @@ export type WorkerMessage =
 	| { type: 'epoch'; runKey: string; stats: EpochStats }
 	| { type: 'done'; runKey: string; summary: RunSummary; cancelled: boolean }
 	| { type: 'failed'; runKey: string; reason: string };
+
+/** What a train worker answers: a run's messages, or the dataset it decoded for the others. */
+export type FromTrainWorker = WorkerMessage | { type: 'shared'; data: SharedDataset; seconds: number } | { type: 'loadFailed'; reason: string };
 //#endregion
 
 /** What the panel shows above the table: the settings and where the data came from. */

@@ -1,24 +1,47 @@
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadMnistFolder } from '../core/dataset';
-import { pickKernel } from '../core/fastKernel';
+import { freemem, setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { loadMnistFolder, peekMnistFolder } from '../core/dataset';
+import { pickKernel, type KernelChoice } from '../core/fastKernel';
+import { checkFitsInMemory, shareDataset } from '../core/sharedDataset';
 import { summarize } from '../core/summary';
 import { trainRun } from '../core/train';
-import type { WorkerJob, WorkerMessage } from '../shared/protocol';
+import type { SharedDataset } from '../core/types';
+import type { FromTrainWorker, ToTrainWorker, WorkerJob } from '../shared/protocol';
 import { FAULT_ITER, misbehave } from './misbehave';
 
-/** Runs one sampler's training off the extension host thread and streams what happens. */
-function main(port: NonNullable<typeof parentPort>, job: WorkerJob): void {
-	const post = (m: WorkerMessage) => port.postMessage(m);
+/**
+ * One lane of a comparison: trains the runs the host sends, one after another, off the extension host thread, on the
+ * one decoded dataset the comparison shares between its workers.
+ */
+type Post = (m: FromTrainWorker) => void;
+
+let data: SharedDataset | undefined;
+/** Seconds this worker spent decoding the dataset; reported with its first run, 0 when another worker decoded it. */
+let loadSeconds = 0;
+let kernel: KernelChoice | undefined;
+
+function load(post: Post, dataDir: string): void {
+	try {
+		const t0 = performance.now();
+		checkFitsInMemory(dataDir, peekMnistFolder(dataDir), freemem());
+		data = shareDataset(loadMnistFolder(dataDir, { shared: true }));
+		loadSeconds = (performance.now() - t0) / 1000;
+		post({ type: 'shared', data, seconds: loadSeconds });
+	} catch (e) {
+		post({ type: 'loadFailed', reason: e instanceof Error ? e.message : String(e) });
+	}
+}
+
+function run(post: Post, job: WorkerJob): void {
 	const { runKey } = job;
 	const cancel = new Int32Array(job.cancel);
 	try {
-		const t0 = performance.now();
-		const data = loadMnistFolder(job.dataDir);
+		if (!data) throw new Error('the worker has no dataset (the host sent a run before the data)');
 		// The wasm SIMD kernel where WebAssembly SIMD works, else the readable reference; both are reported.
-		const kernel = pickKernel('auto');
-		post({ type: 'loaded', runKey, seconds: (performance.now() - t0) / 1000, trainCount: data.train.count, testCount: data.test.count, source: data.source, kernel: kernel.name, fallbackReason: kernel.fallbackReason });
+		kernel ??= pickKernel('auto');
+		post({ type: 'loaded', runKey, seconds: loadSeconds, trainCount: data.train.count, testCount: data.test.count, source: data.source, kernel: kernel.name, fallbackReason: kernel.fallbackReason });
+		loadSeconds = 0;
 		let pending: number[] = [];
 		let from = 0;
 		let flushedAt = performance.now();
@@ -72,5 +95,19 @@ function yieldToTheEditor(): void {
 }
 
 if (!parentPort) throw new Error('trainWorker.js must run in a worker thread');
+const port = parentPort;
+const post: Post = (m) => port.postMessage(m);
 yieldToTheEditor();
-main(parentPort, workerData as WorkerJob);
+port.on('message', (m: ToTrainWorker) => {
+	switch (m.type) {
+		case 'load':
+			load(post, m.dataDir);
+			break;
+		case 'share':
+			data = m.data;
+			break;
+		case 'run':
+			run(post, m.job);
+			break;
+	}
+});

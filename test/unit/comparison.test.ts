@@ -137,6 +137,45 @@ describe('comparison in worker threads', () => {
 		});
 	}
 
+	it('runs many runs on one worker per lane, decoding the dataset once for all of them', async () => {
+		takePeakLiveWorkers();
+		const c = new Comparison({ workerPath, dataDir: dir, settings: { ...settings, iters: 30 }, samplers: ['replacement', 'epoch-shuffle', 'sequential'], seeds: [1, 2, 3], parallel: 2, onMessage: () => undefined });
+		const out = await c.run();
+		assert.equal(out.length, 9);
+		for (const o of out) assert.equal(o.failure, undefined, `${o.sampler}@${o.seed}`);
+		assert.deepEqual(c.counts, { workers: 2, decodes: 1 });
+		assert.equal(takePeakLiveWorkers(), 2);
+		assert.equal(liveWorkers(), 0);
+		// A dataset decoded beforehand into shared memory (as the CLI does) is not decoded again, and trains the same.
+		const data = loadMnistFolder(dir, { shared: true });
+		const given = new Comparison({ workerPath, dataDir: dir, data, settings: { ...settings, iters: 30 }, samplers: ['replacement'], seeds: [2], parallel: 2, onMessage: () => undefined });
+		const [again] = await given.run();
+		assert.equal(given.counts.decodes, 0);
+		assert.deepEqual(again.losses, out[3].losses);
+	});
+
+	for (const kind of ['oom', 'kill'] as const) {
+		it(`a lane whose worker dies (${kind}) starts a new one for its next runs, which still report`, async () => {
+			takePeakLiveWorkers();
+			const c = new Comparison({
+				workerPath,
+				dataDir: dir,
+				settings: { ...settings, iters: 200 },
+				samplers: ['replacement', 'epoch-shuffle'],
+				seeds: [1, 2],
+				parallel: 1,
+				fault: { sampler: 'replacement', kind },
+				onMessage: () => undefined,
+			});
+			const out = await c.run();
+			assert.deepEqual(out.map((o) => [o.sampler, o.failure !== undefined]), [['replacement', true], ['epoch-shuffle', false], ['replacement', true], ['epoch-shuffle', false]]);
+			for (const o of out.filter((x) => x.sampler === 'epoch-shuffle')) assert.ok(o.summary && o.summary.finalTestAcc > 0.5, `${o.seed}: ${o.summary?.finalTestAcc}`);
+			assert.equal(c.counts.decodes, 1, 'the shared dataset outlives the worker that decoded it');
+			assert.equal(takePeakLiveWorkers(), 1);
+			assert.equal(liveWorkers(), 0);
+		});
+	}
+
 	it('the fault hook takes only a known sampler and kind, and a run takes an armed fault once', () => {
 		for (const bad of [null, 'oom', {}, { sampler: 'replacement' }, { sampler: 'nope', kind: 'oom' }, { sampler: 'replacement', kind: 'segfault' }]) {
 			assert.throws(() => armFault(bad), TypeError, JSON.stringify(bad));

@@ -1,0 +1,37 @@
+import { DatasetError } from './errors';
+import type { Dataset, ImageSet, SharedDataset } from './types';
+
+export type { SharedDataset };
+
+function shareBytes(a: Uint8Array): Uint8Array {
+	if (a.buffer instanceof SharedArrayBuffer) return a;
+	const s = new Uint8Array(new SharedArrayBuffer(a.length));
+	s.set(a);
+	return s;
+}
+
+function shareSet(set: ImageSet): ImageSet {
+	return { count: set.count, size: set.size, pixels: shareBytes(set.pixels), labels: shareBytes(set.labels) };
+}
+
+/** The same dataset in shared memory (arrays already shared stay as they are). */
+export function shareDataset(d: Dataset): SharedDataset {
+	return { ...d, train: shareSet(d.train), test: shareSet(d.test) };
+}
+
+/** Bytes of the decoded images and labels, from the headers' counts (idx files hold one byte per pixel and per label). */
+export function decodedBytes(head: { trainCount: number; testCount: number; rows: number; cols: number }): number {
+	return (head.trainCount + head.testCount) * (head.rows * head.cols + 1);
+}
+
+/**
+ * Refuses to decode when the dataset would not fit in the memory that is free: decoding briefly holds a file's inflated
+ * bytes and their shared copy, hence twice the decoded size. `free` is what the platform reports (os.freemem in Node).
+ */
+export function checkFitsInMemory(dir: string, head: { trainCount: number; testCount: number; rows: number; cols: number }, free: number): void {
+	const need = 2 * decodedBytes(head);
+	if (need > free) {
+		const mb = (b: number) => `${Math.ceil(b / 2 ** 20).toLocaleString('en-US')} MB`;
+		throw new DatasetError(dir, `needs about ${mb(need)} of memory to decode (${head.trainCount.toLocaleString('en-US')} + ${head.testCount.toLocaleString('en-US')} images of ${head.rows}×${head.cols}), but only ${mb(free)} are free`);
+	}
+}
