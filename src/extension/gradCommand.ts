@@ -6,6 +6,7 @@ import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol'
 import { readRunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml } from './gradPanelHtml';
+import { gradStrings } from '../shared/strings/grad';
 
 export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
 
@@ -29,7 +30,14 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean):
 		panel.onDidDispose(() => (panel = undefined));
 	}
 	const w = panel.webview;
-	w.html = gradPanelHtml({ cspSource: w.cspSource, styleUri: w.asWebviewUri(vscode.Uri.joinPath(media, 'grad.css')).toString(), language: vscode.env.language, report, cancelled });
+	w.html = gradPanelHtml({
+		cspSource: w.cspSource,
+		styleUri: w.asWebviewUri(vscode.Uri.joinPath(media, 'grad.css')).toString(),
+		language: vscode.env.language,
+		strings: gradStrings(vscode.l10n),
+		report,
+		cancelled,
+	});
 	panel.reveal();
 }
 

@@ -26,6 +26,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
 	['hoverJa.test', () => import('./hoverJa.test')],
+	['panelsJa.test', () => import('./panelsJa.test')],
 	['robustness.test', () => import('./robustness.test')],
 	['trust.test', () => import('./trust.test')],
 	['parallel.test', () => import('./parallel.test')],

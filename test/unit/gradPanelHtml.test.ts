@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatSeconds, gradContentSecurityPolicy, gradPanelHtml, type GradPanelOptions } from '../../src/extension/gradPanelHtml';
 import type { GradReport } from '../../src/shared/protocol';
+import { gradStrings } from '../../src/shared/strings/grad';
+import { ENGLISH, type L10n } from '../../src/shared/strings/l10n';
 
 const report: GradReport = {
 	seed: 0,
@@ -25,11 +29,23 @@ const base: GradPanelOptions = {
 	cspSource: 'https://*.vscode-cdn.net',
 	styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/grad.css',
 	language: 'en',
+	strings: gradStrings(ENGLISH),
 	report,
 	cancelled: false,
 };
 
+/** The Japanese bundle as vscode.l10n would serve it; a key it lacks fails the test. */
+const bundle = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>;
+const JAPANESE: L10n = {
+	t: (key) => {
+		assert.ok(key in bundle, `no Japanese for "${key}"`);
+		return bundle[key];
+	},
+};
+
 const text = (html: string) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+/** Visible text without code spans (ids and formulas are the same in every language). */
+const prose = (html: string) => text(html.replace(/<code>.*?<\/code>/g, ' ').replace(/<title>.*?<\/title>/, ''));
 
 describe('gradPanelHtml', () => {
 	it('sets a strict CSP without scripts', () => {
@@ -44,11 +60,12 @@ describe('gradPanelHtml', () => {
 
 	it('shows the times, the ratio, the cost model and every tensor', () => {
 		const t = text(gradPanelHtml(base));
-		assert.match(t, /Numerical gradient 数値微分 790\.00 ms/);
-		assert.match(t, /Backprop 誤差逆伝播法 9\.90 ms/);
+		assert.match(t, /Numerical gradient 790\.00 ms/);
+		assert.match(t, /Backprop 9\.90 ms/);
 		assert.match(t, /80×/);
 		assert.match(t, /2 × P = 2 × 39,760 = 79,520 loss evaluations/);
 		assert.match(t, /one forward and one backward pass/);
+		assert.match(t, /mode partial ?, wasm-simd128-f64/);
 		for (const [k, mean, rel] of [['W1', '5.72e-11', '9.01e-5'], ['b1', '1.33e-10', '2.00e-6'], ['W2', '7.76e-9', '3.00e-7'], ['b2', '1.53e-8', '4.00e-8']]) {
 			assert.match(t, new RegExp(`${k} ${mean.replace('.', '\\.')} ${rel.replace('.', '\\.')}`));
 		}
@@ -59,26 +76,37 @@ describe('gradPanelHtml', () => {
 		const est: GradReport = { ...report, checked: 2000, measuredSeconds: 0.05, numericalSeconds: 0.994, estimate: true, avgAbsDiff: { ...report.avgAbsDiff, b1: NaN, W2: NaN, b2: NaN }, maxRelErrBy: { ...report.maxRelErrBy, b1: NaN, W2: NaN, b2: NaN } };
 		const t = text(gradPanelHtml({ ...base, report: est }));
 		assert.match(t, /estimate from 2,000 random parameters, 50\.00 ms measured/);
-		assert.match(t, /994\.00 ms estimate 推定/);
+		assert.match(t, /994\.00 ms estimate/);
 		assert.match(t, /b1 — —/);
 		assert.match(text(gradPanelHtml({ ...base, report: est, cancelled: true })), /Cancelled after 2,000 of 39,760 parameters/);
 	});
 
-	it('puts Japanese first for a Japanese UI', () => {
-		const html = gradPanelHtml({ ...base, language: 'ja' });
+	it('in Japanese: every word from the bundle, in one language, ids and formulas in code font', () => {
+		const est: GradReport = { ...report, checked: 2000, measuredSeconds: 0.05, numericalSeconds: 1.5, estimate: true, avgAbsDiff: { ...report.avgAbsDiff, b1: NaN } };
+		const S = gradStrings(JAPANESE);
+		const html = gradPanelHtml({ ...base, language: 'ja', strings: S, report: est, cancelled: true });
 		assert.match(html, /<html lang="ja">/);
-		assert.match(html, /<h1><span lang="ja">数値微分と誤差逆伝播法<\/span><span class="other" lang="en">/);
+		assert.match(html, new RegExp(`<h1>${bundle['Numerical gradient vs backprop']}</h1>`));
+		const t = text(html);
+		assert.ok(t.includes('数値微分（ランダムな 2,000 個のパラメータから推定、実測 50.00 ミリ秒）'), t);
+		assert.ok(t.includes('1.50 秒'), t);
+		assert.ok(t.includes('39,760 個中 2,000 個のパラメータで中止しました'), t);
+		// Left after the proper names: no English word (single letters are symbols: P, B, t, y).
+		const words = prose(html).replace(/TwoLayerNet/g, '').match(/[A-Za-z]{2,}/g);
+		assert.equal(words, null, `English left on the Japanese page: ${words?.join(', ')}`);
 	});
 
 	it('escapes what it is given', () => {
 		const html = gradPanelHtml({ ...base, styleUri: 'x"><script>alert(1)</script>', report: { ...report, engine: '<img src=x onerror=alert(1)>' } });
 		assert.doesNotMatch(html, /<script|<img/);
 		assert.match(html, /&lt;img src=x/);
+		assert.match(gradPanelHtml({ ...base, language: '"><script>' }), /<html lang="en">/);
 	});
 
 	it('formats seconds', () => {
-		assert.equal(formatSeconds(12.345), '12.35 s');
-		assert.equal(formatSeconds(0.0123), '12.30 ms');
-		assert.equal(formatSeconds(NaN), '—');
+		const S = gradStrings(ENGLISH);
+		assert.equal(formatSeconds(12.345, S), '12.35 s');
+		assert.equal(formatSeconds(0.0123, S), '12.30 ms');
+		assert.equal(formatSeconds(NaN, S), '—');
 	});
 });

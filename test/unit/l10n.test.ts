@@ -9,10 +9,11 @@ const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0])
 describe('Japanese bundles', () => {
 	it('translate every runtime string of the extension, with the same placeholders', () => {
 		const ja = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>;
-		const dir = join(root, 'src', 'extension');
 		let checked = 0;
-		for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
-			const src = readFileSync(join(dir, f), 'utf8');
+		// Host code and the string tables in src/shared/strings (the webviews' strings are built there with the host's l10n).
+		const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts') && !n.startsWith('wasm'));
+		for (const f of files) {
+			const src = readFileSync(join(root, 'src', f), 'utf8');
 			for (const m of src.matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g)) {
 				const key = m[1].replace(/\\'/g, "'");
 				assert.ok(key in ja, `${f}: no Japanese for "${key}"`);
@@ -29,5 +30,25 @@ describe('Japanese bundles', () => {
 		assert.deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
 		const pkg = readFileSync(join(root, 'package.json'), 'utf8');
 		for (const m of pkg.matchAll(/"%([^%"]+)%"/g)) assert.ok(m[1] in en, `package.json uses %${m[1]}% but package.nls.json lacks it`);
+	});
+});
+
+describe('webview strings', () => {
+	it('every string table entry is a literal the bundle check above can read', () => {
+		const dir = join(root, 'src', 'shared', 'strings');
+		for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+			const src = readFileSync(join(dir, f), 'utf8');
+			const calls = [...src.matchAll(/l10n\.t\(/g)].length;
+			const literal = [...src.matchAll(/l10n\.t\(\s*'(?:\\.|[^'\\])*'\s*\)/g)].length;
+			assert.equal(literal, calls, `${f}: every l10n.t call takes one single-quoted literal`);
+		}
+	});
+
+	it('the pages carry no translation of their own', () => {
+		for (const f of readdirSync(join(root, 'media')).filter((n) => n.endsWith('.ts'))) {
+			const src = readFileSync(join(root, 'media', f), 'utf8');
+			assert.doesNotMatch(src, /[\u3040-\u30ff\u4e00-\u9fff]/, `${f} holds Japanese text`);
+		}
+		for (const f of ['panelHtml.ts', 'gradPanelHtml.ts']) assert.doesNotMatch(readFileSync(join(root, 'src', 'extension', f), 'utf8'), /[\u3040-\u30ff\u4e00-\u9fff]/, f);
 	});
 });
