@@ -1,20 +1,9 @@
 // Installs the Debian packages the tests use, when they are missing and we may (root with apt-get).
 // Elsewhere it only says what is missing; the tests that need a package then skip with a message.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { missingPackages } from './system-packages.mjs';
 
-/** package -> a path that exists once it is installed */
-const PACKAGES = {
-	chromium: '/usr/bin/chromium',
-	ripgrep: '/usr/bin/rg',
-	'libkrb5-dev': '/usr/include/krb5.h',
-	'python3-numpy': '/usr/lib/python3/dist-packages/numpy',
-	'dataset-fashion-mnist': '/usr/share/datasets/fashion-mnist',
-	// Japanese glyphs for chromium: hover screenshots with --locale ja (scripts/host/hover-screenshot.mjs).
-	'fonts-ipafont-gothic': '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf',
-};
-
-const missing = Object.entries(PACKAGES).filter(([, path]) => !existsSync(path)).map(([name]) => name);
+const missing = missingPackages();
 if (missing.length === 0) process.exit(0);
 const canInstall = process.getuid?.() === 0 && spawnSync('which', ['apt-get']).status === 0;
 if (!canInstall) {

@@ -73,7 +73,7 @@ export function printNewTests(results, printedCount) {
 	return results.tests.length;
 }
 
-/** Prints a recap of failures and the closing `N passed, N failed` line that CI reads. */
+/** Prints a recap of failures and the closing `N passed, N failed, N skipped` line that CI reads. */
 export function printSummary({ passed, failed, pending = 0, failures = [] }) {
 	if (failures.length > 0) {
 		console.log('\nFailures:');
@@ -82,6 +82,5 @@ export function printSummary({ passed, failed, pending = 0, failures = [] }) {
 			console.log(formatFailure(t));
 		});
 	}
-	if (pending > 0) console.log(`(${pending} skipped)`);
-	console.log(`${passed} passed, ${failed} failed`);
+	console.log(`${passed} passed, ${failed} failed, ${pending} skipped`);
 }

@@ -28,7 +28,7 @@ const started = Date.now();
 
 function fail(msg) {
 	console.error(`electron-tests: ERROR: ${msg}`);
-	console.log('0 passed, 1 failed');
+	console.log('0 passed, 1 failed, 0 skipped');
 	process.exit(1);
 }
 

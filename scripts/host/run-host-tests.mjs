@@ -3,7 +3,7 @@
 //        [--start-timeout-ms N] [--verbose]
 // Each pass is one code-server launch with its own conditions (see PASSES); a test belongs to the pass whose tag is in its
 // title, or to `main` when it has none. Without --pass every pass runs; with --grep and no --pass, only `main`.
-// Ends with a plain `N passed, N failed` line over all passes; exit code 0 only when every test passed.
+// Ends with a plain `N passed, N failed, N skipped` line over all passes; exit code 0 only when every test passed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,6 +90,7 @@ async function main() {
 		total.failures.push(...r.failures);
 		done.passed += r.passed;
 		done.failed += r.failed;
+		done.pending += r.pending;
 	}
 	say(`finished in ${elapsed()}`);
 	printSummary(total);
@@ -97,7 +98,7 @@ async function main() {
 }
 
 /** What finished passes counted, so a later pass that breaks still reports them. */
-const done = { passed: 0, failed: 0 };
+const done = { passed: 0, failed: 0, pending: 0 };
 
 async function runPass(pass) {
 	if (pass.name !== 'main' || wanted.length > 1) say(`pass "${pass.name}"`);
@@ -208,6 +209,6 @@ try {
 		if (lastServerOutput) console.error(`--- code-server output (tail) ---\n${lastServerOutput.slice(-3000)}`);
 	}
 	// A run that broke midway still reports the tests it did finish, plus one failure for the breakage.
-	console.log(`${done.passed + (lastResults?.passed ?? 0)} passed, ${done.failed + (lastResults?.failed ?? 0) + 1} failed`);
+	console.log(`${done.passed + (lastResults?.passed ?? 0)} passed, ${done.failed + (lastResults?.failed ?? 0) + 1} failed, ${done.pending + (lastResults?.pending ?? 0)} skipped`);
 	process.exitCode = 1;
 }

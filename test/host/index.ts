@@ -159,6 +159,6 @@ export async function run(): Promise<void> {
 	results.status = 'done';
 	results.finishedAt = new Date().toISOString();
 	writeResults();
-	console.log(`${results.passed} passed, ${results.failed} failed`);
+	console.log(`${results.passed} passed, ${results.failed} failed, ${results.pending} skipped`);
 	if (results.failed > 0) throw new Error(`${results.failed} test(s) failed`);
 }

@@ -15,7 +15,9 @@ let dir = '';
 const folders: string[] = [];
 
 function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-	const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+	const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+	// A CLI that never ends is killed at the limit and fails here, naming the command.
+	assert.equal(r.error, undefined, `minibatch-lab ${args.join(' ')} did not finish: ${String(r.error)}`);
 	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

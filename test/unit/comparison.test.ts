@@ -9,16 +9,20 @@ import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/runner/c
 import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/runner/faults';
 import type { WorkerMessage } from '../../src/shared/protocol';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
+import { waitFor, within } from '../support/wait';
 
 const workerPath = join(__dirname, '..', '..', 'trainWorker.js');
 const dir = writeMnistFolder(syntheticDataset(600, 200, 6, 2));
 const settings = { iters: 130, batchSize: 10, lr: 2, hidden: 8, seed: 3 };
+/** How long a small comparison may take on 2 busy cores before the test fails, saying what it waited for. */
+const RUN_LIMIT_MS = 120_000;
+const finished = (c: Comparison) => within('the comparison to finish', c.run(), RUN_LIMIT_MS);
 
 describe('comparison in worker threads', () => {
 	it('runs each sampler in its own worker and leaves none behind', async () => {
 		const seen: Record<string, WorkerMessage['type'][]> = {};
 		const c = new Comparison({ workerPath, dataDir: dir, settings, samplers: ['replacement', 'epoch-shuffle'], onMessage: (s, m) => (seen[s] ??= []).push(m.type) });
-		const out = await c.run();
+		const out = await finished(c);
 		assert.deepEqual(out.map((o) => o.sampler), ['replacement', 'epoch-shuffle']);
 		for (const o of out) {
 			assert.equal(o.failure, undefined);
@@ -44,7 +48,7 @@ describe('comparison in worker threads', () => {
 				if (m.type === 'done') doneBy.set(`${s}@${seed}`, m.summary.seed);
 			},
 		});
-		const out = await c.run();
+		const out = await finished(c);
 		assert.deepEqual(
 			out.map((o) => `${o.sampler}@${o.seed}`),
 			['replacement@5', 'epoch-shuffle@5', 'replacement@6', 'epoch-shuffle@6', 'replacement@7', 'epoch-shuffle@7'],
@@ -66,39 +70,51 @@ describe('comparison in worker threads', () => {
 
 	it('defaults to the settings\' seed', async () => {
 		const c = new Comparison({ workerPath, dataDir: dir, settings: { ...settings, iters: 5 }, samplers: ['sequential'], onMessage: () => undefined });
-		const [o] = await c.run();
+		const [o] = await finished(c);
 		assert.equal(o.seed, settings.seed);
 		assert.equal(o.summary?.seed, settings.seed);
 	});
 
-	it('cancels within a second, mid-run, with no worker left', async () => {
-		let started = 0;
+	it('cancel mid-run: every worker exits, none starts after it, and every run says cancelled', async () => {
+		const events: string[] = [];
+		const training = new Set<string>();
 		const c = new Comparison({
 			workerPath,
 			dataDir: dir,
 			settings: { ...settings, iters: 10_000_000, batchSize: 100 },
 			samplers: ['replacement', 'epoch-shuffle', 'sequential'],
 			parallel: 2,
-			onMessage: (_s, m) => {
-				if (m.type === 'loss') started++;
+			onMessage: (s, m) => {
+				events.push(`${m.type} ${s}`);
+				if (m.type === 'loss') training.add(s);
 			},
 		});
 		const running = c.run();
-		while (started < 2) await new Promise((r) => setTimeout(r, 20));
+		await waitFor('two workers training', () => training.size >= 2, RUN_LIMIT_MS);
 		assert.equal(liveWorkers(), 2);
-		const t0 = Date.now();
+		events.push('cancel');
 		c.cancel();
-		const out = await running;
-		assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
-		assert.ok(out.every((o) => o.cancelled));
+		// The event itself: run() settles once every worker has exited. A generous limit, and no clock in the assertions.
+		const out = await within('every worker to exit after the cancel', running, RUN_LIMIT_MS);
 		assert.equal(liveWorkers(), 0);
+		assert.deepEqual(
+			out.map((o) => [o.sampler, o.cancelled]),
+			[
+				['replacement', true],
+				['epoch-shuffle', true],
+				['sequential', true],
+			],
+		);
+		const after = events.slice(events.indexOf('cancel') + 1);
+		assert.deepEqual(after.filter((e) => e.startsWith('loaded ')), [], 'no worker started after the cancel');
+		assert.ok(!events.some((e) => e.endsWith(' sequential')), 'the third run, waiting for a free lane, never started');
 	});
 
 	it('marks a run failed with a reason that names the file, and still reports the others', async () => {
 		const bad = writeMnistFolder(syntheticDataset(50, 20, 6, 2));
 		writeFileSync(join(bad, 'train-images-idx3-ubyte.gz'), 'oops');
 		const c = new Comparison({ workerPath, dataDir: bad, settings: { ...settings, batchSize: 5 }, samplers: ['replacement'], onMessage: () => undefined });
-		const [o] = await c.run();
+		const [o] = await finished(c);
 		assert.match(o.failure ?? '', /train-images-idx3-ubyte\.gz: is named \.gz but is not gzip/);
 		assert.equal(liveWorkers(), 0);
 		rmSync(bad, { recursive: true });
@@ -126,7 +142,7 @@ describe('comparison in worker threads', () => {
 					if (m.type === 'loss') losses.set(s, (losses.get(s) ?? 0) + m.losses.length);
 				},
 			});
-			const [bad, good] = await c.run();
+			const [bad, good] = await finished(c);
 			assert.match(bad.failure ?? '', reason);
 			assert.equal(bad.summary, undefined);
 			assert.ok((losses.get('replacement') ?? 0) > 0, 'the faulty worker trained before it failed');

@@ -103,7 +103,8 @@ function checkEdits(text: string, a: SamplingAction): void {
 	}
 }
 
-const stats = { hovers: 0, explained: 0, actions: 0 };
+const stats = { hovers: 0, explained: 0, actions: 0, byKind: new Map<string, number>(), byDirection: new Map<string, number>() };
+const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
 function runCase(caseIndex: number, seeds: string[]): void {
 	const r = rng(SEED ^ Math.imul(caseIndex + 1, 0x9e3779b1));
@@ -125,6 +126,7 @@ function runCase(caseIndex: number, seeds: string[]): void {
 		stats.hovers++;
 		if (!info) continue;
 		stats.explained++;
+		bump(stats.byKind, info.kind);
 		assert.ok(info.range.start <= off && off <= info.range.end && info.range.end <= text.length, 'the hover range holds the offset');
 		for (const t of [en, jt]) {
 			const f = formatHover(info, t, { documentUri: 'file:///fuzz.py', documentVersion: caseIndex });
@@ -134,6 +136,7 @@ function runCase(caseIndex: number, seeds: string[]): void {
 	}
 	for (const a of samplingActions(model)) {
 		stats.actions++;
+		bump(stats.byDirection, a.direction);
 		checkEdits(text, a);
 		const out = applyTextEdits(text, a.edits);
 		const back = samplingActions(analysePython(out)).filter((b) => b.direction !== a.direction);
@@ -160,6 +163,21 @@ describe('hover fuzz', () => {
 				assert.fail(`case ${c} (MINIBATCH_LAB_FUZZ_SEED=${SEED}): ${(e as Error).stack ?? String(e)}`);
 			}
 		}
-		console.log(`hover fuzz: ${CASES} cases, seed ${SEED}: ${stats.hovers} hovers, ${stats.explained} explained, ${stats.actions} quick fixes round-tripped, ${Date.now() - started} ms`);
+		console.log(`hover fuzz: ${CASES} cases, seed ${SEED}: ${stats.hovers} hovers, ${stats.explained} explained (${[...stats.byKind].map(([k, n]) => `${k} ${n}`).join(", ")}), ${stats.actions} quick fixes round-tripped (${[...stats.byDirection].map(([k, n]) => `${k} ${n}`).join(", ")}), ${Date.now() - started} ms`);
+		// An analyser that explains nothing, or stops offering a kind of hover or quick fix, must fail here. The floors are
+		// about a third of what seeds 1, 2, 3 and 99999 reach per case, so other seeds and shorter runs pass too.
+		for (const [what, got, perCase] of [
+			['explained hovers', stats.explained, 0.2],
+			['term hovers (epoch, batch_size, …)', stats.byKind.get('term') ?? 0, 0.15],
+			['keepdims hovers', stats.byKind.get('keepdims') ?? 0, 0.008],
+			['axis hovers', stats.byKind.get('axis') ?? 0, 0.006],
+			['np.random.choice hovers', stats.byKind.get('choice') ?? 0, 0.002],
+			['without-replacement hovers', stats.byKind.get('withoutReplacement') ?? 0, 0.008],
+			['quick fixes that apply the shuffle', stats.byDirection.get('apply') ?? 0, 0.05],
+			['quick fixes that switch back', stats.byDirection.get('reverse') ?? 0, 0.015],
+		] as const) {
+			const floor = Math.floor(perCase * CASES);
+			assert.ok(got >= floor, `only ${got} ${what} in ${CASES} cases (seed ${SEED}); at least ${floor} expected`);
+		}
 	});
 });

@@ -5,23 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analysePython, applyTextEdits, samplingActions } from '../../src/python';
+import { needPython } from '../support/python';
 
 // Runs the quick fix's output with a real Python and NumPy (Debian's python3-numpy), on stub data whose rows carry their own index.
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'python', name), 'utf8');
 
-/** MINIBATCH_LAB_PYTHON picks the interpreter (and, pointed at nothing, shows the skip). */
-function findPython(): string | undefined {
-	const candidates = process.env.MINIBATCH_LAB_PYTHON ? [process.env.MINIBATCH_LAB_PYTHON] : ['/usr/bin/python3', 'python3'];
-	for (const exe of candidates) {
-		const r = spawnSync(exe, ['-c', 'import numpy'], { encoding: 'utf8' });
-		if (r.status === 0) return exe;
-	}
-	return undefined;
-}
-
-const python = findPython();
-const skip = python ? false : 'no python3 with NumPy found (install python3-numpy to run the quick fix end to end)';
+const numpy = needPython(['numpy'], ['python3-numpy']);
 
 /** `load_mnist` stub: n rows whose first column is the row's index, labels one-hot. */
 const MNIST_STUB = `import os
@@ -76,12 +66,13 @@ function run(script: string, trainSize: number): number[][] {
 	writeFileSync(join(dir, 'two_layer_net.py'), NET_STUB);
 	writeFileSync(join(dir, 'script.py'), script);
 	const log = join(dir, 'batches.txt');
-	const r = spawnSync(python as string, ['script.py'], {
+	const r = spawnSync(numpy.require(), ['script.py'], {
 		cwd: dir,
 		encoding: 'utf8',
 		env: { ...process.env, MBL_TRAIN_SIZE: String(trainSize), MBL_LOG: log, PYTHONDONTWRITEBYTECODE: '1' },
 		timeout: 120_000,
 	});
+	assert.equal(r.error, undefined, `python did not finish: ${String(r.error)}`);
 	assert.equal(r.status, 0, `python failed:\n${r.stderr}`);
 	return readFileSync(log, 'utf8')
 		.split('\n')
@@ -115,7 +106,7 @@ function rewrite(text: string): string {
 	return applyTextEdits(text, action.edits);
 }
 
-describe('sampling quick fix: the rewritten scripts run under Python and draw every index once per epoch', { skip }, () => {
+describe('sampling quick fix: the rewritten scripts run under Python and draw every index once per epoch', { ...numpy.options, timeout: 600_000 }, () => {
 	it('the book script at the book\'s sizes (60,000 / 100, iter_per_epoch = 600.0, 10,000 iterations)', () => {
 		const batches = run(rewrite(fixture('train_neuralnet.py')), 60000);
 		checkEpochs(batches, 60000, 100, 10000);
@@ -138,6 +129,83 @@ describe('sampling quick fix: the rewritten scripts run under Python and draw ev
 		assert.equal(batches.length, 40);
 		const first = batches.slice(0, 4).flat();
 		assert.ok(new Set(first).size < first.length, 'with replacement, 1,000 draws from 1,000 should repeat');
+	});
+
+	// The layouts test/unit/rewrite.test.ts checks as text, here also run: each must draw every index once per epoch.
+	const STUBS = ['import numpy as np', 'from dataset.mnist import load_mnist', 'from two_layer_net import TwoLayerNet', ''];
+	const variants: { what: string; lines: string[]; n: number; b: number; iterations: number; expect: string }[] = [
+		{
+			what: 'inside a nested function, with two-space indents',
+			lines: [
+				...STUBS,
+				'def outer():',
+				'  def train(x_train, t_train, net):',
+				'    n = len(x_train)',
+				'    for it in range(50):',
+				'      m = np.random.choice(n, 7)',
+				'      net.gradient(x_train[m], t_train[m])',
+				'    return 1',
+				'  (x, t), _ = load_mnist()',
+				'  return train(x, t, TwoLayerNet(784, 50, 10))',
+				'',
+				'outer()',
+			],
+			n: 100,
+			b: 7,
+			iterations: 50,
+			expect: '      if it % batches_per_epoch == 0:\n        m_list = make_batch_mask_list(n, 7)\n',
+		},
+		{
+			what: 'an argument expression that needs parentheses in the epoch length (batch_size * 2)',
+			lines: [
+				...STUBS,
+				'(x_train, t_train), _ = load_mnist()',
+				'network = TwoLayerNet(784, 50, 10)',
+				'batch_size = 15',
+				'for i in range(70):',
+				'    batch_mask = np.random.choice(x_train.shape[0], batch_size * 2)',
+				'    network.gradient(x_train[batch_mask], t_train[batch_mask])',
+			],
+			n: 1000,
+			b: 30,
+			iterations: 70,
+			expect: 'batches_per_epoch = (x_train.shape[0] + (batch_size * 2) - 1) // (batch_size * 2)\n',
+		},
+		{
+			what: 'a file that already uses the helper names (renamed helpers)',
+			lines: [
+				...STUBS,
+				'batch_mask_list = []',
+				'def make_batch_mask_list(): pass',
+				'(x_train, t_train), _ = load_mnist()',
+				'network = TwoLayerNet(784, 50, 10)',
+				'train_size = x_train.shape[0]',
+				'batch_size = 40',
+				'for i in range(30):',
+				'    batch_mask = np.random.choice(train_size, batch_size)',
+				'    network.gradient(x_train[batch_mask], t_train[batch_mask])',
+				'assert batch_mask_list == [] and make_batch_mask_list() is None',
+			],
+			n: 200,
+			b: 40,
+			iterations: 30,
+			expect: 'batch_mask_list_2 = make_batch_mask_list_2(train_size, batch_size)\n',
+		},
+	];
+	for (const v of variants) {
+		it(v.what, () => {
+			const text = v.lines.join('\n') + '\n';
+			const applied = rewrite(text);
+			assert.ok(applied.includes(v.expect), applied);
+			checkEpochs(run(applied, v.n), v.n, v.b, v.iterations);
+		});
+	}
+
+	it('CRLF line endings: the rewritten book script keeps them and still runs (1,050 / 100)', () => {
+		const text = fixture('train_neuralnet.py').replace(/\r?\n/g, '\r\n');
+		const applied = rewrite(text);
+		assert.equal(/[^\r]\n/.test(applied), false, 'no bare LF');
+		checkEpochs(run(applied, 1050), 1050, 100, 10000);
 	});
 
 	it('apply then reverse gives back the original text, which still runs', () => {

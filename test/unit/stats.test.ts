@@ -17,6 +17,13 @@ import {
 	type SeedRun,
 } from '../../src/core/stats';
 import type { RunSummary } from '../../src/core/summary';
+import scipy from '../fixtures/scipy-stats.json';
+
+// What SciPy gives (scripts/numpy/gen_stats_fixtures.py writes the file; test/unit/fixtures.test.ts checks it is fresh).
+// SciPy versions differ by up to 4e-10 relative in t.ppf (see the script), hence 1e-9.
+const SCIPY_REL = 1e-9;
+type Paired = (typeof scipy.paired)[keyof typeof scipy.paired];
+const scipyPaired = (name: keyof typeof scipy.paired): Paired => scipy.paired[name];
 
 const close = (got: number, want: number, rel: number, what = '') => assert.ok(Math.abs(got - want) <= rel * Math.abs(want), `${what} got ${got}, want ${want}`);
 
@@ -52,24 +59,23 @@ function printedInterval(text: string): [number, number] {
 }
 
 describe('Student t quantile', () => {
-	// t_{0.975, df}: the values the issue lists, also what scipy.stats.t.ppf(0.975, df) gives.
-	const table: [number, number][] = [
-		[1, 12.706204736],
-		[2, 4.30265273],
-		[3, 3.182446305],
-		[4, 2.776445105],
-		[9, 2.262157163],
-		[30, 2.042272456],
-		[99, 1.984216952],
-		[1000, 1.962339],
-	];
-	for (const [df, want] of table) it(`t(0.975, ${df}) = ${want}`, () => close(tQuantile(0.975, df), want, 1e-6));
+	it(`the fixture was made by SciPy (${scipy.scipy}) and covers the table the CI uses`, () => {
+		assert.equal(scipy.generator, 'scripts/numpy/gen_stats_fixtures.py');
+		assert.deepEqual(
+			scipy.tQuantile.filter((q) => q.p === 0.975).map((q) => q.df),
+			[1, 2, 3, 4, 5, 9, 30, 99, 1000],
+		);
+	});
 
-	it('other levels, the lower tail and the median', () => {
-		close(tQuantile(0.9, 5), 1.475884049, 1e-8, 't(0.9, 5)');
-		close(tQuantile(0.995, 7), 3.499483297, 1e-8, 't(0.995, 7)');
-		close(tQuantile(0.025, 4), -2.776445105, 1e-8, 't(0.025, 4)');
+	// t_{0.975, df} and a few other levels and the lower tail, against scipy.stats.t.ppf.
+	for (const { p, df, t } of scipy.tQuantile) it(`t(${p}, ${df}) = ${t}`, () => close(tQuantile(p, df), t, SCIPY_REL));
+
+	it('the median', () => {
 		assert.equal(tQuantile(0.5, 6), 0);
+	});
+
+	it('its two-sided CDF matches SciPy\'s', () => {
+		for (const { t, df, p } of scipy.tTwoSidedCdf) close(tTwoSidedCdf(t, df), p, SCIPY_REL, `P(|T| ≤ ${t}), df ${df}`);
 	});
 
 	it('inverts its CDF, and the CDF has the known closed forms for df 1 and 2', () => {
@@ -107,10 +113,10 @@ describe('paired comparison', () => {
 		assert.deepEqual(p.seeds, [0, 1, 2]);
 		close(p.meanDiff, 0.002, 1e-9, 'mean');
 		close(p.sdDiff!, 0.001, 1e-9, 'sd');
-		const half = (4.302652729749464 * 0.001) / Math.sqrt(3);
-		close(p.ci!.low, 0.002 - half, 1e-9, 'low'); // −0.000484
-		close(p.ci!.high, 0.002 + half, 1e-9, 'high'); // +0.004484
-		assert.equal(p.ci!.df, 2);
+		const ref = scipyPaired('contains zero (diffs 0.001, 0.003, 0.002)');
+		close(p.ci!.low, ref.low, SCIPY_REL, 'low'); // −0.000484
+		close(p.ci!.high, ref.high, SCIPY_REL, 'high'); // +0.004484
+		assert.equal(p.ci!.df, ref.df);
 		assert.ok(ciContainsZero(p.ci!));
 		assert.equal(p.verdict.en, 'No detectable difference at N = 3: the 95% CI of the difference (−0.0005, +0.0045) contains 0.');
 		assert.equal(p.verdict.ja, 'N = 3 では差は検出できません。差の95%信頼区間 (−0.0005, +0.0045) は 0 を含みます。');
@@ -120,26 +126,26 @@ describe('paired comparison', () => {
 		// diffs 2,4,3,5,1 (×1e-3): mean 0.003; Σ dev² = 10e-6, sd = √(2.5e-6) = 0.0015811; half = 2.7764451·0.0015811/√5 = 0.0019633
 		const p = pairedComparison(pairRuns([0.002, 0.004, 0.003, 0.005, 0.001]), 'epoch-shuffle', 'replacement');
 		close(p.sdDiff!, Math.sqrt(2.5e-6), 1e-9, 'sd');
-		close(p.ci!.low, 0.0010367, 1e-4, 'low');
-		close(p.ci!.high, 0.0049633, 1e-4, 'high');
+		const ref = scipyPaired('excludes zero (diffs 2, 4, 3, 5, 1 e-3)');
+		close(p.ci!.low, ref.low, SCIPY_REL, 'low'); // 0.0010367
+		close(p.ci!.high, ref.high, SCIPY_REL, 'high'); // 0.0049633
 		assert.equal(p.verdict.en, 'epoch-shuffle scores higher than replacement at N = 5: the 95% CI of the difference (+0.0010, +0.0050) excludes 0.');
 		assert.equal(p.verdict.ja, 'N = 5 では epoch-shuffle のほうが replacement より最終テスト精度が高くなっています。差の95%信頼区間 (+0.0010, +0.0050) は 0 を含みません。');
 		const q = pairedComparison(pairRuns([0.002, 0.004, 0.003, 0.005, 0.001]), 'replacement', 'epoch-shuffle');
-		close(q.ci!.high, -0.0010367, 1e-4, 'swapped high');
+		close(q.ci!.high, -ref.low, SCIPY_REL, 'swapped high');
 		assert.match(q.verdict.en, /^replacement scores lower than epoch-shuffle at N = 5: .* \(−0\.0050, −0\.0010\) excludes 0\.$/);
 		assert.match(q.verdict.ja, /replacement のほうが epoch-shuffle より最終テスト精度が低く/);
 	});
 
 	it('matches scipy on a realistic example', () => {
 		// scipy: d = b − a; mean ± t.ppf(0.975, 4)·d.std(ddof=1)/√5 → (−0.000184879134, +0.001504879134)
-		const a = [0.9472, 0.9481, 0.9466, 0.949, 0.9475];
-		const b = [0.9477, 0.9479, 0.948, 0.9493, 0.9488];
-		const runs = a.flatMap((x, i) => [run('replacement', i, x), run('epoch-shuffle', i, b[i])]);
+		const ref = scipyPaired('five seeds, realistic accuracies');
+		const runs = ref.a.flatMap((x, i) => [run('replacement', i, x), run('epoch-shuffle', i, ref.b[i])]);
 		const p = pairedComparison(runs, 'epoch-shuffle', 'replacement');
-		close(p.meanDiff, 0.00066, 1e-9);
-		close(p.sdDiff!, 0.0006804410334481617, 1e-9);
-		close(p.ci!.low, -0.00018487913413317396, 1e-7);
-		close(p.ci!.high, 0.0015048791341331174, 1e-7);
+		close(p.meanDiff, ref.meanDiff, 1e-12, 'mean');
+		close(p.sdDiff!, ref.sdDiff, 1e-12, 'sd');
+		close(p.ci!.low, ref.low, SCIPY_REL, 'low');
+		close(p.ci!.high, ref.high, SCIPY_REL, 'high');
 		assert.equal(p.verdict.en, 'No detectable difference at N = 5: the 95% CI of the difference (−0.0002, +0.0015) contains 0.');
 	});
 
