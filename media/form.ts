@@ -2,7 +2,7 @@
 import { SAMPLER_IDS, SAMPLER_LABELS } from '../src/core/samplers';
 import { LIMITS } from '../src/core/settings';
 import { SEED_COUNT_LIMITS } from '../src/core/stats';
-import type { FormValues, SamplerId } from '../src/shared/protocol';
+import { WEBVIEW_LIMITS, type FormValues, type SamplerId } from '../src/shared/protocol';
 
 type NumKey = 'iters' | 'batchSize' | 'lr' | 'hidden' | 'seed' | 'seedCount';
 export interface Limit {
@@ -63,6 +63,8 @@ export class SettingsForm {
 		private readonly form: HTMLFormElement,
 		private readonly onSubmit: (v: FormValues) => void,
 		private readonly onDraft: (d: FormDraft | undefined) => void,
+		/** The messages shown when the form's own check refuses "Run again" (the host logs them). */
+		private readonly onRefused: (problems: string[]) => void = () => undefined,
 	) {
 		const grid = el('div', { className: 'fields' });
 		for (const f of FIELDS) {
@@ -206,6 +208,7 @@ export class SettingsForm {
 		if (!Array.isArray(samplers)) firstBad ??= this.boxes.get(SAMPLER_IDS[0]);
 		if (firstBad || !Array.isArray(samplers)) {
 			firstBad?.focus();
+			this.onRefused([...this.messages.values()].map((m) => (m.textContent ?? '').slice(0, WEBVIEW_LIMITS.problemChars)).filter((t) => t !== ''));
 			return;
 		}
 		this.onDraft(undefined);

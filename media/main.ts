@@ -51,6 +51,7 @@ const form = new SettingsForm(
 	byId('settings', HTMLFormElement),
 	(values) => post({ type: 'runAgain', values }),
 	(draft) => vscode.setState({ ...vscode.getState(), draft }),
+	(problems) => post({ type: 'formRefused', problems }),
 );
 
 function statusText(): string {

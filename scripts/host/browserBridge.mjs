@@ -5,7 +5,7 @@ import http from 'node:http';
 import { webviewFrame } from './screenshot.mjs';
 
 /**
- * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill', name?: string, value?: string, timeoutMs?: number}} DomQuery
+ * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill'|'post', name?: string, value?: string, message?: unknown, timeoutMs?: number}} DomQuery
  * @typedef {{op: 'dialogs', on: boolean}} DialogSwitch
  */
 
@@ -55,6 +55,15 @@ async function answer(page, /** @type {DomQuery} */ q) {
 			return null;
 		case 'fill':
 			await first.fill(q.value ?? '', { timeout });
+			return null;
+		case 'post':
+			// What the page's own vscode.postMessage does (VS Code's webview pre/index.html): hand the message to the webview's
+			// host frame, which relays it to the extension. The page cannot reach that frame (its `parent` is deleted), so this
+			// evaluates there; a test forges page messages this way.
+			await page
+				.frameLocator('iframe.webview')
+				.locator('html')
+				.evaluate((_, message) => globalThis.__vscode_post_message__('onmessage', { message }), q.message, { timeout });
 			return null;
 		default:
 			throw new Error(`unknown op ${q.op}`);

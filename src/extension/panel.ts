@@ -100,6 +100,10 @@ export class ComparisonPanel implements vscode.Disposable {
 					case 'chartImage':
 						this.answer(m.requestId, m);
 						break;
+					case 'formRefused':
+						// Nothing runs; the log keeps what the form showed, as it does for a setting the host refuses.
+						this.log.warn(`Run again refused by the panel's form: ${m.problems.join(' ')}`);
+						break;
 				}
 			}),
 		);

@@ -133,13 +133,22 @@ export type FromWebview =
 	/** An export button: the host runs the matching command. */
 	| { type: 'export'; format: ExportFormat }
 	/** `dataUrl` is `data:image/png;base64,…`; empty when the page has no chart to give. */
-	| { type: 'chartImage'; requestId: number; dataUrl: string };
+	| { type: 'chartImage'; requestId: number; dataUrl: string }
+	/** "Run again" with input the form's own check refused: nothing runs; the host logs the field messages shown. */
+	| { type: 'formRefused'; problems: string[] };
 //#endregion
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** Bounds for what the page may send: a forged message must not carry megabytes into the log or an error message. */
+export const WEBVIEW_LIMITS = { samplers: 8, samplerChars: 64, datasetChars: 4096, problems: 16, problemChars: 500 } as const;
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 
-/** Checks a message from the webview against the protocol; anything else is dropped by the caller (and logged). */
+/**
+ * Checks a message from the webview against the protocol; anything else is dropped by the caller (and logged). Only
+ * the fields of the matched type are kept, and every value is checked for its type and size: the page is not trusted.
+ * Ranges are the settings' business (requestFromForm), which names the field and its range.
+ */
 export function parseFromWebview(v: unknown): FromWebview | undefined {
 	if (!isObj(v) || typeof v.type !== 'string') return undefined;
 	switch (v.type) {
@@ -150,9 +159,10 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 			const f = v.values;
 			if (!isObj(f)) return undefined;
 			const { iters, batchSize, lr, hidden, seed, seedCount, samplers, dataset } = f;
-			if (![iters, batchSize, lr, hidden, seed, seedCount].every((x) => typeof x === 'number')) return undefined;
-			if (!Array.isArray(samplers) || !samplers.every((s) => typeof s === 'string') || typeof dataset !== 'string') return undefined;
-			return { type: 'runAgain', values: { iters, batchSize, lr, hidden, seed, seedCount, samplers, dataset } as FormValues };
+			if (!isNum(iters) || !isNum(batchSize) || !isNum(lr) || !isNum(hidden) || !isNum(seed) || !isNum(seedCount)) return undefined;
+			if (!Array.isArray(samplers) || samplers.length > WEBVIEW_LIMITS.samplers || !samplers.every((s) => isText(s, WEBVIEW_LIMITS.samplerChars))) return undefined;
+			if (!isText(dataset, WEBVIEW_LIMITS.datasetChars)) return undefined;
+			return { type: 'runAgain', values: { iters, batchSize, lr, hidden, seed, seedCount, samplers: [...samplers] as SamplerId[], dataset } };
 		}
 		case 'export':
 			return typeof v.format === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v.format) ? { type: 'export', format: v.format as ExportFormat } : undefined;
@@ -162,6 +172,11 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 			const s = v.snapshot;
 			if (!isObj(s) || !isNum(s.requestId) || !Array.isArray(s.tableRows) || !Array.isArray(s.charts)) return undefined;
 			return { type: 'snapshot', snapshot: s as unknown as PanelSnapshot };
+		}
+		case 'formRefused': {
+			const p = v.problems;
+			if (!Array.isArray(p) || p.length === 0 || p.length > WEBVIEW_LIMITS.problems || !p.every((x) => isText(x, WEBVIEW_LIMITS.problemChars))) return undefined;
+			return { type: 'formRefused', problems: [...p] };
 		}
 		default:
 			return undefined;

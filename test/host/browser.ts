@@ -12,11 +12,14 @@ export interface DomQuery {
 	/**
 	 * text: innerText of the first match; texts: innerText of every match, now; html: its outerHTML; attr: attribute `name`;
 	 * count: matches now; wait: wait for one, then count; click: click the first match (waiting for it), then null; fill: type
-	 * `value` into it, then null.
+	 * `value` into it, then null; post: send `message` to the extension as the (single open) webview's vscode.postMessage
+	 * would, then null (target and selector are ignored).
 	 */
-	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill';
+	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill' | 'post';
 	/** fill: the text to type into the first match (an input). */
 	value?: string;
+	/** post: the message, as the page would pass it to postMessage (anything structured clone takes). */
+	message?: unknown;
 	name?: string;
 	timeoutMs?: number;
 }
@@ -39,7 +42,11 @@ export async function showRealDialogs(on: boolean): Promise<void> {
 
 async function ask(query: DomQuery | { op: 'dialogs'; on: boolean }): Promise<string | string[] | number | null> {
 	if (!bridgeUrl) throw new Error('no browser bridge: run through scripts/host/run-host-tests.mjs');
-	const res = await fetch(bridgeUrl, { method: 'POST', body: JSON.stringify(query) });
+	// The bridge bounds each DOM wait by timeoutMs; this bounds the request itself, so a dead bridge fails the test with a message.
+	const limit = ('timeoutMs' in query && query.timeoutMs ? query.timeoutMs : 10_000) + 30_000;
+	const res = await fetch(bridgeUrl, { method: 'POST', body: JSON.stringify(query), signal: AbortSignal.timeout(limit) }).catch((e: unknown) => {
+		throw new Error(`browser bridge: no answer within ${limit} ms (${e instanceof Error ? e.message : String(e)}) for ${JSON.stringify(query)}`);
+	});
 	const reply = (await res.json()) as { ok: true; value: string | string[] | number | null } | { ok: false; error: string };
 	if (!reply.ok) throw new Error(`browser bridge: ${reply.error} (${JSON.stringify(query)})`);
 	return reply.value;

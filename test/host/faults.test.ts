@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { FAULT_ITER, type FaultKind } from '../../src/runner/faults';
 import { browserBridgeAvailable, queryDom, showRealDialogs } from './browser';
 import { clearNotifications, DIALOG, errorToast, logged, logText } from './observe';
-import { liveWorkers, peakWorkers, setSettings, sleep, snapshot, until } from './util';
+import { liveWorkers, peakWorkers, runComparison, setSettings, snapshot, until, within } from './util';
 
 const SAMPLERS = ['replacement', 'epoch-shuffle'];
 /** The comparison's pool: a worker per (seed, sampler), at most one per core. */
@@ -91,7 +91,7 @@ describe('faults in the real host', function () {
 				assert.ok(shown, 'the panel is open');
 				const log = (await logText()).length;
 
-				await vscode.commands.executeCommand('minibatchLab.runComparison');
+				await runComparison(60_000);
 
 				const sentence = `Minibatch Lab cannot start: ${c.message}`;
 				if (browserBridgeAvailable) {
@@ -127,11 +127,13 @@ describe('faults in the real host', function () {
 					assert.equal(await queryDom({ target: 'webview', selector: `#field-${id}-msg`, op: 'text' }), message);
 					assert.equal(await queryDom({ target: 'webview', selector: `#field-${id}`, op: 'attr', name: 'aria-invalid' }), 'true');
 				}
-				// Nothing to wait for when nothing happens: give a wrongly sent request time to show.
-				await sleep(1500);
-				assert.equal(await peakWorkers(), 0, 'no worker started');
+				// The outcome itself: the page reports the refusal and the host logs it. The page sends that instead of a run
+				// request, and the host handles the page's messages in order, so no request can still be on its way.
+				const refusal = await logged('the form\'s refusal', log.length, /\[warning\] Run again refused by the panel's form: (.*)$/m);
+				for (const [, , message] of fields) assert.ok(refusal[1].includes(message), `the log names "${message}": ${refusal[1]}`);
 				assert.equal((await logText()).slice(log.length).match(/ Run \d+: /), null, 'no run started');
 				assert.deepEqual(await panelRun(), shown, 'the panel shows no new run');
+				assert.equal(await peakWorkers(), 0, 'no worker started during the whole test');
 			} finally {
 				await queryDom({ target: 'webview', selector: '#settings button', hasText: 'Revert', op: 'click' });
 			}
@@ -153,7 +155,7 @@ describe('faults in the real host', function () {
 				const log = (await logText()).length;
 				await vscode.commands.executeCommand('minibatchLab._injectFault', { sampler: 'replacement', kind });
 
-				await vscode.commands.executeCommand('minibatchLab.runComparison');
+				await runComparison();
 
 				const snap = await until(
 					'the finished table',
@@ -225,7 +227,7 @@ describe('faults in the real host', function () {
 			const { running: first } = await startLong();
 			const { again: second } = await askAgain(LONG - 1);
 			await queryDom({ selector: `${DIALOG} .monaco-button`, hasText: 'Restart', op: 'click' });
-			await first;
+			await within('the first run to end after the restart', first, 60_000);
 			await until(
 				'the new run in the panel',
 				async () => {
@@ -239,7 +241,7 @@ describe('faults in the real host', function () {
 			assert.equal(Number(newRun), Number(oldRun) + 1);
 			assert.equal(await queryDom({ selector: DIALOG, op: 'count' }), 0, 'the modal has closed');
 			await vscode.commands.executeCommand('minibatchLab.cancelComparison');
-			await second;
+			await within('the new run to end after the cancel', second, 60_000);
 			assert.equal(await liveWorkers(), 0);
 			const peak = await peakWorkers();
 			assert.ok(peak <= WIDTH, `at most ${WIDTH} workers at once, saw ${peak}`);
@@ -253,7 +255,7 @@ describe('faults in the real host', function () {
 			const log = before + firstRun.index + firstRun[0].length;
 			const { again: second } = await askAgain(LONG - 2);
 			await queryDom({ selector: `${DIALOG} .monaco-button`, hasText: 'Cancel', op: 'click' });
-			await second;
+			await within('the dismissed request to end', second, 30_000);
 			await showRealDialogs(false);
 			const s = await snapshot();
 			assert.ok(s && s.header.includes(`${LONG} iterations`), `header: ${s?.header}`);
@@ -264,7 +266,7 @@ describe('faults in the real host', function () {
 			assert.equal(await liveWorkers(), WIDTH);
 			assert.equal((await logText()).slice(log).match(/ Run \d+: /), null, 'no second run started');
 			await vscode.commands.executeCommand('minibatchLab.cancelComparison');
-			await first;
+			await within('the first run to end after the cancel', first, 60_000);
 			assert.equal(await liveWorkers(), 0);
 			const peak = await peakWorkers();
 			assert.ok(peak <= WIDTH, `at most ${WIDTH} workers at once, saw ${peak}`);
@@ -276,7 +278,7 @@ describe('faults in the real host', function () {
 			await setSettings({ ...SHORT, learningRate: 100 });
 			assert.equal(await liveWorkers(), 0);
 			const log = (await logText()).length;
-			await vscode.commands.executeCommand('minibatchLab.runComparison');
+			await runComparison();
 			const snap = await until(
 				'the finished table',
 				async () => {

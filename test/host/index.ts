@@ -33,6 +33,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['latency.test', () => import('./latency.test')],
 	['gradient.test', () => import('./gradient.test')],
 	['faults.test', () => import('./faults.test')],
+	['messages.test', () => import('./messages.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';

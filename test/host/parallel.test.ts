@@ -3,13 +3,13 @@ import * as assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { liveWorkers, peakWorkers, setSettings, snapshot, until } from './util';
+import { liveWorkers, peakWorkers, runComparison, setSettings, snapshot, until } from './util';
 
 /** Runs the command to the end; returns the most workers the pool had alive at once (its own count, not a sample). */
 async function runPeak(): Promise<number> {
 	assert.equal(await liveWorkers(), 0);
 	await peakWorkers(); // starts the count again from the workers alive now
-	await vscode.commands.executeCommand('minibatchLab.runComparison');
+	await runComparison();
 	const snap = await until('a finished table', async () => {
 		const s = await snapshot();
 		return s && /^Done/.test(s.status) && s.tableRows.length === 2 ? s : undefined;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { browserBridgeAvailable, queryDom } from './browser';
 import { clearNotifications, errorToast, logged, logText } from './observe';
-import { liveWorkers, setSettings, snapshot, until } from './util';
+import { liveWorkers, runComparison, setSettings, snapshot, until } from './util';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 
 /** A small learnable dataset in a folder whose name is an HTML injection attempt. */
@@ -39,7 +39,7 @@ describe('robustness in the real host', function () {
 	it('shows a dataset folder named <img src=x onerror=alert(1)> as text, never as HTML', async () => {
 		const dir = hostileFolder(root);
 		await setSettings({ datasetPath: dir });
-		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		await runComparison(100_000);
 		const snap = await until('a finished table', async () => {
 			const s = await snapshot();
 			return s && /Done/i.test(s.status) ? s : undefined;
@@ -56,7 +56,7 @@ describe('robustness in the real host', function () {
 		await setSettings({ datasetPath: dir });
 		await clearNotifications();
 		const since = (await logText()).length;
-		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		await runComparison(100_000);
 		const snap = await until('the failure in the table', async () => {
 			const s = await snapshot();
 			return s && s.tableRows.some((r) => r.join(' ').includes('train-labels-idx1-ubyte.gz')) ? s : undefined;
@@ -75,7 +75,7 @@ describe('robustness in the real host', function () {
 		await setSettings({ datasetPath: dir });
 		await clearNotifications();
 		const since = (await logText()).length;
-		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		await runComparison(100_000);
 		const line = await logged('the mnist.pkl message', since, /\[error\] (.*mnist\.pkl.*)/);
 		assert.match(line[1], /train-images-idx3-ubyte\.gz/);
 		assert.match(line[1], /dataset\/mnist\.py/);

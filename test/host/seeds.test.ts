@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { formatInterval, formatSigned, mean, pairedComparison, sampleStd, verdict, type SeedRun } from '../../src/core/stats';
 import type { RunSummary, SamplerId } from '../../src/shared/protocol';
-import { EXTENSION_ID, setSettings, snapshot, until } from './util';
+import { EXTENSION_ID, runComparison, setSettings, snapshot, until } from './util';
 
 
 /** The JSON export, as far as these tests read it. */
@@ -41,7 +41,7 @@ describe('Several seeds, paired', function () {
 	});
 
 	it('a 3-seed short run fills the table with mean ± std, and a verdict per sampler pair', async () => {
-		await vscode.commands.executeCommand('minibatchLab.runComparison');
+		await runComparison(240_000);
 		const snap = await until(
 			'the finished 3-seed table',
 			async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
-import { liveWorkers, SECTION, setSettings, snapshot, until } from './util';
+import { liveWorkers, runComparison, SECTION, setSettings, snapshot, until } from './util';
 
 const small = { iterations: 60, batchSize: 10, hiddenSize: 8, learningRate: 1, seed: 0, seedCount: 1, trainSize: 0, samplers: ['replacement', 'epoch-shuffle'] };
 
@@ -38,7 +38,7 @@ function trustSuite(tag: string, trusted: boolean): void {
 
 		it(`${trusted ? 'uses' : 'ignores'} a dataset path from the workspace settings, and trains either way`, async () => {
 			assert.equal(vscode.workspace.isTrusted, trusted, `this launch should open the folder ${trusted ? 'trusted' : 'in Restricted Mode'}`);
-			await vscode.commands.executeCommand('minibatchLab.runComparison');
+			await runComparison(100_000);
 			const snap = await until('a finished run', async () => {
 				const s = await snapshot();
 				return s && /Done/i.test(s.status) ? s : undefined;

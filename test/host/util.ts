@@ -17,6 +17,28 @@ export const liveWorkers = () => vscode.commands.executeCommand<number>('minibat
 /** The most workers alive at once since the previous call (the first call counts from activation). */
 export const peakWorkers = () => vscode.commands.executeCommand<number>('minibatchLab._peakWorkers');
 
+/**
+ * Waits for a command's promise (a run that ends, a panel that answers) at most `timeoutMs`, then fails naming what it
+ * waited for. Mocha's own timeout would only say that the test took too long.
+ */
+export async function within<T>(what: string, p: Thenable<T>, timeoutMs: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const limit = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+	});
+	try {
+		return await Promise.race([Promise.resolve(p), limit]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** How long a short comparison (601 iterations on the bundled MNIST) may take on 2 busy cores. */
+export const RUN_LIMIT_MS = 150_000;
+
+/** Runs the comparison command and waits for its run to end (its workers have exited by then), at most `timeoutMs`. */
+export const runComparison = (timeoutMs = RUN_LIMIT_MS) => within('the comparison command to end', vscode.commands.executeCommand('minibatchLab.runComparison'), timeoutMs);
+
 /** Polls `fn` until it returns something truthy; errors count as "not yet". */
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20000, everyMs = 100): Promise<T> {
 	const end = Date.now() + timeoutMs;
