@@ -15,6 +15,19 @@ export default tseslint.config(
 		},
 	},
 	{
+		// Notifications parse `[label](command:…)` links: every one goes through src/extension/notify.ts, which makes them inert.
+		files: ['src/**/*.ts'],
+		rules: {
+			'no-restricted-properties': [
+				'error',
+				...['showErrorMessage', 'showWarningMessage', 'showInformationMessage', 'withProgress'].map((property) => ({
+					property,
+					message: 'Use showError/showWarning/showInfo/withProgress from src/extension/notify.ts: they keep outside text from becoming a command link.',
+				})),
+			],
+		},
+	},
+	{
 		files: ['scripts/**/*.mjs', 'test/**/*.mjs', 'bench/**/*.mjs', '*.mjs'],
 		languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
 	},

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchBrowser, registerCleanup, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { startBrowserBridge } from './browserBridge.mjs';
+import { writeHostileWorkspace } from './hostileWorkspace.mjs';
 import { fixtureWorkspace, hostTestsIndex, repoRoot } from './paths.mjs';
 import { printNewTests, printSummary, readResults } from './results.mjs';
 
@@ -37,13 +38,15 @@ class RunError extends Error {}
 
 /**
  * The launches. `main` is a trusted workspace in English; `ja` runs VS Code with Japanese as its display language (a minimal
- * language pack, see writeLanguagePack in codeServer.mjs). Tags must match test/host/index.ts, which keeps only the
+ * language pack, see writeLanguagePack in codeServer.mjs); `hostile` opens a workspace written to plant command links
+ * (./hostileWorkspace.mjs) instead of the fixture folder. Tags must match test/host/index.ts, which keeps only the
  * tests of the pass it runs in (MINIBATCH_LAB_TEST_PASS).
  */
 const PASSES = [
 	{ name: 'main', server: {} },
 	{ name: 'untrusted', tag: '@untrusted', server: { workspaceTrust: 'untrusted' } },
 	{ name: 'ja', tag: '@ja', server: { locale: 'ja' } },
+	{ name: 'hostile', tag: '@hostile', server: {}, workspace: writeHostileWorkspace },
 ];
 const wanted = opts.pass ? opts.pass.split(',') : opts.grep ? ['main'] : PASSES.map((p) => p.name);
 const unknownPass = wanted.find((n) => !PASSES.some((p) => p.name === n));
@@ -110,9 +113,10 @@ async function runPass(pass) {
 	let browser;
 	let bridge;
 	try {
+		const workspace = pass.workspace ? pass.workspace(tmp) : fixtureWorkspace;
 		bridge = await startBrowserBridge();
 		server = await startCodeServer({
-			workspace: fixtureWorkspace,
+			workspace,
 			...pass.server,
 			env: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url },
 			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
@@ -137,7 +141,7 @@ async function runPass(pass) {
 		let crashed = false;
 		page.on('crash', () => (crashed = true));
 
-		const url = workbenchUrl(server, { folder: fixtureWorkspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: hostTestsIndex });
+		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: hostTestsIndex });
 		say(`opening the workbench${opts.grep ? ` (grep: ${opts.grep})` : ''}`);
 		const loadStarted = Date.now();
 		await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });

@@ -9,6 +9,7 @@ import { Comparison } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { RunHistory } from './history';
+import { showError, showWarning, withProgress } from './notify';
 
 /** Owns the one comparison that may run at a time, its progress notification and its history. */
 export class RunController implements vscode.Disposable {
@@ -54,7 +55,7 @@ export class RunController implements vscode.Disposable {
 	async start(req: RunRequest): Promise<void> {
 		if (this.current) {
 			const restart = vscode.l10n.t('Restart');
-			const pick = await vscode.window.showWarningMessage(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
+			const pick = await showWarning(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
 			if (pick !== restart) return;
 			this.cancel();
 			await this.waitIdle();
@@ -76,7 +77,7 @@ export class RunController implements vscode.Disposable {
 	private fail(message: string): void {
 		this.log.error(message);
 		this.emit({ type: 'error', message });
-		void vscode.window.showErrorMessage(message, vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Log')).then((pick) => {
+		void showError(message, vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Log')).then((pick) => {
 			if (pick === vscode.l10n.t('Open Settings')) void vscode.commands.executeCommand('workbench.action.openSettings', 'minibatchLab');
 			else if (pick === vscode.l10n.t('Show Log')) this.log.show();
 		});
@@ -146,7 +147,7 @@ export class RunController implements vscode.Disposable {
 		const runs = req.samplers.length * req.seedCount;
 		const total = req.settings.iters * runs;
 		const doneIters = new Map<string, number>();
-		const outcomes = await vscode.window.withProgress(
+		const outcomes = await withProgress(
 			{ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Minibatch Lab'), cancellable: true },
 			async (progress, token) => {
 				token.onCancellationRequested(() => comparison.cancel());

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ExportFormat } from '../shared/protocol';
 import type { RunController } from './controller';
 import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta, type Results } from './exportText';
+import { showError, showInfo } from './notify';
 import type { ComparisonPanel } from './panel';
 
 /** The palette command behind each export button. */
@@ -48,7 +49,7 @@ export class ResultsExporter {
 	private results(): Results | undefined {
 		this.controller.history.load();
 		const r = resultsFromHistory(this.controller.history.all());
-		if (!r) void vscode.window.showInformationMessage(vscode.l10n.t('There are no results to export yet: run a minibatch comparison first.'));
+		if (!r) void showInfo(vscode.l10n.t('There are no results to export yet: run a minibatch comparison first.'));
 		return r;
 	}
 
@@ -64,7 +65,7 @@ export class ResultsExporter {
 		const lang = vscode.env.language.toLowerCase().startsWith('ja') ? 'ja' : 'en';
 		const text = toMarkdown(r, lang, this.meta());
 		await vscode.env.clipboard.writeText(text);
-		void vscode.window.showInformationMessage(vscode.l10n.t('Copied the comparison table as Markdown.'));
+		void showInfo(vscode.l10n.t('Copied the comparison table as Markdown.'));
 		return text;
 	}
 
@@ -87,13 +88,13 @@ export class ResultsExporter {
 			dataUrl = await this.showPanel().chartImage();
 		} catch (e) {
 			this.log.error(`Chart image: ${(e as Error).message}`);
-			void vscode.window.showErrorMessage(vscode.l10n.t('Could not get the chart from the panel: {0}', (e as Error).message));
+			void showError(vscode.l10n.t('Could not get the chart from the panel: {0}', (e as Error).message));
 			return undefined;
 		}
 		const m = PNG_DATA_URL.exec(dataUrl);
 		if (!m) {
 			this.log.error(`Chart image: the panel sent ${dataUrl.slice(0, 40)}…, not a PNG data URL`);
-			void vscode.window.showErrorMessage(vscode.l10n.t('The panel has no chart to save yet.'));
+			void showError(vscode.l10n.t('The panel has no chart to save yet.'));
 			return undefined;
 		}
 		const uri = target ?? (await this.ask(this.defaultName(r, 'png'), { [vscode.l10n.t('PNG image')]: ['png'] }));
@@ -122,7 +123,7 @@ export class ResultsExporter {
 			await vscode.workspace.fs.writeFile(uri, bytes);
 		} catch (e) {
 			this.log.error(`Could not write ${this.shown(uri)}: ${(e as Error).message}`);
-			void vscode.window.showErrorMessage(vscode.l10n.t('Could not save {0}: {1}', this.shown(uri), (e as Error).message));
+			void showError(vscode.l10n.t('Could not save {0}: {1}', this.shown(uri), (e as Error).message));
 			return undefined;
 		}
 		this.log.info(`Saved ${this.shown(uri)} (${bytes.length} bytes)`);
@@ -131,7 +132,7 @@ export class ResultsExporter {
 		// revealFileInOS needs a local file; a file in the workspace can always be shown in the Explorer instead.
 		const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
 		const canReveal = inWorkspace || (uri.scheme === 'file' && vscode.env.remoteName === undefined && vscode.env.uiKind === vscode.UIKind.Desktop);
-		void vscode.window.showInformationMessage(done, ...(canReveal ? [open, reveal] : [open])).then((pick) => {
+		void showInfo(done, ...(canReveal ? [open, reveal] : [open])).then((pick) => {
 			if (pick === open) void vscode.commands.executeCommand('vscode.open', uri);
 			else if (pick === reveal) void vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', uri);
 		});

@@ -7,6 +7,7 @@ import { readRunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml } from './gradPanelHtml';
 import { gradStrings } from '../shared/strings/grad';
+import { showError, withProgress } from './notify';
 
 export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
 
@@ -43,7 +44,7 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean):
 
 /** Runs the check in dist/gradWorker.js: it is synchronous and takes seconds to minutes, too long for the host thread. */
 function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title: string): Thenable<GradOutcome | undefined> {
-	return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+	return withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
 		const cancel = new SharedArrayBuffer(4);
 		const worker = new Worker(join(extensionUri.fsPath, 'dist', 'gradWorker.js'), { workerData: { ...job, cancel } satisfies GradJob });
 		let reported = 0;
@@ -107,7 +108,7 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		} catch (e) {
 			const reason = e instanceof Error ? e.message : String(e);
 			log.error(`Gradient check failed: ${reason}`);
-			void vscode.window.showErrorMessage(vscode.l10n.t('Gradient check failed: {0}', reason));
+			void showError(vscode.l10n.t('Gradient check failed: {0}', reason));
 			return undefined;
 		}
 	});

@@ -34,6 +34,7 @@ const testModules: ReadonlyArray<readonly [name: string, load: () => Promise<unk
 	['gradient.test', () => import('./gradient.test')],
 	['faults.test', () => import('./faults.test')],
 	['messages.test', () => import('./messages.test')],
+	['hostile.test', () => import('./hostile.test')],
 ];
 
 export type TestState = 'passed' | 'failed' | 'pending';
@@ -61,7 +62,7 @@ const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;
 const pass = process.env.MINIBATCH_LAB_TEST_PASS || 'main';
 
 /** The pass a test belongs to, from a tag in its full title; keep in sync with PASSES in scripts/host/run-host-tests.mjs. */
-const PASS_TAGS: Readonly<Record<string, string>> = { '@untrusted': 'untrusted', '@ja': 'ja' };
+const PASS_TAGS: Readonly<Record<string, string>> = { '@untrusted': 'untrusted', '@ja': 'ja', '@hostile': 'hostile' };
 function passOf(fullTitle: string): string {
 	for (const [tag, name] of Object.entries(PASS_TAGS)) if (fullTitle.includes(tag)) return name;
 	return 'main';

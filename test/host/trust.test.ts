@@ -4,7 +4,7 @@
  * setting points at a good dataset; only a trusted workspace may use it, and the bundled MNIST is always allowed.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -26,10 +26,14 @@ function trustSuite(tag: string, trusted: boolean): void {
 			dir = writeMnistFolder(syntheticDataset(300, 100, 6, 3));
 			await setSettings({ ...small, datasetPath: undefined });
 			await vscode.workspace.getConfiguration(SECTION).update('datasetPath', dir, vscode.ConfigurationTarget.Workspace);
+			await vscode.workspace.getConfiguration(SECTION).update('parallelRuns', 1, vscode.ConfigurationTarget.Workspace);
+			await vscode.workspace.getConfiguration(SECTION).update('iterations', small.iterations + 1, vscode.ConfigurationTarget.Workspace);
 		});
 
 		after(async () => {
 			await vscode.workspace.getConfiguration(SECTION).update('datasetPath', undefined, vscode.ConfigurationTarget.Workspace);
+			await vscode.workspace.getConfiguration(SECTION).update('parallelRuns', undefined, vscode.ConfigurationTarget.Workspace);
+			await vscode.workspace.getConfiguration(SECTION).update('iterations', undefined, vscode.ConfigurationTarget.Workspace);
 			await setSettings(Object.fromEntries(Object.keys(small).map((k) => [k, undefined])));
 			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 			rmSync(dir, { recursive: true, force: true });
@@ -50,6 +54,17 @@ function trustSuite(tag: string, trusted: boolean): void {
 			}
 			assert.equal(snap.tableRows.length, 2);
 			assert.equal(await liveWorkers(), 0);
+		});
+
+		// How much of the machine a run takes is the user's call (package.json restrictedConfigurations); a study group's
+		// lesson settings (iterations, samplers, …) may come from the workspace either way.
+		it(`${trusted ? 'uses' : 'ignores'} minibatchLab.parallelRuns from the workspace settings, and uses its iterations`, () => {
+			const c = vscode.workspace.getConfiguration(SECTION);
+			// Restricted Mode hides a restricted setting's workspace value from inspect() too, so read the file.
+			const planted = JSON.parse(readFileSync(join(dotVscode, 'settings.json'), 'utf8')) as Record<string, unknown>;
+			assert.equal(planted[`${SECTION}.parallelRuns`], 1, 'the workspace sets it');
+			assert.equal(c.get('parallelRuns'), trusted ? 1 : 0);
+			assert.equal(c.get('iterations'), small.iterations + 1, 'a lesson setting from the workspace counts either way');
 		});
 	});
 }
