@@ -100,9 +100,20 @@ describe('every error path that carries outside text is defused', () => {
 		assert.ok(out.failure, 'the run failed');
 		assertDefused(out.failure);
 		const reported = join(root, 'report.js');
-		writeFileSync(reported, `require('node:worker_threads').parentPort.postMessage({ type: 'failed', runKey: 'k', reason: ${JSON.stringify(`${folder}: ${LINK}`)} });`);
-		const [failed] = await new Comparison({ workerPath: reported, dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined }).run();
-		assertDefused(failed.failure ?? '');
+		// A worker that reports its own failure: while loading the data, then during a run.
+		for (const phase of ['load', 'run']) {
+			const reason = JSON.stringify(`${folder}: ${LINK}`);
+			writeFileSync(
+				reported,
+				`const { parentPort } = require('node:worker_threads');
+				parentPort.on('message', (m) => {
+					if (m.type === 'load') parentPort.postMessage(${JSON.stringify(phase)} === 'load' ? { type: 'loadFailed', reason: ${reason} } : { type: 'shared', data: {} });
+					else if (m.type === 'run') parentPort.postMessage({ type: 'failed', runKey: m.job.runKey, reason: ${reason} });
+				});`,
+			);
+			const [failed] = await new Comparison({ workerPath: reported, dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined }).run();
+			assertDefused(failed.failure ?? '');
+		}
 		rmSync(root, { recursive: true, force: true });
 	});
 });
