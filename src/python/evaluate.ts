@@ -18,9 +18,14 @@ export interface Evaluated {
 export interface EvalEnv {
 	readonly text: string;
 	readonly tokens: Tokens;
-	/** The value of a bare name at token `tok`, or undefined when it has none. */
+	/** The value of a bare or dotted name (`batch_size`, `self.batch_size`) at token `tok`, or undefined when it has none. */
 	resolveName(name: string, tok: number): PyNum | undefined;
+	/** The length of the array a name holds at `tok` (`len(x)`, `x.shape[0]`), when the file shows it. */
+	resolveLength?(name: string, tok: number): PyNum | undefined;
 }
+
+/** Parts of a dotted name read as one (`self.net.batch_size`). */
+const MAX_DOTTED = 3;
 
 /** Recursion guard: hover must not overflow the stack on `((((((…` in a generated file. */
 const MAX_DEPTH = 48;
@@ -169,12 +174,68 @@ class ExprParser {
 				const r = this.call(name, this.pos);
 				return r && this.trailers(i, r);
 			}
+			if (nextIsCall && name === 'len') {
+				const r = this.length(this.pos);
+				if (r) return this.trailers(i, r);
+			}
 			if (name === 'True' || name === 'False' || name === 'None') return this.trailers(i, { rendered: name, unknown: name });
+			if (!nextIsCall && this.op() === '.') {
+				const r = this.dotted(i, name);
+				if (r) return r;
+			}
 			const num = nextIsCall || this.startsTrailer() ? undefined : env.resolveName(name, i);
 			if (num) return { num, rendered: pyRepr(num) };
 			return this.trailers(i, { rendered: name, unknown: name });
 		}
 		return undefined;
+	}
+
+	/** `a.b` (up to MAX_DOTTED parts) not followed by a call or subscript, as one name; `a.shape[0]` as a length. */
+	private dotted(first: number, name: string): Evaluated | undefined {
+		const t = this.env.tokens;
+		let full = name;
+		let j = this.pos;
+		for (let parts = 1; parts < MAX_DOTTED && this.isOpAt(j, '.') && j + 1 < this.end && t.kind[j + 1] === K_NAME; parts++) {
+			full += '.' + this.text(j + 1);
+			j += 2;
+		}
+		// x.shape[0]
+		if (j === this.pos + 2 && full.endsWith('.shape') && j + 2 < this.end && this.isOpAt(j, '[') && this.text(j + 1) === '0' && this.isOpAt(j + 2, ']')) {
+			const after = j + 3;
+			if (after < this.end && (this.isOpAt(after, '.') || this.isOpAt(after, '(') || this.isOpAt(after, '['))) return undefined;
+			const num = this.env.resolveLength?.(name, first);
+			if (!num) return undefined;
+			this.pos = after;
+			return { num, rendered: pyRepr(num) };
+		}
+		if (j === this.pos || this.isOpAt(j, '(') || this.isOpAt(j, '[') || this.isOpAt(j, '.')) return undefined;
+		const num = this.env.resolveName(full, first);
+		this.pos = j;
+		if (num) return { num, rendered: pyRepr(num) };
+		return { rendered: full, unknown: full };
+	}
+
+	/** `len(name)`: the length the file shows for that array. */
+	private length(open: number): Evaluated | undefined {
+		const t = this.env.tokens;
+		const close = matchOf(t, open);
+		if (close !== open + 2 || close >= this.end || t.kind[open + 1] !== K_NAME) return undefined;
+		const name = this.text(open + 1);
+		const num = this.env.resolveLength?.(name, open + 1);
+		if (!num) return undefined;
+		this.pos = close + 1;
+		return { num, rendered: pyRepr(num) };
+	}
+
+	private text(i: number): string {
+		const t = this.env.tokens;
+		return this.env.text.slice(startOf(t, i), endOf(t, i));
+	}
+
+	private isOpAt(i: number, op: string): boolean {
+		if (i >= this.end) return false;
+		const k = this.env.tokens.kind[i];
+		return (k === K_OP || k === K_OPEN || k === K_CLOSE) && this.text(i) === op;
 	}
 
 	private startsTrailer(): boolean {
@@ -255,6 +316,11 @@ function roundHalfEven(v: number): number {
 	if (d > 0.5) return f + 1;
 	if (d < 0.5) return f;
 	return f % 2 === 0 ? f : f + 1;
+}
+
+/** `l op r` for the arithmetic operators (an augmented assignment's `op=`); anything else has no value. */
+export function combine(op: string, l: Evaluated, r: Evaluated): Evaluated {
+	return binary(op, l, r);
 }
 
 function binary(op: string, l: Evaluated, r: Evaluated): Evaluated {

@@ -6,11 +6,16 @@ import { applyActionFor, reverseActions, type OffsetRange, type SamplingDirectio
 import { duplicateChance, seenFraction } from './sampling';
 import { reductionHover, type ReductionHover } from './reduction';
 
-import { argQuantity, exprSource, isPlainNameUse, randomReceiver, trainingSetup, type Quantity, type TrainingNumbers, type TrainingSetup } from './trainingLoop';
+import { batchProcessingAt, batchProcessingNamed, type BatchProcessing } from './batchProcessing';
+import { exprSource } from './quantities';
+import { samplerCallAt } from './samplers';
+import { argQuantity, isPlainNameUse, trainingSetup, type Quantity, type TrainingNumbers, type TrainingSetup } from './trainingLoop';
 
 export type { ReductionCall, ReductionHover, ShapeSource } from './reduction';
+export type { BatchProcessing } from './batchProcessing';
 
-export type TermKind = 'epoch' | 'itersNum' | 'iterPerEpoch' | 'loopIndex' | 'batchSize' | 'batchMask' | 'batchData' | 'trainSize' | 'learningRate';
+/** `epochIndex` is an epoch loop's own variable (`for epoch in range(epochs)`); `epoch` any other epoch name. */
+export type TermKind = 'epoch' | 'epochIndex' | 'itersNum' | 'iterPerEpoch' | 'loopIndex' | 'batchSize' | 'batchMask' | 'batchData' | 'trainSize' | 'learningRate';
 
 /** A link target for the quick fix: re-plan at `offset` in the same document version and run the action with this direction. */
 export interface SamplingFixRef {
@@ -40,6 +45,8 @@ export interface ChoiceHover {
 	/** `legacy`: np.random.choice; `generator`: a Generator/RandomState's `.choice`. */
 	readonly api: 'legacy' | 'generator';
 	readonly callee: string;
+	/** For a bare name imported from numpy.random (`from numpy.random import choice as pick`): `numpy.random.choice`. */
+	readonly qualified?: string;
 	readonly replace: ReplaceArg;
 	/** N and B of `choice(N, B)`; B is a literal 1 when no size is given. */
 	readonly population: Quantity;
@@ -62,11 +69,23 @@ export interface WithoutReplacementHover {
 	readonly api: 'shuffle' | 'permutation' | 'choice';
 	readonly receiver: 'legacy' | 'generator';
 	readonly callee: string;
+	readonly qualified?: string;
 	/** A `reverse` link when this sits in the quick fix's helper. */
 	readonly fix?: SamplingFixRef;
+	/** When this call makes the order an epoch loop's slices come from: that loop's numbers. */
+	readonly epochs?: TrainingNumbers;
 }
 
-export type HoverInfo = TermHover | ReductionHover | ChoiceHover | WithoutReplacementHover;
+/** A name in a loop that processes data in batches without training (inference, as in the book's chapter 3). */
+export interface BatchProcessingHover {
+	readonly kind: 'batchProcessing';
+	readonly term: 'batchSize' | 'loopIndex' | 'batchData';
+	readonly name: string;
+	readonly range: OffsetRange;
+	readonly batches: BatchProcessing;
+}
+
+export type HoverInfo = TermHover | ReductionHover | ChoiceHover | WithoutReplacementHover | BatchProcessingHover;
 
 const EPOCH_NAME = /^(?:max_|n_|num_)?epochs?(?:_(?:num|cnt|count|idx|num_max))?$/;
 const IPE_NAME = /^iters?_per_epoch$/;
@@ -90,12 +109,31 @@ export function hoverAt(model: PythonModel, text: string, offset: number): Hover
 	const name = model.tok(i);
 	const range = { start: startOf(t, i), end };
 	if ((name === 'keepdims' || name === 'axis') && model.isOp(i + 1, '=')) return reductionHover(model, i, name, range);
-	if (model.isOp(i - 1, '.') && model.isOp(i + 1, '(')) {
-		if (name === 'choice') return choiceHover(model, i, range);
-		if (name === 'shuffle' || name === 'permutation') return shuffleHover(model, i, name, range);
-		return undefined;
+	if (model.isOp(i + 1, '(')) {
+		const call = samplerCallAt(model, i);
+		if (call?.fn === 'choice') return choiceHover(model, i, range);
+		if (call) return shuffleHover(model, i, call.fn, range);
+		if (model.isOp(i - 1, '.')) return undefined;
 	}
-	return termHover(model, i, name, range);
+	return batchHover(model, i, name, range) ?? termHover(model, i, name, range);
+}
+
+/** Names of a batch-processing loop: inside it, or anywhere when the file has no training loop. */
+function batchHover(model: PythonModel, tok: number, name: string, range: OffsetRange): BatchProcessingHover | undefined {
+	if (!isPlainNameUse(model, tok)) return undefined;
+	let bp = batchProcessingAt(model, tok);
+	if (!bp) {
+		const setup = trainingSetup(model);
+		if (setup.loop || setup.choiceTok !== undefined) return undefined;
+		bp = batchProcessingNamed(model, name);
+		if (!bp) return undefined;
+	}
+	const base = { kind: 'batchProcessing' as const, name, range, batches: bp };
+	const loop = bp.loop;
+	if (name === loop.varName && tok >= model.stmts.firstTok[loop.stmt] && tok < loop.endTok) return { ...base, term: 'loopIndex' };
+	if (name === bp.batchSize.name) return { ...base, term: 'batchSize' };
+	if (bp.batchNames.includes(name)) return { ...base, term: 'batchData' };
+	return undefined;
 }
 
 function termHover(model: PythonModel, tok: number, name: string, range: OffsetRange): TermHover | undefined {
@@ -104,7 +142,11 @@ function termHover(model: PythonModel, tok: number, name: string, range: OffsetR
 	const n = setup.names;
 	const base = { kind: 'term' as const, name, range, numbers: setup.numbers, names: n };
 	const loop = setup.loop;
-	if (loop && name === n.loopVar && tok >= model.stmts.firstTok[loop.stmt] && tok < loop.endTok) return { ...base, term: 'loopIndex' };
+	const within = (l: { stmt: number; endTok: number }) => tok >= model.stmts.firstTok[l.stmt] && tok < l.endTok;
+	if (loop && name === n.loopVar && within(loop)) return { ...base, term: 'loopIndex' };
+	const outer = setup.numbers.epochLoop?.outer;
+	if (outer && name === n.epochVar && within(outer)) return { ...base, term: 'epochIndex' };
+	if (name === n.epochs) return { ...base, term: 'epoch' };
 	if (name === n.iterPerEpoch || IPE_NAME.test(name)) return { ...base, term: 'iterPerEpoch' };
 	if (name === n.itersNum || name === 'iters_num') return { ...base, term: 'itersNum' };
 	if (name === n.trainSize || name === 'train_size') return { ...base, term: 'trainSize' };
@@ -134,11 +176,12 @@ function choiceReplace(model: PythonModel, c: number): ReplaceArg | { kind: 'fal
 }
 
 function choiceHover(model: PythonModel, c: number, range: OffsetRange): HoverInfo | undefined {
-	const recv = randomReceiver(model, c - 1);
+	const recv = samplerCallAt(model, c);
 	if (!recv) return undefined;
-	const callee = `${recv.chain}.choice`;
+	const callee = recv.callee;
+	const qualified = recv.qualified ? { qualified: recv.qualified } : {};
 	const replace = choiceReplace(model, c);
-	if (replace.kind === 'false') return { kind: 'withoutReplacement', range, api: 'choice', receiver: recv.kind, callee };
+	if (replace.kind === 'false') return { kind: 'withoutReplacement', range, api: 'choice', receiver: recv.kind, callee, ...qualified };
 	const setup = trainingSetup(model);
 	const inTrainingLoop = setup.choiceTok === c && setup.loop !== undefined;
 	const args = model.callArgs(c + 1);
@@ -162,6 +205,7 @@ function choiceHover(model: PythonModel, c: number, range: OffsetRange): HoverIn
 		range,
 		api: recv.kind,
 		callee,
+		...qualified,
 		replace,
 		population,
 		batch,
@@ -177,15 +221,18 @@ function choiceHover(model: PythonModel, c: number, range: OffsetRange): HoverIn
 }
 
 function shuffleHover(model: PythonModel, c: number, name: 'shuffle' | 'permutation', range: OffsetRange): WithoutReplacementHover | undefined {
-	const recv = randomReceiver(model, c - 1);
+	const recv = samplerCallAt(model, c);
 	if (!recv) return undefined;
 	const rev = reverseActions(model).find((a) => a.ranges.some((r) => r.start <= range.start && range.end <= r.end));
+	const numbers = trainingSetup(model).numbers;
 	return {
 		kind: 'withoutReplacement',
 		range,
 		api: name,
 		receiver: recv.kind,
-		callee: `${recv.chain}.${name}`,
+		callee: recv.callee,
+		...(recv.qualified ? { qualified: recv.qualified } : {}),
 		fix: rev && { direction: 'reverse', offset: rev.anchor.start },
+		...(numbers.epochLoop?.order?.tok === c ? { epochs: numbers } : {}),
 	};
 }

@@ -2,6 +2,8 @@
 export { analysePython, PythonModel } from './model';
 export { hoverAt } from './hover';
 export type {
+	BatchProcessing,
+	BatchProcessingHover,
 	ChoiceHover,
 	HoverInfo,
 	ReductionCall,
@@ -15,7 +17,8 @@ export type {
 } from './hover';
 export { applyTextEdits, samplingActions, samplingActionsAt } from './rewrite';
 export type { OffsetRange, SamplingAction, SamplingDirection, TextEdit } from './rewrite';
-export type { AssumptionBasis, Evaluations, Quantity, QuantityRole, TrainingNumbers } from './trainingLoop';
+export type { AssumptionBasis, EpochLoop, EpochOrder, Evaluations, LoopStop, ParameterDefault, Quantity, QuantityRole, SliceCoverage, TrainingNumbers, TrainingSetup } from './trainingLoop';
+export { trainingSetup } from './trainingLoop';
 export type { AxisSpec, BroadcastBack, Shape } from './shapes';
 export { formatShape } from './shapes';
 export { duplicateChance, seenFraction } from './sampling';

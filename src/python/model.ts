@@ -1,8 +1,9 @@
-import { evaluateRange, type Evaluated, type PyNum } from './evaluate';
+import { combine, evaluateRange, pyRepr, sliceTokens, type Evaluated, type PyNum } from './evaluate';
+import { arrayLength } from './arrayLength';
 import { lexPython, type Lexed, type Statements } from './lexer';
-import { scanStatements, type Assignment, type ForLoop } from './scan';
+import { scanStatements, type Assignment, type ForLoop, type FunctionDef } from './scan';
 
-export type { Assignment, ForLoop } from './scan';
+export type { Assignment, ForLoop, FunctionDef } from './scan';
 import { K_CLOSE, K_NAME, K_OP, K_OPEN, endOf, lengthOf, matchOf, parentOf, startOf, type Tokens } from './tokens';
 
 /** One top-level argument of a call: token range [start, end) of its value, and its keyword when given as `kw=value`. */
@@ -41,11 +42,17 @@ export class PythonModel {
 	readonly loops: ForLoop[];
 	/** Per statement: index in `loops` of the innermost loop whose header or body holds it, or -1. */
 	private readonly stmtLoop: Int32Array;
-	/** Token index of each `choice` in `<something>.choice(`. */
+	/** In statement order. */
+	readonly defs: FunctionDef[];
+	/** Token index of each `choice` in `<something>.choice(`, and of each bare `pick(` imported as numpy.random's choice. */
 	readonly choiceCalls: number[];
 	/** Names bound to the numpy module, and names bound to numpy.random itself. */
 	readonly numpyAliases: Set<string>;
 	readonly numpyRandomAliases: Set<string>;
+	/** `from numpy.random import choice as pick`: local name → numpy.random's own name. */
+	readonly randomFunctions: Map<string, string>;
+	/** Other `from module import name [as alias]`: local name → module. */
+	readonly importedNames: Map<string, string>;
 	/** Lazily filled by the modules that use them; tied to this version of the text. */
 	readonly cache: { names?: Set<string>; lineStarts?: Int32Array; [key: string]: unknown } = {};
 	private readonly resolving = new Set<Assignment>();
@@ -61,9 +68,12 @@ export class PythonModel {
 		this.assignments = found.assignments;
 		this.loops = found.loops;
 		this.stmtLoop = found.stmtLoop;
+		this.defs = found.defs;
 		this.choiceCalls = found.choiceCalls;
 		this.numpyAliases = found.numpyAliases;
 		this.numpyRandomAliases = found.numpyRandomAliases;
+		this.randomFunctions = found.randomFunctions;
+		this.importedNames = found.importedNames;
 	}
 
 	/** The statement holding token i (the last statement starting at or before it; empty statements come first). */
@@ -253,7 +263,13 @@ export class PythonModel {
 	assignmentAt(name: string, tok: number): Assignment | undefined {
 		const list = this.assignments.get(name);
 		if (!list || list.length === 0) return undefined;
-		const stmt = tok < this.tokens.count ? this.stmtOf(tok) : this.stmts.count;
+		return this.assignmentBefore(name, tok < this.tokens.count ? this.stmtOf(tok) : this.stmts.count) ?? list[0];
+	}
+
+	/** The last assignment to `name` in a statement before `stmt`. */
+	assignmentBefore(name: string, stmt: number): Assignment | undefined {
+		const list = this.assignments.get(name);
+		if (!list) return undefined;
 		let lo = 0;
 		let hi = list.length - 1;
 		let best = -1;
@@ -264,32 +280,53 @@ export class PythonModel {
 				lo = mid + 1;
 			} else hi = mid - 1;
 		}
-		return list[best >= 0 ? best : 0];
+		return best >= 0 ? list[best] : undefined;
 	}
 
-	/** Value of `name` as seen at token `tok`, following literal assignments; `fallback` supplies assumed values. */
-	valueOf(name: string, tok: number, fallback?: (name: string) => PyNum | undefined, depth = 0): PyNum | undefined {
+	/**
+	 * Value of `name` as seen at token `tok`, following the file's assignments; `fallback` supplies assumed values and
+	 * `bound` fixed ones (a loop variable at a given iteration), which win over any assignment.
+	 */
+	valueOf(name: string, tok: number, fallback?: Fallback, depth = 0, bound?: Bound): PyNum | undefined {
+		const b = bound?.get(name);
+		if (b) return b;
 		const a = this.assignmentAt(name, tok);
 		if (a && depth < MAX_RESOLVE_DEPTH) {
-			const v = this.valueOfAssignment(a, fallback, depth);
+			const v = this.valueOfAssignment(a, fallback, depth, bound);
 			if (v) return v;
 		}
 		return fallback?.(name);
 	}
 
-	/** Evaluates an assignment's right-hand side (memoized when no fallback is involved). */
-	valueOfAssignment(a: Assignment, fallback?: (name: string) => PyNum | undefined, depth = 0): PyNum | undefined {
-		if (!fallback) {
+	/** The value an assignment gives its name (memoized when nothing is assumed or bound). */
+	valueOfAssignment(a: Assignment, fallback?: Fallback, depth = 0, bound?: Bound): PyNum | undefined {
+		const plain = !fallback && !bound;
+		if (plain) {
 			const memo = this.resolved.get(a);
 			if (memo !== undefined) return memo ?? undefined;
 		}
-		const r = this.evaluate(a.rhsStart, a.rhsEnd, fallback, depth + 1, a);
-		if (!fallback) this.resolved.set(a, r.num ?? null);
+		const r = this.evaluateAssignment(a, fallback, depth, bound);
+		if (plain) this.resolved.set(a, r.num ?? null);
 		return r.num;
 	}
 
+	/** An assignment's value as an expression: `x += 2` is `x + 2` with x's earlier value; a target unpacked from a call has none. */
+	evaluateAssignment(a: Assignment, fallback?: Fallback, depth = 0, bound?: Bound): Evaluated {
+		if (a.kind === 'unpacked') {
+			const src = sliceTokens(this, a.rhsStart, a.rhsEnd);
+			return { rendered: src, unknown: src };
+		}
+		const r = this.evaluate(a.rhsStart, a.rhsEnd, fallback, depth + 1, a, bound);
+		if (a.kind !== 'augmented' || !a.op) return r;
+		const prev = this.assignmentBefore(a.name, a.stmt);
+		const before = prev && depth < MAX_RESOLVE_DEPTH ? (bound?.get(a.name) ?? this.valueOfAssignment(prev, fallback, depth + 1, bound)) : undefined;
+		const left: Evaluated = before ? { num: before, rendered: pyRepr(before) } : { rendered: a.name, unknown: a.name };
+		const right: Evaluated = a.rhsEnd - a.rhsStart > 1 ? { ...r, rendered: `(${r.rendered})` } : r;
+		return combine(a.op, left, right);
+	}
+
 	/** Evaluates tokens [s, e) with names resolved through this file's assignments. */
-	evaluate(s: number, e: number, fallback?: (name: string) => PyNum | undefined, depth = 0, self?: Assignment): Evaluated {
+	evaluate(s: number, e: number, fallback?: Fallback, depth = 0, self?: Assignment, bound?: Bound): Evaluated {
 		if (self) {
 			if (this.resolving.has(self)) return { rendered: '', unknown: '' };
 			this.resolving.add(self);
@@ -299,7 +336,8 @@ export class PythonModel {
 				{
 					text: this.text,
 					tokens: this.tokens,
-					resolveName: (name, tok) => (depth < MAX_RESOLVE_DEPTH ? this.valueOf(name, tok, fallback, depth) : fallback?.(name)),
+					resolveName: (name, tok) => (depth < MAX_RESOLVE_DEPTH ? this.valueOf(name, tok, fallback, depth, bound) : (bound?.get(name) ?? fallback?.(name))),
+					resolveLength: (name, tok) => (depth < MAX_RESOLVE_DEPTH ? this.lengthOf(name, tok, fallback, depth + 1, bound) : undefined),
 				},
 				s,
 				e,
@@ -307,6 +345,13 @@ export class PythonModel {
 		} finally {
 			if (self) this.resolving.delete(self);
 		}
+	}
+
+	/** The length of the array `name` holds at `tok` when the file shows it (see arrayLength). */
+	lengthOf(name: string, tok: number, fallback?: Fallback, depth = 0, bound?: Bound): PyNum | undefined {
+		const a = this.assignmentAt(name, tok);
+		if (!a || a.kind || depth >= MAX_RESOLVE_DEPTH || this.resolving.has(a)) return undefined;
+		return arrayLength(this, a, (x, y) => this.evaluate(x, y, fallback, depth + 1, a, bound).num);
 	}
 
 	/** The innermost loop whose header or body holds token `tok`. */
@@ -322,6 +367,11 @@ export class PythonModel {
 		return l && l.rangeAncestor >= 0 ? this.loops[l.rangeAncestor] : undefined;
 	}
 }
+
+/** Assumed values for names the file cannot give. */
+export type Fallback = (name: string) => PyNum | undefined;
+/** Names fixed to a value for one evaluation (a loop variable). */
+export type Bound = ReadonlyMap<string, PyNum>;
 
 /** Tokenizes and scans a Python document. Linear in its length. */
 export function analysePython(text: string): PythonModel {

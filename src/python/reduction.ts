@@ -3,7 +3,7 @@ import type { PythonModel } from './model';
 import type { OffsetRange } from './rewrite';
 import { broadcastBack, normalizeAxes, reducedShape, type AxisSpec, type BroadcastBack, type Shape } from './shapes';
 import { K_NAME, K_OPEN, matchOf, startOf } from './tokens';
-import { exprSource } from './trainingLoop';
+import { exprSource } from './quantities';
 
 export interface ReductionCall {
 	/** `max`, `sum`, … */

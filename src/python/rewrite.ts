@@ -4,7 +4,7 @@
  */
 import { endOf, matchOf, startOf } from './tokens';
 import { analysePython, type PythonModel } from './model';
-import { randomReceiver } from './trainingLoop';
+import { randomReceiver } from './samplers';
 
 export interface OffsetRange {
 	readonly start: number;

@@ -1,16 +1,11 @@
-/** The statement-level patterns of one document, found once per analysis: assignments, for loops, numpy imports and `.choice(` calls. */
+/** The statement-level patterns of one document, found once per analysis: assignments, for loops, functions, imports and sampler calls. */
 import type { Statements } from './lexer';
+import { emptyImports, scanFromImport, scanImport, type Imports } from './scanImports';
+import { scanAssignment, scanParameters, type Assignment } from './scanTargets';
 import { K_NAME, K_OPEN, lengthOf, matchOf, type Tokens } from './tokens';
 
-/** `name = <rhs>` (or `name: T = <rhs>`) as a whole statement. */
-export interface Assignment {
-	readonly name: string;
-	readonly stmt: number;
-	readonly nameTok: number;
-	/** Token range of the right-hand side, end exclusive. */
-	readonly rhsStart: number;
-	readonly rhsEnd: number;
-}
+export type { Assignment } from './scanTargets';
+export type { Imports } from './scanImports';
 
 /** `for <var> in <iterable>:` with its body as a statement range. */
 export interface ForLoop {
@@ -30,8 +25,18 @@ export interface ForLoop {
 	readonly rangeAncestor: number;
 }
 
+/** `def name(params):` with its body as a statement range. */
+export interface FunctionDef {
+	readonly name: string;
+	readonly stmt: number;
+	readonly params: readonly string[];
+	readonly bodyFirst: number;
+	readonly bodyEnd: number;
+}
+
 /** What the scan reads of a model (PythonModel has it); an interface, so the model can import the scan and not the reverse. */
 export interface ScanSource {
+	readonly text: string;
 	readonly tokens: Tokens;
 	readonly stmts: Statements;
 	tok(i: number): string;
@@ -39,117 +44,124 @@ export interface ScanSource {
 	isOp(i: number, op: string): boolean;
 }
 
-export interface Scanned {
+export interface Scanned extends Imports {
 	/** Per name, in statement order. */
 	readonly assignments: Map<string, Assignment[]>;
 	/** In statement order. */
 	readonly loops: ForLoop[];
 	/** Per statement: index in `loops` of the innermost loop whose header or body holds it, or -1. */
 	readonly stmtLoop: Int32Array;
-	/** Token index of each `choice` in `<something>.choice(`. */
+	/** In statement order. */
+	readonly defs: FunctionDef[];
+	/** Token index of each `choice` in `<something>.choice(`, and of each `pick(` where `pick` is numpy.random's choice. */
 	readonly choiceCalls: number[];
-	/** Names bound to the numpy module, and names bound to numpy.random itself. */
-	readonly numpyAliases: Set<string>;
-	readonly numpyRandomAliases: Set<string>;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Scans `m`'s statements; it only needs the model's tokens, statements and token tests. */
 export function scanStatements(m: ScanSource): Scanned {
 	const t = m.tokens;
 	const st = m.stmts;
 	const found: Scanned = {
+		...emptyImports(),
 		assignments: new Map(),
 		loops: [],
 		stmtLoop: new Int32Array(st.count).fill(-1),
+		defs: [],
 		choiceCalls: [],
-		numpyAliases: new Set(['np', 'numpy']),
-		numpyRandomAliases: new Set(),
 	};
 	const addAssignment = (a: Assignment) => {
 		const list = found.assignments.get(a.name);
 		if (list) list.push(a);
 		else found.assignments.set(a.name, [a]);
 	};
-	// Loops are recorded when their header is seen (so `loops` is in statement order) and finished when a statement at
-	// or left of their indent closes them.
-	type Building = { -readonly [K in keyof ForLoop]: ForLoop[K] };
-	const building: Building[] = [];
-	const open: { id: number; indent: number }[] = [];
+	// Blocks are recorded when their header is seen (so the lists are in statement order) and finished when a
+	// statement at or left of their indent closes them.
+	const loops: Mutable<ForLoop>[] = [];
+	const defs: Mutable<FunctionDef>[] = [];
+	const open: { loop: number; def: number; indent: number }[] = [];
 	const stmtLoop = found.stmtLoop;
-	const closeLoops = (indent: number, at: number) => {
+	let innermostLoop = -1;
+	const closeBlocks = (indent: number, at: number) => {
 		while (open.length && open[open.length - 1].indent >= indent) {
-			const l = building[(open.pop() as (typeof open)[number]).id];
-			l.bodyEnd = at;
-			l.endTok = at < st.count ? st.firstTok[at] : t.count;
+			const b = open.pop() as (typeof open)[number];
+			if (b.loop >= 0) {
+				loops[b.loop].bodyEnd = at;
+				loops[b.loop].endTok = at < st.count ? st.firstTok[at] : t.count;
+			} else defs[b.def].bodyEnd = at;
+		}
+		innermostLoop = -1;
+		for (let k = open.length - 1; k >= 0; k--) {
+			if (open[k].loop >= 0) {
+				innermostLoop = open[k].loop;
+				break;
+			}
 		}
 	};
 	for (let s = 0; s < st.count; s++) {
 		const a = st.firstTok[s];
 		const e = st.endTok[s];
-		if (!st.afterSemicolon[s] && a < e) closeLoops(st.indent[s], s);
-		stmtLoop[s] = open.length ? open[open.length - 1].id : -1;
+		if (!st.afterSemicolon[s] && a < e && open.length && open[open.length - 1].indent >= st.indent[s]) closeBlocks(st.indent[s], s);
+		stmtLoop[s] = innermostLoop;
 		if (a >= e) continue;
-		if (t.kind[a] !== K_NAME) continue;
-		const first = m.tok(a);
-		if (first === 'import') scanImport(m, a, e, found);
-		else if (first === 'from') scanFromImport(m, a, e, found);
-		else if (first === 'for') {
+		if (t.kind[a] !== K_NAME) {
+			if (t.kind[a] === K_OPEN) scanAssignment(m, s, a, e, addAssignment);
+			continue;
+		}
+		const len = lengthOf(t, a);
+		if (len === 3 && m.isName(a, 'for')) {
 			const loop = scanFor(m, s, a, e);
 			if (loop) {
-				const id = building.length;
+				const id = loops.length;
 				const parent = stmtLoop[s];
-				const rangeAncestor = loop.partial.rangeOpen >= 0 ? id : parent >= 0 ? building[parent].rangeAncestor : -1;
-				building.push({ ...loop.partial, bodyEnd: loop.partial.bodyFirst, endTok: e, parent, rangeAncestor });
+				const rangeAncestor = loop.partial.rangeOpen >= 0 ? id : parent >= 0 ? loops[parent].rangeAncestor : -1;
+				loops.push({ ...loop.partial, bodyEnd: loop.partial.bodyFirst, endTok: e, parent, rangeAncestor });
 				stmtLoop[s] = id;
-				if (!loop.inline) open.push({ id, indent: st.indent[s] });
-			}
-		} else if (e - a >= 3 && m.isOp(a + 1, '=')) {
-			addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: a + 2, rhsEnd: e });
-		} else if (e - a >= 4 && m.isOp(a + 1, ':')) {
-			// `name: int = 5`: the first `=` outside brackets (after an unclosed one, everything is inside it).
-			for (let j = a + 2; j < e; j++) {
-				if (t.kind[j] === K_OPEN) {
-					const close = matchOf(t, j);
-					if (close < 0) break;
-					j = close;
-				} else if (m.isOp(j, '=')) {
-					if (j + 1 < e) addAssignment({ name: first, stmt: s, nameTok: a, rhsStart: j + 1, rhsEnd: e });
-					break;
+				if (!loop.inline) {
+					open.push({ loop: id, def: -1, indent: st.indent[s] });
+					innermostLoop = id;
 				}
 			}
-		}
+		} else if (len === 3 && m.isName(a, 'def')) {
+			const d = scanParameters(m, s, a, e, addAssignment);
+			// A one-line body (`def f(): return 1`) opens no block.
+			if (d && m.isOp(e - 1, ':')) {
+				defs.push({ name: d.name, stmt: s, params: d.params, bodyFirst: s + 1, bodyEnd: s + 1 });
+				open.push({ loop: -1, def: defs.length - 1, indent: st.indent[s] });
+			}
+		} else if (len === 6 && m.isName(a, 'import')) scanImport(m, a, e, found);
+		else if (len === 4 && m.isName(a, 'from')) scanFromImport(m, a, e, found);
+		else scanAssignment(m, s, a, e, addAssignment);
 	}
-	closeLoops(-1, st.count);
-	found.loops.push(...building);
+	closeBlocks(-1, st.count);
+	found.loops.push(...loops);
+	found.defs.push(...defs);
 
-	for (let i = 1; i + 1 < t.count; i++) {
-		// The kind and length tests are cheap; this runs over every token.
-		if (t.kind[i] === K_NAME && lengthOf(t, i) === 6 && m.isName(i, 'choice') && m.isOp(i - 1, '.') && m.isOp(i + 1, '(')) found.choiceCalls.push(i);
-	}
+	findChoiceCalls(m, found);
 	return found;
 }
 
-function scanImport(m: ScanSource, a: number, e: number, found: Scanned): void {
-	// import numpy as np, os
-	for (let j = a + 1; j < e; j++) {
-		if (!m.isName(j, 'numpy')) continue;
-		if (m.isOp(j + 1, '.')) {
-			// import numpy.random as npr
-			if (m.isName(j + 2, 'random') && m.isName(j + 3, 'as') && m.isName(j + 4)) found.numpyRandomAliases.add(m.tok(j + 4));
-			continue;
+/**
+ * `.choice(` calls, and bare calls of names imported as numpy.random's choice. Its own function: this loop runs over
+ * every token, and V8 optimizes a small hot function sooner than one inside the statement scan.
+ */
+function findChoiceCalls(m: ScanSource, found: Scanned): void {
+	const t = m.tokens;
+	const kind = t.kind;
+	const out = found.choiceCalls;
+	const imported = [...found.randomFunctions].filter(([, f]) => f === 'choice').map(([local]) => local);
+	if (imported.length === 0) {
+		for (let i = 1; i + 1 < t.count; i++) {
+			if (kind[i] === K_NAME && lengthOf(t, i) === 6 && m.isName(i, 'choice') && m.isOp(i - 1, '.') && m.isOp(i + 1, '(')) out.push(i);
 		}
-		if (m.isName(j + 1, 'as') && m.isName(j + 2)) found.numpyAliases.add(m.tok(j + 2));
-		else found.numpyAliases.add('numpy');
+		return;
 	}
-}
-
-function scanFromImport(m: ScanSource, a: number, e: number, found: Scanned): void {
-	// from numpy import random [as npr]
-	if (!m.isName(a + 1, 'numpy') || !m.isName(a + 2, 'import')) return;
-	for (let j = a + 3; j < e; j++) {
-		if (!m.isName(j, 'random')) continue;
-		if (m.isName(j + 1, 'as') && m.isName(j + 2)) found.numpyRandomAliases.add(m.tok(j + 2));
-		else found.numpyRandomAliases.add('random');
+	for (let i = 0; i + 1 < t.count; i++) {
+		if (kind[i] !== K_NAME || !m.isOp(i + 1, '(')) continue;
+		if (m.isOp(i - 1, '.')) {
+			if (lengthOf(t, i) === 6 && m.isName(i, 'choice')) out.push(i);
+		} else if (!m.isName(i - 1, 'def') && imported.some((n) => m.isName(i, n))) out.push(i);
 	}
 }
 

@@ -55,7 +55,7 @@ describe('hover analysis: the chapter-4 training script', () => {
 		assert.ok(Math.abs(n.epochs - 16.6667) < 1e-3);
 		assert.equal(n.drawsPerEpoch, 60000);
 		assert.equal(n.slicesPerEpoch, 600);
-		assert.deepEqual(n.evaluations, { count: 17, first: [0, 600, 1200], last: 9600 });
+		assert.deepEqual(n.evaluations, { count: 17, first: [0, 600, 1200], last: 9600, counter: 'i', divisor: 'iter_per_epoch', accuracy: true });
 		assert.deepEqual(
 			n.assumptions.map((q) => q.name),
 			['train_size'],
@@ -313,7 +313,7 @@ describe('hover analysis: fallbacks and odd files', () => {
 		const h = term(src, 'iter_per_epoch = ');
 		assert.equal(h.numbers.iterPerEpoch.value, 1000 / 300);
 		assert.equal(h.numbers.slicesPerEpoch, 4);
-		assert.deepEqual(h.numbers.evaluations, { count: 1, first: [0], last: 0 }, 'matches Python: [i for i in range(40) if i % (1000/300) == 0] == [0]');
+		assert.deepEqual(h.numbers.evaluations, { count: 1, first: [0], last: 0, counter: 'i', divisor: 'iter_per_epoch', accuracy: false }, 'matches Python: [i for i in range(40) if i % (1000/300) == 0] == [0]');
 		assert.equal(h.numbers.assumptions.length, 0);
 		assert.equal(expectKind(hover(src, 'print(i)', 0, 6), 'term').term, 'loopIndex');
 		assert.equal(hover(src, 'i)\n', 1, 0), undefined, 'i after the loop is just a name');

@@ -39,8 +39,8 @@ function hoverOn(text: string, needle: string, nth = 0, delta = 1): HoverInfo {
 	return info;
 }
 
-/** The hover texts' sources: hoverText.ts and the keepdims/axis part it calls. */
-const HOVER_TEXT_FILES = ['hoverText.ts', 'reductionText.ts'];
+/** The hover texts' sources: hoverText.ts and the parts it calls (keepdims/axis, loops, footnotes). */
+const HOVER_TEXT_FILES = ['hoverText.ts', 'reductionText.ts', 'loopText.ts', 'quantityText.ts'];
 
 /** The `t('…')` message literals in the hover texts, read from the source. */
 function messageLiterals(): { messages: string[]; nonLiteral: string[] } {

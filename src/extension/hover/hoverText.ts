@@ -5,6 +5,8 @@
  */
 import type { ChoiceHover, HoverInfo, Quantity, SamplingDirection, TermHover, WithoutReplacementHover } from '../../python';
 import { approx, bullets, code, num, paragraphs, pct, py, type Translate } from './hoverMarkdown';
+import { batchProcessing, epochTerm, epochOrderNote, stopLine } from './loopText';
+import { footnotes, ipeCode as ipeLine, valueCode } from './quantityText';
 import { axis, keepdims } from './reductionText';
 
 /** vscode.l10n.t's shape: `{0}`, `{1}` … are replaced by the arguments. */
@@ -58,66 +60,20 @@ export function formatHover(info: HoverInfo, t: Translate, ctx: HoverContext = {
 			return sampling(choice(info, t), info.fix, t, ctx);
 		case 'withoutReplacement':
 			return sampling(withoutReplacement(info, t), info.fix, t, ctx);
+		case 'batchProcessing':
+			return { markdown: batchProcessing(info, t), commandLinks: [] };
 	}
 }
-
-const ROLE_NAMES: Record<Quantity['role'], string> = {
-	trainSize: 'train_size',
-	batchSize: 'batch_size',
-	itersNum: 'iters_num',
-	iterPerEpoch: 'iter_per_epoch',
-	learningRate: 'learning_rate',
-};
-
-/** The quantity's name in this file, else its expression, else the book's name for it. */
-function label(q: Quantity): string {
-	return code(q.name ?? q.expr ?? ROLE_NAMES[q.role]);
-}
-
-/** One footnote per assumed value, saying what was assumed and why. */
-function assumptions(qs: readonly Quantity[], t: Translate): string | undefined {
-	const lines = qs.map((q) => {
-		const basis = basisSentence(q, t);
-		const what = label(q);
-		if (q.assumed?.why === 'runtime' && q.expr) return t('Assumed {0} = {1}: {2} is only known when the script runs. {3}', what, num(q.value), code(q.expr), basis);
-		return t('Assumed {0} = {1}: this file does not set it. {2}', what, num(q.value), basis);
-	});
-	return lines.length ? lines.map((l) => `_${l}_`).join('  \n') : undefined;
-}
-
-function basisSentence(q: Quantity, t: Translate): string {
-	switch (q.assumed?.basis) {
-		case 'mnistTrainSize':
-			return t('60,000 is the size of the MNIST training set.');
-		case 'bookBatchSize':
-			return t("100 is the book's batch size.");
-		case 'bookIters':
-			return t("10,000 is the book's number of iterations.");
-		case 'bookLearningRate':
-			return t("0.1 is the book's learning rate.");
-		default:
-			return t('It is computed as in the book: `max(train_size / batch_size, 1)`.');
-	}
-}
-
-// ---- epoch, iteration, batch size ----
 
 /** `iter_per_epoch = max(60000 / 100, 1) = 600.0` */
 function ipeCode(h: TermHover): string {
-	const q = h.numbers.iterPerEpoch;
-	const name = q.name ?? 'iter_per_epoch';
-	if (q.source === 'literal') return code(`${name} = ${py(q)}`);
-	if (q.substituted) return code(`${name} = ${q.substituted} = ${py(q)}`);
-	const n = h.numbers;
-	return code(`${name} = max(${py(n.trainSize)} / ${py(n.batchSize)}, 1) = ${py(q)}`);
+	return ipeLine(h.numbers.iterPerEpoch, h.numbers.trainSize, h.numbers.batchSize);
 }
 
-/** `train_size = x_train.shape[0]` or `batch_size = 100`, when the file has such a line. */
-function valueCode(q: Quantity): string | undefined {
-	if (!q.name || !q.expr) return undefined;
-	if (q.source === 'literal') return code(`${q.name} = ${q.expr}`);
-	if (q.source === 'computed') return `${code(`${q.name} = ${q.expr}`)} → ${num(q.value)}`;
-	return code(`${q.name} = ${q.expr}`);
+/** The numbers a term hover may show, for the footnotes about defaults and changes. */
+function shown(h: TermHover): Quantity[] {
+	const n = h.numbers;
+	return [n.trainSize, n.batchSize, n.itersNum, n.iterPerEpoch];
 }
 
 function epochsLine(h: TermHover, t: Translate): string {
@@ -133,29 +89,40 @@ function drawsLine(h: TermHover, t: Translate): string {
 function evaluationsLine(h: TermHover, t: Translate): string | undefined {
 	const ev = h.numbers.evaluations;
 	if (!ev || !h.names.loopVar) return undefined;
+	const counter = code(ev.counter ?? h.names.loopVar);
 	if (ev.count === 0) return t('accuracy is never evaluated: the loop does not run');
 	const list = ev.count <= 3 ? ev.first.join(', ') : `${ev.first.slice(0, 2).join(', ')}, …, ${ev.last}`;
-	return t('accuracy is evaluated {0} times: {1} = {2}', ev.count, code(h.names.loopVar), list);
+	if (ev.accuracy === false && ev.divisor) return t('the block under {0} runs {1} times: {2} = {3}', code(`if ${ev.counter ?? h.names.loopVar} % ${ev.divisor} == 0:`), num(ev.count), counter, list);
+	return t('accuracy is evaluated {0} times: {1} = {2}', ev.count, counter, list);
+}
+
+/** True when the loop's `if … % n == 0:` check divides by the epoch length. */
+function checksEpochs(h: TermHover): boolean {
+	const ev = h.numbers.evaluations;
+	return ev?.divisor !== undefined && ev.divisor === (h.numbers.iterPerEpoch.name ?? h.names.iterPerEpoch);
 }
 
 function term(h: TermHover, t: Translate): string {
+	if (h.numbers.epochLoop) return epochTerm(h, t);
 	const n = h.numbers;
 	const name = code(h.name);
 	const ipe = n.iterPerEpoch;
 	const loopVar = h.names.loopVar ?? 'i';
 	const ipeName = ipe.name ?? 'iter_per_epoch';
-	const foot = assumptions(n.assumptions, t);
+	const foot = footnotes(n.assumptions, shown(h), t);
+	const stop = stopLine(h, t);
 	switch (h.term) {
 		case 'epoch':
+		case 'epochIndex':
 			return paragraphs([
 				t('An epoch is one pass over the training data. The book measures it in iterations: {0} ÷ {1} = {2} iterations per epoch, and evaluates accuracy once per epoch.', num(n.trainSize.value), num(n.batchSize.value), num(ipe.value)),
-				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t)]),
+				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t), stop]),
 				foot,
 			]);
 		case 'itersNum':
 			return paragraphs([
 				t('{0} is the number of iterations: each one takes a minibatch and makes one parameter update. It counts updates, not epochs.', name),
-				bullets([valueCode(n.itersNum), epochsLine(h, t), ipeCode(h)]),
+				bullets([valueCode(n.itersNum), stop, epochsLine(h, t), ipeCode(h)]),
 				foot,
 			]);
 		case 'iterPerEpoch': {
@@ -163,16 +130,20 @@ function term(h: TermHover, t: Translate): string {
 			if (ipe.isFloat && Number.isInteger(ipe.value)) note = t('It is a float ({0}) because `/` always returns a float: fine for `%`, but a list index must be an int.', py(ipe));
 			else if (Number.isFinite(ipe.value) && !Number.isInteger(ipe.value)) note = t('It is not a whole number ({0}), so `{1} % {2} == 0` holds far less often than once per epoch.', py(ipe), loopVar, ipeName);
 			return paragraphs([
-				t('{0} is the number of iterations in one epoch: training set size ÷ batch size. The loop uses it to evaluate accuracy once per epoch.', name),
-				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t), evaluationsLine(h, t)]),
+				checksEpochs(h) && n.evaluations?.accuracy !== false
+					? t('{0} is the number of iterations in one epoch: training set size ÷ batch size. The loop uses it to evaluate accuracy once per epoch.', name)
+					: t('{0} is the number of iterations in one epoch: training set size ÷ batch size.', name),
+				bullets([ipeCode(h), epochsLine(h, t), drawsLine(h, t), evaluationsLine(h, t), stop]),
 				note,
 				foot,
 			]);
 		}
 		case 'loopIndex':
 			return paragraphs([
-				t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${h.name} % ${ipeName} == 0`)),
-				bullets([evaluationsLine(h, t), epochsLine(h, t), ipeCode(h)]),
+				checksEpochs(h)
+					? t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${n.evaluations?.counter ?? h.name} % ${ipeName} == 0`))
+					: t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update.', name, num(n.itersNum.value - 1)),
+				bullets([evaluationsLine(h, t), stop, epochsLine(h, t), ipeCode(h)]),
 				foot,
 			]);
 		case 'batchSize':
@@ -205,7 +176,7 @@ function term(h: TermHover, t: Translate): string {
 			return paragraphs([
 				t('{0} is the learning rate: each update moves every parameter by {1} × its gradient. Too large and the loss jumps around; too small and learning is slow.', name, py(n.learningRate)),
 				bullets([valueCode(n.learningRate)]),
-				assumptions(n.learningRate.source === 'assumed' ? [...n.assumptions, n.learningRate] : n.assumptions, t),
+				footnotes(n.learningRate.source === 'assumed' ? [...n.assumptions, n.learningRate] : n.assumptions, [...shown(h), n.learningRate], t),
 			]);
 	}
 }
@@ -224,7 +195,7 @@ function sampling(markdown: string, fix: { direction: SamplingDirection; offset:
 }
 
 function choice(h: ChoiceHover, t: Translate): string {
-	const callee = code(h.callee);
+	const callee = h.qualified ? `${code(h.callee)} (${code(h.qualified)})` : code(h.callee);
 	const n = h.population;
 	const b = h.batch;
 	let intro: string;
@@ -245,11 +216,15 @@ function choice(h: ChoiceHover, t: Translate): string {
 				: t('One epoch of draws ({0} × {1} = {2}) sees about {3} of the {4} samples; the rest wait for later epochs.', num(h.iterPerEpoch.value), num(b.value), num(h.drawsPerEpoch), pct(h.seenFraction), num(n.value))),
 	]);
 	const alt = t('The alternative is to shuffle once per epoch and take consecutive slices: every sample exactly once per epoch. With the book\'s settings both reach the same accuracy within seed-to-seed noise.');
-	return paragraphs([intro, figures, alt, assumptions(h.assumptions, t)]);
+	return paragraphs([intro, figures, alt, footnotes(h.assumptions, [h.population, h.batch], t)]);
 }
 
 function withoutReplacement(h: WithoutReplacementHover, t: Translate): string {
-	const callee = code(h.callee);
+	return paragraphs([withoutReplacementIntro(h, t), h.epochs && epochOrderNote(h.epochs, t)]);
+}
+
+function withoutReplacementIntro(h: WithoutReplacementHover, t: Translate): string {
+	const callee = h.qualified ? `${code(h.callee)} (${code(h.qualified)})` : code(h.callee);
 	switch (h.api) {
 		case 'shuffle':
 			return t('{0} shuffles an array in place (it returns None). Shuffling the indices once per epoch and taking consecutive slices samples without replacement: every sample exactly once per epoch, unlike np.random.choice with its default replace=True.', callee);
