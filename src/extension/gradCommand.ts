@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { countWorker } from '../runner/pool';
 import { reportSettingsError } from './problems';
 import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
 import { readRunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml } from './gradPanelHtml';
 import { gradStrings } from '../shared/strings/grad';
-import { showError, withProgress } from './notify';
+import { showError, showInfo, withProgress } from './notify';
 
 export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
 
@@ -21,6 +22,14 @@ export type GradOutcome = GradReport & { cancelled: boolean };
 
 let panel: vscode.WebviewPanel | undefined;
 
+/** The check in progress: one at a time. Closing the panel or deactivating stops it (its worker is terminated). */
+interface ActiveCheck {
+	/** Set when the panel was closed: the result, if one still comes, is not shown. */
+	closed: boolean;
+	stop(): void;
+}
+let active: ActiveCheck | undefined;
+
 function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean): void {
 	const media = vscode.Uri.joinPath(extensionUri, 'media');
 	if (!panel) {
@@ -28,7 +37,14 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean):
 			enableScripts: false,
 			localResourceRoots: [media],
 		});
-		panel.onDidDispose(() => (panel = undefined));
+		panel.onDidDispose(() => {
+			panel = undefined;
+			// Closing the panel during a check stops it, as closing the comparison panel cancels a run.
+			if (active) {
+				active.closed = true;
+				active.stop();
+			}
+		});
 	}
 	const w = panel.webview;
 	w.html = gradPanelHtml({
@@ -42,11 +58,16 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean):
 	panel.reveal();
 }
 
-/** Runs the check in dist/gradWorker.js: it is synchronous and takes seconds to minutes, too long for the host thread. */
-function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title: string): Thenable<GradOutcome | undefined> {
+/**
+ * Runs the check in dist/gradWorker.js: it is synchronous and takes seconds to minutes, too long for the host thread.
+ * Settles only once the worker has exited, so no check outlives its command; the worker counts in liveWorkers.
+ */
+function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title: string, check: ActiveCheck): Thenable<GradOutcome | undefined> {
 	return withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
 		const cancel = new SharedArrayBuffer(4);
 		const worker = new Worker(join(extensionUri.fsPath, 'dist', 'gradWorker.js'), { workerData: { ...job, cancel } satisfies GradJob });
+		countWorker(worker);
+		check.stop = () => void worker.terminate();
 		let reported = 0;
 		let kill: ReturnType<typeof setTimeout> | undefined;
 		return new Promise<GradOutcome | undefined>((resolve, reject) => {
@@ -65,9 +86,9 @@ function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title
 			});
 			worker.on('error', reject);
 			worker.on('exit', () => resolve(undefined));
-		}).finally(() => {
+		}).finally(async () => {
 			clearTimeout(kill);
-			void worker.terminate();
+			await worker.terminate();
 		});
 	});
 }
@@ -92,17 +113,30 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 			reportSettingsError(log, e);
 			return undefined;
 		}
+		if (active) {
+			// One check at a time: a second would halve the speed of both and time neither fairly.
+			log.info('A gradient check is already running; the new request was not started.');
+			void showInfo(vscode.l10n.t('A gradient check is already running. Cancel it from its notification, or wait for its result.'));
+			return undefined;
+		}
 		// From the palette or the walkthrough the user picks what to time; tests and scripts pass it as an argument.
 		const picked = args ?? (await pickScope());
-		if (!picked) return undefined;
-		const dataset = await discoverDataset(extensionUri, log);
-		const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
-		const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset } as const;
-		log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
+		if (!picked || active) return undefined;
+		// Claimed before the next await, so a request arriving meanwhile is refused above.
+		const check: ActiveCheck = { closed: false, stop: () => undefined };
+		active = check;
 		try {
-			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'));
+			const dataset = await discoverDataset(extensionUri, log);
+			const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
+			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset } as const;
+			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
+			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'), check);
+			if (check.closed) {
+				log.info('Gradient check stopped: its panel was closed.');
+				return undefined;
+			}
 			if (!outcome) return undefined;
-			log.info(`Gradient check: numerical ${outcome.numericalSeconds.toFixed(3)} s${outcome.estimate ? ' (estimate)' : ''}, backprop ${outcome.backpropSeconds.toFixed(4)} s, max rel err ${outcome.maxRelErr.toExponential(2)}`);
+			log.info(`Gradient check: numerical ${outcome.numericalSeconds.toFixed(3)} s${outcome.estimate ? ' (estimate)' : ''}${outcome.cancelled ? ` (cancelled after ${outcome.checked} of ${outcome.parameters} parameters)` : ''}, backprop ${outcome.backpropSeconds.toFixed(4)} s, max rel err ${outcome.maxRelErr.toExponential(2)}`);
 			show(extensionUri, outcome, outcome.cancelled);
 			return outcome;
 		} catch (e) {
@@ -110,7 +144,14 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 			log.error(`Gradient check failed: ${reason}`);
 			void showError(vscode.l10n.t('Gradient check failed: {0}', reason));
 			return undefined;
+		} finally {
+			active = undefined;
 		}
 	});
-	return vscode.Disposable.from(command, { dispose: () => panel?.dispose() });
+	return vscode.Disposable.from(command, {
+		dispose: () => {
+			active?.stop();
+			panel?.dispose();
+		},
+	});
 }

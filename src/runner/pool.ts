@@ -83,3 +83,9 @@ export function spawnTrainWorker(workerPath: string, limits?: ResourceLimits): P
 	peak = Math.max(peak, ++live);
 	return new NodeTrainWorker(worker, limits);
 }
+
+/** Counts a worker started outside the pool (the gradient check's) in liveWorkers and the peak, until it exits. */
+export function countWorker(worker: Worker): void {
+	peak = Math.max(peak, ++live);
+	worker.once('exit', () => live--);
+}

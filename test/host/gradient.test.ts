@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
+import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { GradOutcome } from '../../src/extension/gradCommand';
-import { EXTENSION_ID, until } from './util';
+import { browserBridgeAvailable, queryDom } from './browser';
+import { clearNotifications, logged, logText } from './observe';
+import { EXTENSION_ID, liveWorkers, peakWorkers, until, within } from './util';
 
 describe('Numerical gradient vs backprop', function () {
 	this.timeout(120_000);
@@ -40,5 +42,76 @@ describe('Numerical gradient vs backprop', function () {
 		assert.equal(r.estimate, false);
 		assert.ok(r.ratio > 1 && r.maxRelErr < 1e-3);
 		for (const k of ['W1', 'b1', 'W2', 'b2'] as const) assert.ok(Number.isFinite(r.avgAbsDiff[k]) && Number.isFinite(r.maxRelErrBy[k]), k);
+	});
+});
+
+describe('the gradient check\'s worker: cancel, close the panel, run twice', function () {
+	this.timeout(180_000);
+	/** The progress notification's Cancel button, as a user clicks it. */
+	const clickCancel = () => queryDom({ selector: '.notification-toast .monaco-button', hasText: 'Cancel', op: 'click', timeoutMs: 30_000 });
+	const gradTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('minibatchLab.gradients'));
+	/** The book's way, whole forward passes: tens of seconds, so each test stops it long before it ends. */
+	const startFull = () => vscode.commands.executeCommand<GradOutcome | undefined>('minibatchLab.compareGradients', { mode: 'full' });
+
+	before(async function () {
+		if (!browserBridgeAvailable) this.skip();
+		await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+		await until('no live workers', async () => (await liveWorkers()) === 0, 60_000);
+	});
+
+	afterEach(async () => {
+		await clearNotifications();
+		await until('no live workers', async () => (await liveWorkers()) === 0, 60_000);
+	});
+
+	after(async () => {
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+	});
+
+	it('Cancel mid-run: the command ends only after its worker, which counted as live, has exited; the panel shows what was checked', async () => {
+		await peakWorkers();
+		const running = startFull();
+		await until('the gradient worker among the live workers', async () => (await liveWorkers()) === 1, 60_000);
+		await clickCancel();
+		const r = await within('the cancelled check to end', running, 60_000);
+		assert.equal(await liveWorkers(), 0, 'the worker exited before the command ended');
+		assert.ok(r, 'a cancelled check still reports what it finished');
+		assert.equal(r.cancelled, true);
+		assert.ok(r.checked > 0 && r.checked < r.parameters, `checked ${r.checked} of ${r.parameters}`);
+		assert.equal(await peakWorkers(), 1);
+		await until('the gradient panel', async () => gradTab());
+		assert.match(String(await queryDom({ target: 'webview', selector: '.warning', op: 'text' })), new RegExp(`${r.checked.toLocaleString('en-US')} of 39,760`));
+	});
+
+	it('closing the panel mid-run stops the check: its worker is gone when the command ends, and the panel does not come back', async () => {
+		const tab = await until('the gradient panel from the previous test', async () => gradTab());
+		const since = (await logText()).length;
+		const running = startFull();
+		await until('the gradient worker among the live workers', async () => (await liveWorkers()) === 1, 60_000);
+		await vscode.window.tabGroups.close(tab);
+		assert.equal(await within('the check to end after its panel closed', running, 60_000), undefined);
+		assert.equal(await liveWorkers(), 0, 'the worker exited before the command ended');
+		await logged('the stop', since, /Gradient check stopped: its panel was closed\./);
+		assert.equal(gradTab(), undefined, 'no panel reopened');
+	});
+
+	it('a second request during a check is refused, saying so; only one worker ever runs', async () => {
+		await peakWorkers();
+		const since = (await logText()).length;
+		const first = startFull();
+		await until('the gradient worker among the live workers', async () => (await liveWorkers()) === 1, 60_000);
+		const second = await within('the second request to be answered', vscode.commands.executeCommand<GradOutcome | undefined>('minibatchLab.compareGradients', { subset: 100 }), 30_000);
+		assert.equal(second, undefined);
+		assert.match(
+			String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'already running', op: 'text', timeoutMs: 30_000 })),
+			/^A gradient check is already running\. Cancel it from its notification, or wait for its result\.$/,
+		);
+		await logged('the refusal', since, /A gradient check is already running; the new request was not started\./);
+		assert.equal(await liveWorkers(), 1, 'the first check goes on');
+		await clickCancel();
+		const r = await within('the first check to end', first, 60_000);
+		assert.equal(r?.cancelled, true);
+		assert.equal(await liveWorkers(), 0);
+		assert.equal(await peakWorkers(), 1, 'never two gradient workers at once');
 	});
 });
