@@ -11,7 +11,8 @@ const testEntries = (dir) =>
 /** name -> esbuild options; a production build (what the .vsix ships) has no test bundles. */
 export function bundlesFor({ production = false } = {}) {
 	const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
-	const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+	// The Python shim (src/runner/python/run_script.py) is inlined as text and run with `python -c`: nothing extra to ship.
+	const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', loader: { '.py': 'text' } };
 	const bundles = {
 		extension: { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 		worker: { ...node, entryPoints: ['src/worker/trainWorker.ts'], outfile: 'dist/trainWorker.js' },

@@ -11,6 +11,8 @@ export const PACKAGES = {
 	'python3-numpy': '/usr/lib/python3/dist-packages/numpy',
 	// SciPy's Student t: scripts/numpy/gen_stats_fixtures.py writes and checks test/fixtures/scipy-stats.json.
 	'python3-scipy': '/usr/lib/python3/dist-packages/scipy',
+	// matplotlib: the own-script tests run the book's ch04/train_neuralnet.py, which imports it (plt.show() under MPLBACKEND=Agg).
+	'python3-matplotlib': '/usr/lib/python3/dist-packages/matplotlib',
 	'dataset-fashion-mnist': '/usr/share/datasets/fashion-mnist',
 	// Japanese glyphs for chromium: hover screenshots with --locale ja (scripts/host/hover-screenshot.mjs).
 	'fonts-ipafont-gothic': '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf',

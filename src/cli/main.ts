@@ -11,9 +11,11 @@ import { SEED_COUNT_LIMITS, consecutiveSeeds, seedStats } from '../core/stats';
 import { Comparison } from '../runner/comparison';
 import { runKey } from '../shared/runFold';
 import { gradcheck } from './gradcheck';
+import { ScriptUsageError, scriptCommand } from './script';
 import { formatPairs, formatSeedTable, formatTable } from './table';
 
 const USAGE = `Usage: minibatch-lab compare [options]
+       minibatch-lab script FILE.py [options]   (your own training script; see "minibatch-lab script --help")
 
 Trains the book's TwoLayerNet (Deep Learning from Scratch, ch. 4) once per sampler, from the same initial weights,
 and prints the sampler-comparison table. With --seeds N it does that for N seeds and prints mean ± std per sampler
@@ -218,7 +220,8 @@ export async function main(argv: string[]): Promise<number> {
 			return command === undefined ? 2 : 0;
 		}
 		if (command === 'gradcheck') return gradcheck(rest, loadData);
-		if (command !== 'compare') throw new UsageError(`unknown command "${command}"; try "minibatch-lab compare --help" or "minibatch-lab gradcheck --help"`);
+		if (command === 'script') return await scriptCommand(rest);
+		if (command !== 'compare') throw new UsageError(`unknown command "${command}"; try "minibatch-lab compare --help", "minibatch-lab script --help" or "minibatch-lab gradcheck --help"`);
 		const args = parseCompareArgs(rest);
 		if (args === 'help') {
 			process.stdout.write(USAGE);
@@ -226,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		return await compare(args);
 	} catch (e) {
-		if (e instanceof UsageError || e instanceof SettingsError || e instanceof DatasetError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+		if (e instanceof UsageError || e instanceof ScriptUsageError || e instanceof SettingsError || e instanceof DatasetError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
 			// One line, even for parseArgs's multi-line hints (e.g. "--iters -5").
 			process.stderr.write(`minibatch-lab: ${(e as Error).message.replace(/\s*\n\s*/g, ' ')}\n`);
 			return 2;

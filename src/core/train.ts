@@ -110,10 +110,15 @@ export interface TrainOptions {
 	sampler: SamplerId;
 	kernel?: KernelFactory;
 	observer?: TrainObserver;
+	/**
+	 * Evaluate after exactly these iterations (-1: before the first update) instead of the book's `i % iter_per_epoch == 0`,
+	 * and stop after the last of them: how a learner's script that evaluates elsewhere is checked against the reference.
+	 */
+	evalAt?: readonly number[];
 }
 
 /** `ch04/train_neuralnet.py`'s loop with a pluggable sampler. */
-export function trainRun({ settings, data: full, sampler: samplerId, kernel = referenceKernel, observer = {} }: TrainOptions): RunResult {
+export function trainRun({ settings, data: full, sampler: samplerId, kernel = referenceKernel, observer = {}, evalAt }: TrainOptions): RunResult {
 	const started = performance.now();
 	const data = withTrainSubset(full, settings.trainSize);
 	const trainSize = data.train.count;
@@ -123,13 +128,22 @@ export function trainRun({ settings, data: full, sampler: samplerId, kernel = re
 	const ipe = iterPerEpoch(trainSize, settings.batchSize);
 	const tracker = new EpochTracker(trainSize, Math.ceil(trainSize / settings.batchSize));
 	const idx = new Int32Array(settings.batchSize);
-	const losses = new Float64Array(settings.iters);
+	const at = evalAt ? new Set(evalAt) : undefined;
+	const iters = at ? Math.min(settings.iters, Math.max(-1, ...at) + 1) : settings.iters;
+	const isEval = (i: number) => (at ? at.has(i) : i % ipe === 0);
+	const losses = new Float64Array(iters);
 	const evals: EvalPoint[] = [];
 	const divergeAbove = DIVERGENCE.factor * Math.log(data.classes) * DIVERGENCE.window;
 	let windowSum = 0;
 	const result: RunResult = { sampler: samplerId, seed: settings.seed, kernel: net.name, seconds: 0, evals, losses, epochStats: tracker.done };
+	const evaluate = (i: number) => {
+		const p: EvalPoint = { iter: i, epoch: i / ipe, trainAcc: net.accuracy('train'), testAcc: net.accuracy('test') };
+		evals.push(p);
+		observer.onEval?.(p);
+	};
+	if (at?.has(-1)) evaluate(-1);
 
-	for (let i = 0; i < settings.iters; i++) {
+	for (let i = 0; i < iters; i++) {
 		if (observer.shouldStop?.(i)) {
 			result.cancelled = true;
 			result.losses = losses.subarray(0, i);
@@ -147,11 +161,7 @@ export function trainRun({ settings, data: full, sampler: samplerId, kernel = re
 			result.losses = losses.subarray(0, i + 1);
 			break;
 		}
-		if (i % ipe === 0) {
-			const p: EvalPoint = { iter: i, epoch: i / ipe, trainAcc: net.accuracy('train'), testAcc: net.accuracy('test') };
-			evals.push(p);
-			observer.onEval?.(p);
-		}
+		if (isEval(i)) evaluate(i);
 	}
 	const last = tracker.close(true);
 	if (last) observer.onEpoch?.(last);

@@ -38,6 +38,8 @@ export interface ComparisonOptions {
 	parallel?: number;
 	/** See WorkerJob.lossEveryMs; defaults to 250. */
 	lossEveryMs?: number;
+	/** Evaluate after exactly these iterations instead of every epoch (see trainRun's `evalAt`). */
+	evalAt?: number[];
 	/** Tests only (./faults.ts); defaults to the fault armed by the internal test command, if any. */
 	fault?: InjectedFault;
 	onMessage(sampler: SamplerId, m: WorkerMessage, seed: number): void;
@@ -189,6 +191,7 @@ export class Comparison {
 			cancel: new SharedArrayBuffer(4),
 			lossEveryMs: this.opts.lossEveryMs ?? 250,
 			...(fault ? { fault } : {}),
+			...(this.opts.evalAt ? { evalAt: this.opts.evalAt } : {}),
 		};
 		return new Promise((resolve) => {
 			worker.onMessage((m) => {

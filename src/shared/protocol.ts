@@ -24,6 +24,8 @@ export interface WorkerJob {
 	lossEveryMs: number;
 	/** Tests only: misbehave mid-run (src/shared/faults.ts). */
 	fault?: 'throw' | 'oom' | 'kill';
+	/** Evaluate after exactly these iterations instead of every epoch (see trainRun's `evalAt`). */
+	evalAt?: number[];
 }
 
 export type ToTrainWorker =

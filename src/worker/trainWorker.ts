@@ -57,6 +57,7 @@ function run(post: Post, job: WorkerJob): void {
 			data,
 			sampler: job.sampler,
 			kernel: kernel.factory,
+			...(job.evalAt ? { evalAt: job.evalAt } : {}),
 			observer: {
 				onLoss: (i, loss) => {
 					pending.push(loss);
