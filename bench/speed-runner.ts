@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder } from '../src/core/dataset';
+import { nodeIo } from '../src/platform/node';
 import { pickKernel, type KernelPreference } from '../src/core/fastKernel';
 import { gradientCheck, gradientCheckStart } from '../src/core/gradientCheck';
 import type { KernelFactory } from '../src/core/kernel';
@@ -19,9 +20,9 @@ export type Task =
 const rssMB = () => process.resourceUsage().maxRSS / 1024;
 
 /** The book's run with the chosen kernel, timing steps and evaluations apart. */
-function run(task: Extract<Task, { kind: 'run' }>) {
+async function run(task: Extract<Task, { kind: 'run' }>) {
 	const t0 = performance.now();
-	const data = loadMnistFolder(task.dataDir);
+	const data = await loadMnistFolder(nodeIo, task.dataDir);
 	const loadSeconds = (performance.now() - t0) / 1000;
 	const choice = pickKernel(task.kernel);
 	let stepMs = 0;
@@ -73,8 +74,8 @@ function run(task: Extract<Task, { kind: 'run' }>) {
 }
 
 /** numpy_reference.py --gradcheck's batch: the first np.random.choice after the seed, at the initial weights. */
-function gradcheck(task: Extract<Task, { kind: 'gradcheck' }>) {
-	const data = loadMnistFolder(task.dataDir);
+async function gradcheck(task: Extract<Task, { kind: 'gradcheck' }>) {
+	const data = await loadMnistFolder(nodeIo, task.dataDir);
 	const { batch, params } = gradientCheckStart(data, task.seed, BOOK_DEFAULTS.hidden, BOOK_DEFAULTS.batchSize);
 	const started = performance.now();
 	const stopAt = task.maxSeconds === undefined ? Infinity : started + task.maxSeconds * 1000;
@@ -129,12 +130,12 @@ async function parallel(task: Extract<Task, { kind: 'parallel' }>) {
 
 async function main(): Promise<void> {
 	if (!isMainThread) {
-		parentPort?.postMessage(run(workerData as Extract<Task, { kind: 'run' }>));
+		parentPort?.postMessage(await run(workerData as Extract<Task, { kind: 'run' }>));
 		return;
 	}
 	const task = JSON.parse(process.argv[2] ?? '{}') as Task;
 	if ('dataDir' in task && !existsSync(task.dataDir)) throw new Error(`no MNIST at ${task.dataDir}`);
-	const out = task.kind === 'run' ? run(task) : task.kind === 'gradcheck' ? gradcheck(task) : await parallel(task);
+	const out = task.kind === 'run' ? await run(task) : task.kind === 'gradcheck' ? await gradcheck(task) : await parallel(task);
 	process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -49,7 +49,7 @@ if (!only || only.has('wasm')) await buildWasm();
 
 if (watch) {
 	const log = watchLog();
-	const contexts = await Promise.all(selected.map(([, opts]) => esbuild.context({ ...opts, plugins: [log.plugin] })));
+	const contexts = await Promise.all(selected.map(([, opts]) => esbuild.context({ ...opts, plugins: [...(opts.plugins ?? []), log.plugin] })));
 	await Promise.all(contexts.map((ctx) => ctx.watch()));
 	const stop = async () => {
 		await Promise.all(contexts.map((ctx) => ctx.dispose()));

@@ -46,7 +46,7 @@ try {
 	// Chunks, so a long run shows progress and a finding is reported as soon as its chunk ends.
 	const chunk = 5000;
 	for (let at = first; at < first + cases && total.findings.length < 20; at += chunk) {
-		const s = runFuzz(seed, Math.min(chunk, first + cases - at), { first: at, dir: memoryOnly ? undefined : join(work, 'cases'), folderEvery, maxFindings: 20 - total.findings.length });
+		const s = await runFuzz(seed, Math.min(chunk, first + cases - at), { first: at, dir: memoryOnly ? undefined : join(work, 'cases'), folderEvery, maxFindings: 20 - total.findings.length });
 		for (const k of ['cases', 'accepted', 'rejected', 'files', 'folders', 'foldersLoaded']) total[k] += s[k];
 		for (const [k, n] of s.problems) total.problems.set(k, (total.problems.get(k) ?? 0) + n);
 		for (const f of s.findings) {

@@ -81,6 +81,11 @@ export async function startBrowserBridge() {
 		return null;
 	};
 	const server = http.createServer((req, res) => {
+		if (req.method === 'OPTIONS') {
+			res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' });
+			res.end();
+			return;
+		}
 		let body = '';
 		req.on('data', (c) => (body += c));
 		req.on('end', async () => {
@@ -92,7 +97,8 @@ export async function startBrowserBridge() {
 			} catch (err) {
 				reply = { ok: false, error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
 			}
-			res.writeHead(200, { 'content-type': 'application/json' });
+			// The browser's extension host asks from the workbench's origin, another port: allow it.
+			res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
 			res.end(JSON.stringify(reply));
 		});
 	});

@@ -283,16 +283,24 @@ export async function launchBrowser({ headless = true, executablePath = process.
 	}
 }
 
+/** A path on the server as the workbench and the extension hosts name it. */
+export function remoteUri(server, path) {
+	return `vscode-remote://127.0.0.1:${server.port}${path}`;
+}
+
 /**
  * The workbench URL for a folder, optionally with a development extension and an in-host test runner.
  * The payload paths are vscode-remote URIs on the same authority the browser uses, so the remote extension host resolves them.
+ * `web` loads the development extension into the browser's web worker extension host (its `browser` entry) instead of the
+ * server's Node one: the workbench reads `extensionDevelopmentKind` from the payload.
  * @param {{url: string, port: number}} server
- * @param {{folder: string, extensionDevelopmentPath?: string, extensionTestsPath?: string}} opts absolute paths
+ * @param {{folder: string, extensionDevelopmentPath?: string, extensionTestsPath?: string, web?: boolean}} opts absolute paths
  */
-export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath }) {
-	const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath, web = false }) {
+	const remote = (p) => remoteUri(server, p);
 	const payload = [];
 	if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+	if (extensionDevelopmentPath && web) payload.push(['extensionDevelopmentKind', 'web']);
 	if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
 	const query = new URLSearchParams({ folder });
 	if (payload.length > 0) query.set('payload', JSON.stringify(payload));

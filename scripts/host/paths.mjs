@@ -10,3 +10,5 @@ export const codeServerEntry = join(codeServerCacheDir, 'node_modules', 'code-se
 export const codeServerBuiltinExtensions = join(codeServerCacheDir, 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 export const fixtureWorkspace = join(repoRoot, 'test', 'host', 'fixtures', 'workspace');
 export const hostTestsIndex = join(repoRoot, 'dist', 'test', 'host', 'index.js');
+/** The same suite bundled for the browser's web worker extension host (test/host/webIndex.ts). */
+export const webTestsIndex = join(repoRoot, 'dist', 'test', 'web', 'index.js');

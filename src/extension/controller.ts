@@ -10,6 +10,8 @@ import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { RunHistory } from './history';
 import { showError, showWarning, withProgress } from './notify';
+import type { Platform } from './platform';
+import { textFileStore, workspaceFiles } from './workspaceFiles';
 
 /** Owns the one comparison that may run at a time, its progress notification and its history. */
 export class RunController implements vscode.Disposable {
@@ -23,8 +25,9 @@ export class RunController implements vscode.Disposable {
 		private readonly extensionUri: vscode.Uri,
 		storage: vscode.Uri,
 		private readonly log: vscode.LogOutputChannel,
+		private readonly platform: Platform,
 	) {
-		this.history = new RunHistory(vscode.Uri.joinPath(storage, 'last-run.json').fsPath, log);
+		this.history = new RunHistory(textFileStore(vscode.Uri.joinPath(storage, 'last-run.json')), log);
 	}
 
 	/** Where live messages go (the panel, when one is open). */
@@ -84,10 +87,10 @@ export class RunController implements vscode.Disposable {
 	}
 
 	private async prepare(req: RunRequest): Promise<{ comparison: Comparison; runId: number } | undefined> {
-		const choice = await discoverDataset(this.extensionUri, this.log, req.dataset);
+		const choice = await discoverDataset(this.extensionUri, this.log, this.platform, req.dataset);
 		let settings = req.settings;
 		try {
-			const head = peekMnistFolder(choice.dir);
+			const head = await peekMnistFolder({ files: workspaceFiles, gunzip: this.platform.gunzip }, choice.dir);
 			settings = validateSettings(req.settings, SETTING_NAMES, head.trainCount);
 		} catch (e) {
 			if (e instanceof DatasetError || e instanceof SettingsError) {
@@ -177,7 +180,7 @@ export class RunController implements vscode.Disposable {
 		const state = comparison.isCancelled ? 'cancelled' : failed.length === outcomes.length ? 'failed' : 'done';
 		this.emit({ type: 'finished', runId, state, seconds });
 		this.log.info(`Run ${runId} ${state} in ${seconds.toFixed(2)} s`);
-		const saveError = this.history.save();
+		const saveError = await this.history.save();
 		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
 		if (failed.length > 0) {
 			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? SAMPLER_LABELS[o.sampler] : vscode.l10n.t('{0} (seed {1})', SAMPLER_LABELS[o.sampler], o.seed));

@@ -1,10 +1,10 @@
-import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../shared/protocol';
 import type { RunController } from './controller';
 import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta, type Results } from './exportText';
 import { showError, showInfo } from './notify';
 import type { ComparisonPanel } from './panel';
+import type { Platform } from './platform';
 
 /** The palette command behind each export button. */
 export const EXPORT_COMMANDS: Record<ExportFormat, string> = {
@@ -35,6 +35,7 @@ export class ResultsExporter {
 		private readonly log: vscode.LogOutputChannel,
 		/** Opens (or reveals) the panel, for the chart image. */
 		private readonly showPanel: () => ComparisonPanel,
+		private readonly platform: Platform,
 	) {}
 
 	register(): vscode.Disposable[] {
@@ -46,8 +47,8 @@ export class ResultsExporter {
 		];
 	}
 
-	private results(): Results | undefined {
-		this.controller.history.load();
+	private async results(): Promise<Results | undefined> {
+		await this.controller.history.load();
 		const r = resultsFromHistory(this.controller.history.all());
 		if (!r) void showInfo(vscode.l10n.t('There are no results to export yet: run a minibatch comparison first.'));
 		return r;
@@ -60,7 +61,7 @@ export class ResultsExporter {
 
 	/** Resolves to the Markdown it put on the clipboard, or undefined when there was nothing to copy. */
 	async copyMarkdown(): Promise<string | undefined> {
-		const r = this.results();
+		const r = await this.results();
 		if (!r) return undefined;
 		const lang = vscode.env.language.toLowerCase().startsWith('ja') ? 'ja' : 'en';
 		const text = toMarkdown(r, lang, this.meta());
@@ -71,7 +72,7 @@ export class ResultsExporter {
 
 	/** Resolves to the path written, or undefined when there was nothing to save or the user cancelled. */
 	async saveResults(format: 'csv' | 'json', target?: vscode.Uri): Promise<string | undefined> {
-		const r = this.results();
+		const r = await this.results();
 		if (!r) return undefined;
 		const filters = format === 'csv' ? { [vscode.l10n.t('CSV')]: ['csv'] } : { [vscode.l10n.t('JSON')]: ['json'] };
 		const uri = target ?? (await this.ask(this.defaultName(r, format), filters));
@@ -81,7 +82,7 @@ export class ResultsExporter {
 	}
 
 	async saveChart(target?: vscode.Uri): Promise<string | undefined> {
-		const r = this.results();
+		const r = await this.results();
 		if (!r) return undefined;
 		let dataUrl: string;
 		try {
@@ -99,7 +100,7 @@ export class ResultsExporter {
 		}
 		const uri = target ?? (await this.ask(this.defaultName(r, 'png'), { [vscode.l10n.t('PNG image')]: ['png'] }));
 		if (!uri) return undefined;
-		return this.write(uri, Buffer.from(m[1], 'base64'), vscode.l10n.t('Saved the chart to {0}', this.shown(uri)));
+		return this.write(uri, Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0)), vscode.l10n.t('Saved the chart to {0}', this.shown(uri)));
 	}
 
 	/** minibatch-comparison-2025-05-01-1432.csv: the run's start time, so several exports of one run share a name. */
@@ -110,8 +111,8 @@ export class ResultsExporter {
 	}
 
 	private ask(name: string, filters: Record<string, string[]>): Thenable<vscode.Uri | undefined> {
-		const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
-		return vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, name), filters, saveLabel: vscode.l10n.t('Save') });
+		const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? this.platform.home;
+		return vscode.window.showSaveDialog({ defaultUri: folder && vscode.Uri.joinPath(folder, name), filters, saveLabel: vscode.l10n.t('Save') });
 	}
 
 	private shown(uri: vscode.Uri): string {

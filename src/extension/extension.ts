@@ -1,98 +1,16 @@
+/** The Node entry (`main`): VS Code desktop, remote and Codespaces. browser.ts is the web entry; both register the same features. */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
-import { liveWorkers, takePeakLiveWorkers } from '../runner/comparison';
-import { armFault } from '../runner/faults';
-import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
-import { RunController } from './controller';
-import { registerPythonHelp } from './hover/hovers';
-import { reportSettingsError } from './problems';
-import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
-import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
-import { registerGradientComparison } from './gradCommand';
+import { nodeGunzip } from '../platform/node';
+import { registerEditorHelp, startLog } from './editorHelp';
+import { registerLab } from './lab';
+import type { Platform } from './platform';
 
-/** Kept cheap: nothing heavy is imported or started until a command runs. */
 export function activate(context: vscode.ExtensionContext): void {
-	const log = vscode.window.createOutputChannel('Minibatch Lab', { log: true });
-	const controller = new RunController(context.extensionUri, context.globalStorageUri, log);
-	let last: RunRequest | undefined;
-
-	const currentForm = () => formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, seedCount: 5, samplers: ['replacement', 'epoch-shuffle'] });
-	const safeRead = (): RunRequest | undefined => {
-		try {
-			return readRunRequest();
-		} catch {
-			return undefined;
-		}
-	};
-	const run = async (req: RunRequest) => {
-		last = req;
-		showPanel();
-		await controller.start(req);
-	};
-	const onRunAgain = (values: Parameters<typeof requestFromForm>[0]) => {
-		try {
-			void run(requestFromForm(values, last ?? readRunRequest()));
-		} catch (e) {
-			reportSettingsError(log, e);
-		}
-	};
-	const hooks: PanelHooks = {
-		form: currentForm,
-		onRunAgain,
-		onExport: (format) => void vscode.commands.executeCommand(EXPORT_COMMANDS[format]),
-	};
-	const serializer: vscode.WebviewPanelSerializer = {
-		deserializeWebviewPanel: async (panel) => {
-			ComparisonPanel.revive(panel, context.extensionUri, controller, log, hooks);
-		},
-	};
-	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, hooks);
-	const exporter = new ResultsExporter(context, controller, log, showPanel);
-
-	context.subscriptions.push(
-		...registerPythonHelp(),
-		log,
-		controller,
-		{ dispose: () => ComparisonPanel.current?.dispose() },
-		vscode.commands.registerCommand('minibatchLab.runComparison', async () => {
-			let req: RunRequest;
-			try {
-				req = readRunRequest();
-			} catch (e) {
-				reportSettingsError(log, e);
-				return;
-			}
-			await run(req);
-		}),
-		vscode.commands.registerCommand('minibatchLab.cancelComparison', () => controller.cancel()),
-		vscode.commands.registerCommand('minibatchLab.showPanel', () => {
-			controller.history.load();
-			showPanel();
-		}),
-		vscode.commands.registerCommand('minibatchLab.showLog', () => log.show()),
-		// An untitled copy, so a learner can edit and hover without touching the extension's files.
-		vscode.commands.registerCommand('minibatchLab.openExample', async () => {
-			const file = vscode.Uri.joinPath(context.extensionUri, 'media', 'walkthrough', 'ch04_train_neuralnet.py');
-			const content = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-			await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'python', content }));
-		}),
-		...exporter.register(),
-		registerGradientComparison(context.extensionUri, log),
-		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
-		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
-		// Test hooks for the fault tests, deliberately not contributed in package.json: see src/runner/faults.ts.
-		vscode.commands.registerCommand('minibatchLab._peakWorkers', () => takePeakLiveWorkers()),
-		vscode.commands.registerCommand('minibatchLab._injectFault', (fault: unknown) => armFault(fault)),
-		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),
-		// Test hook: what a window reload does to the panel (a fresh page, the in-memory history gone), without reloading the window.
-		vscode.commands.registerCommand('minibatchLab._simulateRevive', async () => {
-			if (controller.running) return false;
-			ComparisonPanel.current?.dispose();
-			controller.history.forget();
-			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Minibatch comparison'), vscode.ViewColumn.Active, {});
-			await serializer.deserializeWebviewPanel(panel, undefined);
-			return true;
-		}),
-	);
+	const platform: Platform = { kind: 'node', gunzip: nodeGunzip, home: vscode.Uri.file(homedir()) };
+	const log = startLog(context);
+	registerEditorHelp(context);
+	registerLab(context, log, platform);
 }
 
 export function deactivate(): void {}

@@ -9,6 +9,7 @@ import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml } from './gradPanelHtml';
 import { gradStrings } from '../shared/strings/grad';
 import { showError, showInfo, withProgress } from './notify';
+import type { Platform } from './platform';
 
 export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
 
@@ -104,7 +105,7 @@ async function pickScope(): Promise<GradCommandArgs | undefined> {
 	return pick?.args;
 }
 
-export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, platform: Platform): vscode.Disposable {
 	const command = vscode.commands.registerCommand('minibatchLab.compareGradients', async (args?: GradCommandArgs): Promise<GradOutcome | undefined> => {
 		let settings;
 		try {
@@ -126,7 +127,7 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		const check: ActiveCheck = { closed: false, stop: () => undefined };
 		active = check;
 		try {
-			const dataset = await discoverDataset(extensionUri, log);
+			const dataset = await discoverDataset(extensionUri, log, platform);
 			const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
 			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset } as const;
 			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { historyFileText, readHistoryFile } from '../shared/historyFile';
 import type { RunMessage } from '../shared/protocol';
 
@@ -10,6 +8,18 @@ export interface HistoryLog {
 }
 
 /**
+ * Where the saved run lives: a file through workspace.fs in the extension (on disk on the desktop, in the browser's own
+ * storage on the web: workspaceFiles.ts), a plain file in the unit tests.
+ */
+export interface HistoryStore {
+	/** For log lines. */
+	readonly name: string;
+	/** The text, or undefined when nothing is saved yet. */
+	read(): Promise<string | undefined>;
+	write(text: string): Promise<void>;
+}
+
+/**
  * The last run as the stream of messages the panel was sent. The host is the source of truth: a panel that was
  * hidden, reloaded or revived after a restart is rebuilt by replaying this.
  */
@@ -17,7 +27,7 @@ export class RunHistory {
 	private messages: RunMessage[] = [];
 
 	constructor(
-		private readonly file?: string,
+		private readonly store?: HistoryStore,
 		private readonly log?: HistoryLog,
 	) {}
 
@@ -43,11 +53,10 @@ export class RunHistory {
 	}
 
 	/** Written when a run ends, so a window reload can still show it. Best effort: a failed write only loses the replay. */
-	save(): string | undefined {
-		if (!this.file) return undefined;
+	async save(): Promise<string | undefined> {
+		if (!this.store) return undefined;
 		try {
-			mkdirSync(dirname(this.file), { recursive: true });
-			writeFileSync(this.file, historyFileText(this.messages));
+			await this.store.write(historyFileText(this.messages));
 			return undefined;
 		} catch (e) {
 			return (e as Error).message;
@@ -55,20 +64,24 @@ export class RunHistory {
 	}
 
 	/** Reads the saved run when nothing is in memory. An old file is migrated, an unreadable one ignored: both say so in the log. */
-	load(): boolean {
-		if (!this.file || !this.isEmpty) return false;
-		let text: string;
+	async load(): Promise<boolean> {
+		if (!this.store || !this.isEmpty) return false;
+		let text: string | undefined;
 		try {
-			text = readFileSync(this.file, 'utf8');
-		} catch {
-			return false; // no saved run yet
-		}
-		const read = readHistoryFile(text);
-		if ('ignored' in read) {
-			this.log?.warn(`Ignored the saved last run ${this.file}: ${read.ignored}.`);
+			text = await this.store.read();
+		} catch (e) {
+			this.log?.warn(`Could not read the saved last run ${this.store.name}: ${(e as Error).message}.`);
 			return false;
 		}
-		if (read.migrated) this.log?.info(`Read the saved last run ${this.file}: ${read.migrated}.`);
+		if (text === undefined) return false; // no saved run yet
+		// A run may have started while the file was read: it wins.
+		if (!this.isEmpty) return false;
+		const read = readHistoryFile(text);
+		if ('ignored' in read) {
+			this.log?.warn(`Ignored the saved last run ${this.store.name}: ${read.ignored}.`);
+			return false;
+		}
+		if (read.migrated) this.log?.info(`Read the saved last run ${this.store.name}: ${read.migrated}.`);
 		this.messages = read.messages;
 		return this.messages.length > 0;
 	}

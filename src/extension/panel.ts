@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { LIMITS } from '../core/settings';
 import { SEED_COUNT_LIMITS } from '../core/stats';
@@ -44,10 +43,10 @@ export class ComparisonPanel implements vscode.Disposable {
 	}
 
 	/** Called by the serializer after a window reload: same panel, fresh page, history from disk. */
-	static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, hooks: PanelHooks): ComparisonPanel {
+	static async revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, controller: RunController, log: vscode.LogOutputChannel, hooks: PanelHooks): Promise<ComparisonPanel> {
 		ComparisonPanel.current?.dispose();
 		panel.webview.options = webviewOptions(extensionUri);
-		controller.history.load();
+		await controller.history.load();
 		return (ComparisonPanel.current = new ComparisonPanel(panel, extensionUri, controller, log, hooks));
 	}
 
@@ -59,7 +58,7 @@ export class ComparisonPanel implements vscode.Disposable {
 		private readonly hooks: PanelHooks,
 	) {
 		const webview = panel.webview;
-		const nonce = randomBytes(16).toString('base64');
+		const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 		webview.html = panelHtml({
 			cspSource: webview.cspSource,
 			nonce,

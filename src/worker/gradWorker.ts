@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder, type ImageSet } from '../core/dataset';
+import { nodeIo } from '../platform/node';
 import { gradientCheck, gradientCheckStart, type GradientBatch } from '../core/gradientCheck';
 import { PARAM_NAMES, type Params } from '../core/twoLayerNet';
 import type { GradJob, GradParamName, GradReport, GradWorkerMessage } from '../shared/protocol';
@@ -48,11 +49,11 @@ function relErrBy(num: Params, back: Params, checked: number): Record<GradParamN
 	return out;
 }
 
-function main(port: NonNullable<typeof parentPort>, job: GradJob): void {
+async function main(port: NonNullable<typeof parentPort>, job: GradJob): Promise<void> {
 	const post = (m: GradWorkerMessage) => port.postMessage(m);
 	const cancel = new Int32Array(job.cancel);
 	try {
-		const data = loadMnistFolder(job.dataDir);
+		const data = await loadMnistFolder(nodeIo, job.dataDir);
 		if (job.batchSize > data.train.count) throw new Error(`the batch size is ${job.batchSize} but the dataset has only ${data.train.count} training images`);
 		let { batch, params } = gradientCheckStart(data, job.seed, job.hidden, job.batchSize);
 		const total = params.W1.length + params.b1.length + params.W2.length + params.b2.length;
@@ -103,4 +104,4 @@ function main(port: NonNullable<typeof parentPort>, job: GradJob): void {
 }
 
 if (!parentPort) throw new Error('gradWorker.js must run in a worker thread');
-main(parentPort, workerData as GradJob);
+void main(parentPort, workerData as GradJob);

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadMnistFolder, peekMnistFolder } from '../core/dataset';
 import { pickKernel, type KernelChoice } from '../core/fastKernel';
 import { checkFitsInMemory, shareDataset } from '../core/sharedDataset';
+import { nodeIo } from '../platform/node';
 import { summarize } from '../core/summary';
 import { trainRun } from '../core/train';
 import type { SharedDataset } from '../core/types';
@@ -21,11 +22,11 @@ let data: SharedDataset | undefined;
 let loadSeconds = 0;
 let kernel: KernelChoice | undefined;
 
-function load(post: Post, dataDir: string): void {
+async function load(post: Post, dataDir: string): Promise<void> {
 	try {
 		const t0 = performance.now();
-		checkFitsInMemory(dataDir, peekMnistFolder(dataDir), freemem());
-		data = shareDataset(loadMnistFolder(dataDir, { shared: true }));
+		checkFitsInMemory(dataDir, await peekMnistFolder(nodeIo, dataDir), freemem());
+		data = shareDataset(await loadMnistFolder(nodeIo, dataDir, { shared: true }));
 		loadSeconds = (performance.now() - t0) / 1000;
 		post({ type: 'shared', data, seconds: loadSeconds });
 	} catch (e) {
@@ -102,7 +103,7 @@ yieldToTheEditor();
 port.on('message', (m: ToTrainWorker) => {
 	switch (m.type) {
 		case 'load':
-			load(post, m.dataDir);
+			void load(post, m.dataDir);
 			break;
 		case 'share':
 			data = m.data;

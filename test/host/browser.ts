@@ -3,6 +3,8 @@
  * such as a webview's, which the extension host cannot reach. Only run-host-tests.mjs provides it; under test-electron
  * `browserBridgeAvailable` is false, so guard such tests with `if (!browserBridgeAvailable) this.skip()`.
  */
+import { testEnv } from './env';
+
 export interface DomQuery {
 	/** 'webview' reads inside the (single) open webview; default 'workbench'. */
 	target?: 'workbench' | 'webview';
@@ -24,7 +26,7 @@ export interface DomQuery {
 	timeoutMs?: number;
 }
 
-const bridgeUrl = process.env.MINIBATCH_LAB_BROWSER_BRIDGE || undefined;
+const bridgeUrl = testEnv('MINIBATCH_LAB_BROWSER_BRIDGE');
 
 export const browserBridgeAvailable = bridgeUrl !== undefined;
 

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { hoverText, positionOf } from './util';
@@ -15,21 +13,34 @@ describe('extension', () => {
 		assert.equal(ext.isActive, true);
 	});
 
+	it('runs its browser entry in the web worker extension host, with its Node entry removed @web', async () => {
+		const ext = vscode.extensions.getExtension(extensionId);
+		assert.ok(ext);
+		await ext.activate();
+		assert.equal(typeof process, 'undefined', 'this host has no Node');
+		const pkg = ext.packageJSON as { main?: string; browser?: string };
+		assert.equal(pkg.main, undefined);
+		assert.equal(pkg.browser, './dist/web/extension.js');
+		// The browser's host runs on the user's side: a UI extension.
+		assert.equal(ext.extensionKind, vscode.ExtensionKind.UI);
+	});
+
 	it('opens the fixture workspace', async () => {
 		const ext = vscode.extensions.getExtension(extensionId);
 		assert.ok(ext);
 		const folders = vscode.workspace.workspaceFolders ?? [];
 		assert.equal(folders.length, 1, 'exactly one workspace folder');
-		// Both hosts hand the extension file: URIs (code-server's remote host translates vscode-remote:// for us).
-		assert.equal(folders[0].uri.scheme, 'file');
-		assert.equal(folders[0].uri.fsPath, join(ext.extensionPath, 'test', 'host', 'fixtures', 'workspace'));
+		// The Node hosts hand the extension file: URIs (code-server's remote host translates vscode-remote:// for us); the
+		// browser host sees the server's files as vscode-remote:// URIs, the extension's own as well.
+		assert.equal(folders[0].uri.scheme, typeof process === 'undefined' ? 'vscode-remote' : 'file');
+		assert.equal(folders[0].uri.toString(), vscode.Uri.joinPath(ext.extensionUri, 'test', 'host', 'fixtures', 'workspace').toString());
 		const script = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folders[0].uri, 'train_neuralnet.py'));
 		assert.equal(script.type, vscode.FileType.File);
 	});
 });
 
 describe('walkthrough "Study session: minibatches"', () => {
-	it('has five steps whose buttons run registered commands', async () => {
+	it('has five steps whose buttons run registered commands @node', async () => {
 		const ext = vscode.extensions.getExtension(extensionId)!;
 		await ext.activate();
 		const pkg = ext.packageJSON as { contributes: { walkthroughs: { steps: { id: string; description: string }[] }[] } };
@@ -37,7 +48,7 @@ describe('walkthrough "Study session: minibatches"', () => {
 		assert.deepEqual(steps.map((s) => s.id), ['openCode', 'hoverKeepdims', 'runComparison', 'compareGradients', 'exportTable']);
 		const all = await vscode.commands.getCommands(true);
 		// The manifest may still hold %key% placeholders; resolve them from package.nls.json.
-		const nls = JSON.parse(readFileSync(join(ext.extensionPath, 'package.nls.json'), 'utf8')) as Record<string, string>;
+		const nls = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, 'package.nls.json')))) as Record<string, string>;
 		const text = (d: string) => (/^%.+%$/.test(d) ? nls[d.slice(1, -1)] : d);
 		const links = steps.flatMap((s) => [...text(s.description).matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
 		assert.equal(links.length, 5);

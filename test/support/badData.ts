@@ -1,7 +1,7 @@
 /**
  * The bad-data harness of test/unit/robustness.test.ts: reader calls in a child process (a dropped uid, a memory meter,
  * or a call that could hang), scratch folders removed after the tests, the per-kind counts, and small idx fixtures.
- * The child runs the test bundle itself, which this module is bundled into.
+ * The child runs its own small bundle, test/support/readerChild.ts.
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -10,16 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { loadMnistFolder, MNIST_FILES, peekMnistFolder } from '../../src/core/dataset';
+import { MNIST_FILES } from '../../src/core/dataset';
 import { DatasetError } from '../../src/core/errors';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from '../../src/core/idx';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from '../../src/core/idx';
 import { NumpyRandom } from '../../src/core/rng';
 import { idxBytes, syntheticDataset, writeMnistFolder as writeMnistFolderInTmp } from './synthetic';
 
-/** Child mode: one reader call in a separate process (dropped uid, memory meter, or a call that could hang). */
-const CHILD_ENV = 'MINIBATCH_LAB_ROBUSTNESS_CHILD';
-type ChildOp = 'readIdxFile' | 'peekIdxDims' | 'loadMnistFolder' | 'peekMnistFolder' | 'alloc64MB';
-interface ChildResult {
+export type ChildOp = 'readIdxFile' | 'peekIdxDims' | 'loadMnistFolder' | 'peekMnistFolder' | 'alloc64MB';
+export interface ChildResult {
 	ok: boolean;
 	name?: string;
 	file?: string;
@@ -35,35 +33,15 @@ export interface ChildCall {
 	path: string;
 }
 
-if (process.env[CHILD_ENV]) {
-	const calls = JSON.parse(process.env[CHILD_ENV]) as ChildCall[];
-	const results = calls.map(({ op, path }) => {
-		const peakBefore = process.resourceUsage().maxRSS;
-		const out: Partial<ChildResult> = { ok: true };
-		try {
-			if (op === 'readIdxFile') readIdxFile(path);
-			else if (op === 'peekIdxDims') peekIdxDims(path);
-			else if (op === 'loadMnistFolder') loadMnistFolder(path);
-			else if (op === 'peekMnistFolder') peekMnistFolder(path);
-			else Buffer.alloc(64 << 20).fill(1);
-		} catch (e) {
-			Object.assign(out, { ok: false, name: (e as Error).name, message: (e as Error).message });
-			if (e instanceof DatasetError) Object.assign(out, { file: e.file, problem: e.problem });
-		}
-		out.peakGrowthMB = (process.resourceUsage().maxRSS - peakBefore) / 1024;
-		out.uid = process.getuid?.() ?? -1;
-		return out;
-	});
-	process.stdout.write(JSON.stringify(results));
-	process.exit(0);
-}
+/** The child's own bundle (test/support/readerChild.ts, built beside the unit tests), given the calls in this variable. */
+export const CHILD_ENV = 'MINIBATCH_LAB_ROBUSTNESS_CHILD';
 
 export const root = process.getuid?.() === 0;
 export const scratch = mkdtempSync(join(tmpdir(), 'mbl-robust-'));
 // World-readable, so a child with a dropped uid can load this bundle and reach the test files.
 chmodSync(scratch, 0o755);
-const childScript = join(scratch, 'robustness-child.js');
-copyFileSync(__filename, childScript);
+const childScript = join(scratch, 'reader-child.js');
+copyFileSync(join(__dirname, '..', 'readerChild.js'), childScript);
 chmodSync(childScript, 0o644);
 const madeFolders: string[] = [];
 after(() => {
@@ -111,9 +89,9 @@ export function assertDatasetError(e: unknown, file: string, problem: RegExp): v
 	assert.match(e.problem, problem);
 }
 
-export function rejects(kind: string, fn: () => unknown, file: string, problem: RegExp): void {
+export async function rejects(kind: string, fn: () => unknown, file: string, problem: RegExp): Promise<void> {
 	count(kind);
-	assert.throws(fn, (e: unknown) => {
+	await assert.rejects(async () => fn(), (e: unknown) => {
 		assertDatasetError(e, file, problem);
 		return true;
 	});

@@ -5,6 +5,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { loadMnistFolder, peekMnistFolder } from '../../src/core/dataset';
 import { DatasetError } from '../../src/core/errors';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MAX_IDX_BYTES, parseIdx, parseIdxHeader, peekIdxDims, readIdxFile } from '../../src/core/idx';
+import type { DataIo } from '../../src/core/io';
+import { nodeIo } from '../../src/platform/node';
 import { NumpyRandom } from '../../src/core/rng';
 import { idxBytes } from './synthetic';
 
@@ -205,9 +207,9 @@ export class FuzzFinding extends Error {
 }
 
 /** Runs `fn`, turning a DatasetError about `file` into a rejection and anything else into a finding. */
-function guarded<T>(c: FuzzCase, where: string, file: string, fn: () => T): { ok: true; value: T } | { ok: false; problem: string } {
+async function guarded<T>(c: FuzzCase, where: string, file: string, fn: () => T | Promise<T>): Promise<{ ok: true; value: T } | { ok: false; problem: string }> {
 	try {
-		return { ok: true, value: fn() };
+		return { ok: true, value: await fn() };
 	} catch (e) {
 		if (e instanceof DatasetError && e.problem.length > 0 && e.message === `${e.file}: ${e.problem}` && e.file.includes(file)) return { ok: false, problem: e.problem };
 		throw new FuzzFinding(c, e, where);
@@ -223,9 +225,9 @@ function check(c: FuzzCase, where: string, fn: () => void): void {
 }
 
 /** Feeds one case to parseIdx and parseIdxHeader and checks that what is accepted is self-consistent. */
-export function runCase(c: FuzzCase): Outcome {
+export async function runCase(c: FuzzCase, io: DataIo = nodeIo): Promise<Outcome> {
 	// The header parser alone, on the bytes as they are (what the peek does for a raw file).
-	const head = guarded(c, 'parseIdxHeader', c.file, () => parseIdxHeader(c.file, c.bytes, c.expectMagic));
+	const head = await guarded(c, 'parseIdxHeader', c.file, () => parseIdxHeader(c.file, c.bytes, c.expectMagic));
 	if (head.ok) {
 		const { dims, headerBytes, totalBytes } = head.value;
 		check(c, 'parseIdxHeader result', () => {
@@ -238,7 +240,7 @@ export function runCase(c: FuzzCase): Outcome {
 		});
 	}
 
-	const parsed = guarded(c, 'parseIdx', c.file, () => parseIdx(c.file, c.bytes, c.expectMagic));
+	const parsed = await guarded(c, 'parseIdx', c.file, () => parseIdx(c.file, c.bytes, io.gunzip, c.expectMagic));
 	if (!parsed.ok) return { accepted: false, problem: parsed.problem };
 	const { dims, data } = parsed.value;
 	check(c, 'parseIdx result', () => {
@@ -257,17 +259,17 @@ export function runCase(c: FuzzCase): Outcome {
 }
 
 /** The same case from a file: readIdxFile must agree with parseIdx, and peekIdxDims must give an accepted file's dims. */
-export function runCaseFile(c: FuzzCase, inMemory: Outcome, dir: string): void {
+export async function runCaseFile(c: FuzzCase, inMemory: Outcome, dir: string, io: DataIo = nodeIo): Promise<void> {
 	const path = join(dir, c.file);
 	writeFileSync(path, c.bytes);
 	try {
-		const read = guarded(c, 'readIdxFile', path, () => readIdxFile(path, c.expectMagic));
+		const read = await guarded(c, 'readIdxFile', path, () => readIdxFile(io, path, c.expectMagic));
 		check(c, 'readIdxFile vs parseIdx', () => {
 			assert.equal(read.ok, inMemory.accepted);
 			if (read.ok && inMemory.accepted) assert.deepEqual(read.value.dims, inMemory.dims);
 			if (!read.ok && !inMemory.accepted) assert.equal(read.problem, inMemory.problem);
 		});
-		const peek = guarded(c, 'peekIdxDims', path, () => peekIdxDims(path, c.expectMagic));
+		const peek = await guarded(c, 'peekIdxDims', path, () => peekIdxDims(io, path, c.expectMagic));
 		if (inMemory.accepted) check(c, 'peekIdxDims of an accepted file', () => assert.deepEqual(peek.ok ? peek.value : peek.problem, inMemory.dims));
 	} finally {
 		rmSync(path, { force: true });
@@ -275,7 +277,7 @@ export function runCaseFile(c: FuzzCase, inMemory: Outcome, dir: string): void {
 }
 
 /** A book-style folder with this case as one of its four files must load consistently or be refused with a DatasetError. */
-export function runCaseFolder(c: FuzzCase, inMemory: Outcome, dir: string): Outcome {
+export async function runCaseFolder(c: FuzzCase, inMemory: Outcome, dir: string, io: DataIo = nodeIo): Promise<Outcome> {
 	// Into a folder, as whichever of the four files its seed was, next to three files that match what the reader
 	// accepted (so the cross-file checks — counts, sizes, label range — are what decides).
 	const r = new FuzzRandom(caseSeed(c.index, 7));
@@ -299,8 +301,8 @@ export function runCaseFolder(c: FuzzCase, inMemory: Outcome, dir: string): Outc
 		if (name === base) writeFileSync(join(folder, gz ? `${name}.gz` : name), c.bytes);
 		else writeFileSync(join(folder, name), bytes);
 	}
-	const peek = guarded(c, 'peekMnistFolder', folder, () => peekMnistFolder(folder));
-	const loaded = guarded(c, 'loadMnistFolder', folder, () => loadMnistFolder(folder));
+	const peek = await guarded(c, 'peekMnistFolder', folder, () => peekMnistFolder(io, folder));
+	const loaded = await guarded(c, 'loadMnistFolder', folder, () => loadMnistFolder(io, folder));
 	check(c, 'loadMnistFolder result', () => {
 		if (loaded.ok) {
 			const d = loaded.value;
@@ -333,9 +335,14 @@ export interface FuzzSummary {
 
 /**
  * Runs cases [first, first + count) of `seed` in memory; with `dir`, every `fileEvery`-th (default 1) also from a file,
- * and every `folderEvery`-th (default 25; 0 for none) also inside an MNIST folder.
+ * and every `folderEvery`-th (default 25; 0 for none) also inside an MNIST folder. `io` picks the host services (Node's by default).
  */
-export function runFuzz(seed: number, count: number, opts: { first?: number; dir?: string; fileEvery?: number; folderEvery?: number; maxFindings?: number } = {}): FuzzSummary {
+export async function runFuzz(
+	seed: number,
+	count: number,
+	opts: { first?: number; dir?: string; fileEvery?: number; folderEvery?: number; maxFindings?: number; io?: DataIo } = {},
+): Promise<FuzzSummary> {
+	const io = opts.io ?? nodeIo;
 	const s: FuzzSummary = { cases: 0, accepted: 0, rejected: 0, files: 0, folders: 0, foldersLoaded: 0, problems: new Map(), findings: [] };
 	const first = opts.first ?? 0;
 	const fileEvery = opts.fileEvery ?? 1;
@@ -345,7 +352,7 @@ export function runFuzz(seed: number, count: number, opts: { first?: number; dir
 		const c = fuzzCase(seed, i);
 		s.cases++;
 		try {
-			const out = runCase(c);
+			const out = await runCase(c, io);
 			if (out.accepted) s.accepted++;
 			else {
 				s.rejected++;
@@ -354,11 +361,11 @@ export function runFuzz(seed: number, count: number, opts: { first?: number; dir
 			}
 			if (opts.dir && fileEvery > 0 && i % fileEvery === 0) {
 				s.files++;
-				runCaseFile(c, out, opts.dir);
+				await runCaseFile(c, out, opts.dir, io);
 			}
 			if (opts.dir && folderEvery > 0 && i % folderEvery === 0) {
 				s.folders++;
-				if (runCaseFolder(c, out, opts.dir).accepted) s.foldersLoaded++;
+				if ((await runCaseFolder(c, out, opts.dir, io)).accepted) s.foldersLoaded++;
 			}
 		} catch (e) {
 			s.findings.push(e instanceof FuzzFinding ? e : new FuzzFinding(c, e, 'harness'));

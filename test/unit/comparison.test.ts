@@ -2,12 +2,13 @@ import { strict as assert } from 'node:assert';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadMnistFolder } from '../../src/core/dataset';
 import { pickKernel } from '../../src/core/fastKernel';
 import { trainRun } from '../../src/core/train';
 import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/runner/comparison';
 import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/runner/faults';
 import type { WorkerMessage } from '../../src/shared/protocol';
+import * as dataset from '../../src/core/dataset';
+import { io, loadMnistFolder } from '../support/nodeData';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 import { waitFor, within } from '../support/wait';
 
@@ -59,7 +60,7 @@ describe('comparison in worker threads', () => {
 			assert.equal(doneBy.get(`${o.sampler}@${o.seed}`), o.seed);
 		}
 		// Each worker trained exactly the in-process run with settings.seed replaced by its seed (hence seededStart(seed)'s weights).
-		const data = loadMnistFolder(dir);
+		const data = await loadMnistFolder(dir);
 		for (const o of [out[3], out[4]]) {
 			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler, kernel: pickKernel('auto').factory });
 			assert.deepEqual(o.losses, [...ref.losses], `${o.sampler}@${o.seed}`);
@@ -163,7 +164,7 @@ describe('comparison in worker threads', () => {
 		assert.equal(takePeakLiveWorkers(), 2);
 		assert.equal(liveWorkers(), 0);
 		// A dataset decoded beforehand into shared memory (as the CLI does) is not decoded again, and trains the same.
-		const data = loadMnistFolder(dir, { shared: true });
+		const data = await dataset.loadMnistFolder(io, dir, { shared: true });
 		const given = new Comparison({ workerPath, dataDir: dir, data, settings: { ...settings, iters: 30 }, samplers: ['replacement'], seeds: [2], parallel: 2, onMessage: () => undefined });
 		const [again] = await given.run();
 		assert.equal(given.counts.decodes, 0);

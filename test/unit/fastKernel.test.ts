@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadMnistFolder, type Dataset } from '../../src/core/dataset';
+import type { Dataset } from '../../src/core/dataset';
 import {
 	WASM_KERNEL_NAME,
 	asWasmKernel,
@@ -15,6 +15,7 @@ import { formBatch, referenceKernel, type TrainKernel } from '../../src/core/ker
 import { createSampler, type SamplerId } from '../../src/core/samplers';
 import { seededStart, trainRun } from '../../src/core/train';
 import { PARAM_NAMES, TwoLayerNet, cloneParams, type Params } from '../../src/core/twoLayerNet';
+import { loadMnistFolder } from '../support/nodeData';
 import { syntheticDataset } from '../support/synthetic';
 
 const mnistDir = join(__dirname, '..', '..', 'data', 'mnist');
@@ -119,8 +120,8 @@ describe('wasm SIMD kernel', () => {
 	it(
 		'agrees with the reference after 1,000 book steps on MNIST: weights within 1e-4, accuracies within 0.001',
 		{ skip: existsSync(mnistDir) ? false : `no MNIST at ${mnistDir} (node scripts/build.mjs copies it)`, timeout: 300_000 },
-		() => {
-			const data = loadMnistFolder(mnistDir);
+		async () => {
+			const data = await loadMnistFolder(mnistDir);
 			const { fast, ref, maxLoss } = lockstep(data, 50, 'replacement', 100, 1000, 0.1, 0);
 			assert.ok(maxLoss <= 1e-4, `largest loss difference ${maxLoss}`);
 			const d = maxParamDiff(fast.params(), ref.params());

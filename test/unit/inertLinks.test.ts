@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { peekMnistFolder, loadMnistFolder } from '../../src/core/dataset';
 import { parseSamplers, validateSettings } from '../../src/core/settings';
 import { Comparison } from '../../src/runner/comparison';
 import { inertLinks, VSCODE_LINK_PATTERN } from '../../src/shared/inertLinks';
+import { loadMnistFolder, peekMnistFolder } from '../support/nodeData';
 import { idxBytes } from '../support/synthetic';
 
 const LINK = '[Fix this setting](command:workbench.action.files.newUntitledFile)';
@@ -34,6 +34,15 @@ function assertDefused(message: string): void {
 function messageOf(fn: () => unknown): string {
 	try {
 		fn();
+	} catch (e) {
+		return (e as Error).message;
+	}
+	assert.fail('expected an error');
+}
+
+async function messageOfAsync(fn: () => Promise<unknown>): Promise<string> {
+	try {
+		await fn();
 	} catch (e) {
 		return (e as Error).message;
 	}
@@ -78,18 +87,18 @@ describe('every error path that carries outside text is defused', () => {
 	const folder = join(root, LINK, 'dataset');
 	mkdirSync(folder, { recursive: true });
 
-	it('a dataset folder that lacks files, named as a link', () => {
-		assertDefused(messageOf(() => peekMnistFolder(folder)));
+	it('a dataset folder that lacks files, named as a link', async () => {
+		assertDefused(await messageOfAsync(() => peekMnistFolder(folder)));
 	});
 
-	it('a corrupt file in it (its path), when peeked on the host and when a worker loads it', () => {
+	it('a corrupt file in it (its path), when peeked on the host and when a worker loads it', async () => {
 		const put = (name: string, magic: number, dims: number[]) => writeFileSync(join(folder, `${name}.gz`), gzipSync(idxBytes(magic, dims, new Uint8Array(dims.reduce((a, b) => a * b, 1)))));
 		put('train-images-idx3-ubyte', 0x12345678, [1, 2, 2]);
 		put('train-labels-idx1-ubyte', 0x801, [1]);
 		put('t10k-images-idx3-ubyte', 0x803, [1, 2, 2]);
 		put('t10k-labels-idx1-ubyte', 0x801, [1]);
-		assertDefused(messageOf(() => peekMnistFolder(folder)));
-		assertDefused(messageOf(() => loadMnistFolder(folder)));
+		assertDefused(await messageOfAsync(() => peekMnistFolder(folder)));
+		assertDefused(await messageOfAsync(() => loadMnistFolder(folder)));
 	});
 
 	it("a worker's failure and a crashed worker's error", async () => {

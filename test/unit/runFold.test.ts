@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { apply, emptyModel, noChanges } from '../../media/model';
 import { resultsFromHistory } from '../../src/extension/exportText';
-import { RunHistory } from '../../src/extension/history';
+import { RunHistory, type HistoryStore } from '../../src/extension/history';
 import { historyFileText, readHistoryFile, HISTORY_VERSION } from '../../src/shared/historyFile';
 import type { RunInfo, RunMessage, RunSummary, SamplerId, ToWebview } from '../../src/shared/protocol';
 import { foldAll, runKey, seedRuns } from '../../src/shared/runFold';
@@ -127,31 +127,47 @@ describe('the saved last run (last-run.json)', () => {
 
 describe('RunHistory on disk', () => {
 	const tmp = () => join(mkdtempSync(join(tmpdir(), 'minibatch-history-')), 'last-run.json');
+	/** A plain file, as workspace.fs gives the extension. */
+	const store = (file: string): HistoryStore => ({
+		name: file,
+		read: async () => {
+			try {
+				return readFileSync(file, 'utf8');
+			} catch (e) {
+				if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+				throw e;
+			}
+		},
+		write: async (text) => {
+			mkdirSync(dirname(file), { recursive: true });
+			writeFileSync(file, text);
+		},
+	});
 	const logger = () => {
 		const lines: string[] = [];
 		return { lines, log: { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`) } };
 	};
 
-	it('saves with the version and loads it back', () => {
+	it('saves with the version and loads it back', async () => {
 		const file = tmp();
-		const a = new RunHistory(file);
+		const a = new RunHistory(store(file));
 		a.reset(stream()[0]);
 		for (const m of stream().slice(1)) a.push(m);
-		assert.equal(a.save(), undefined);
+		assert.equal(await a.save(), undefined);
 		assert.equal(JSON.parse(readFileSync(file, 'utf8')).version, HISTORY_VERSION);
 		const { lines, log } = logger();
-		const b = new RunHistory(file, log);
-		assert.equal(b.load(), true);
+		const b = new RunHistory(store(file), log);
+		assert.equal(await b.load(), true);
 		assert.equal(b.all().length, stream().length);
 		assert.deepEqual(lines, []);
 	});
 
-	it('migrates an old file with a log line naming it, and ignores a bad one with the reason, without throwing', () => {
+	it('migrates an old file with a log line naming it, and ignores a bad one with the reason, without throwing', async () => {
 		const file = tmp();
 		writeFileSync(file, JSON.stringify(stream()));
 		let { lines, log } = logger();
-		const old = new RunHistory(file, log);
-		assert.equal(old.load(), true);
+		const old = new RunHistory(store(file), log);
+		assert.equal(await old.load(), true);
 		assert.equal(resultsFromHistory(old.all())!.runs.length, 4);
 		assert.equal(lines.length, 1);
 		assert.match(lines[0], /^info Read the saved last run .*last-run\.json: .*migrated/);
@@ -159,15 +175,15 @@ describe('RunHistory on disk', () => {
 		for (const text of ['not json', '{"format":"minibatch-lab-history","version":3,"messages":[]}', '[{"type":"loss"}]']) {
 			writeFileSync(file, text);
 			({ lines, log } = logger());
-			const bad = new RunHistory(file, log);
-			assert.equal(bad.load(), false, text);
+			const bad = new RunHistory(store(file), log);
+			assert.equal(await bad.load(), false, text);
 			assert.ok(bad.isEmpty);
 			assert.equal(lines.length, 1, text);
 			assert.match(lines[0], /^warn Ignored the saved last run .*last-run\.json: /, text);
 		}
 		// No file yet: nothing to say.
 		({ lines, log } = logger());
-		assert.equal(new RunHistory(join(tmpdir(), 'minibatch-no-such-dir', 'last-run.json'), log).load(), false);
+		assert.equal(await new RunHistory(store(join(tmpdir(), 'minibatch-no-such-dir', 'last-run.json')), log).load(), false);
 		assert.deepEqual(lines, []);
 	});
 });

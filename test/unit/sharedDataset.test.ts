@@ -1,24 +1,25 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { loadMnistFolder, peekMnistFolder } from '../../src/core/dataset';
 import { DatasetError } from '../../src/core/errors';
 import { checkFitsInMemory, decodedBytes, shareDataset } from '../../src/core/sharedDataset';
+import { io, loadMnistFolder, peekMnistFolder } from '../support/nodeData';
+import * as dataset from '../../src/core/dataset';
 import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 
 describe('the dataset a comparison shares', () => {
 	const data = syntheticDataset(40, 12, 5, 3);
 
 	for (const raw of [false, true]) {
-		it(`decodes ${raw ? 'raw' : 'gzip'} idx files straight into shared memory, with the same bytes`, () => {
+		it(`decodes ${raw ? 'raw' : 'gzip'} idx files straight into shared memory, with the same bytes`, async () => {
 			const dir = writeMnistFolder(data, raw);
-			const shared = loadMnistFolder(dir, { shared: true });
+			const shared = await dataset.loadMnistFolder(io, dir, { shared: true });
 			for (const set of ['train', 'test'] as const) {
 				for (const arr of ['pixels', 'labels'] as const) {
 					assert.ok(shared[set][arr].buffer instanceof SharedArrayBuffer, `${set}.${arr} is shared`);
 					assert.deepEqual(Array.from(shared[set][arr]), Array.from(data[set][arr]), `${set}.${arr}`);
 				}
 			}
-			assert.ok(!(loadMnistFolder(dir).train.pixels.buffer instanceof SharedArrayBuffer), 'not shared unless asked');
+			assert.ok(!((await loadMnistFolder(dir)).train.pixels.buffer instanceof SharedArrayBuffer), 'not shared unless asked');
 		});
 	}
 
@@ -30,9 +31,9 @@ describe('the dataset a comparison shares', () => {
 		assert.equal(again.train.pixels, shared.train.pixels, 'no second copy');
 	});
 
-	it('refuses to decode, naming the folder and the sizes, when the images would not fit in free memory', () => {
+	it('refuses to decode, naming the folder and the sizes, when the images would not fit in free memory', async () => {
 		const dir = writeMnistFolder(data);
-		const head = peekMnistFolder(dir);
+		const head = await peekMnistFolder(dir);
 		assert.equal(decodedBytes(head), (40 + 12) * (25 + 1));
 		assert.doesNotThrow(() => checkFitsInMemory(dir, head, 2 * decodedBytes(head)));
 		assert.throws(

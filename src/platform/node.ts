@@ -1,0 +1,87 @@
+/** The dataset reader's host services in Node (the CLI, the Node workers, the unit tests): node:fs and node:zlib. */
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
+import { FileAccessError, GunzipError, type DataFiles, type DataIo, type FileInfo, type Gunzip } from '../core/io';
+import { canShareMemory } from '../core/sharedDataset';
+
+function accessError(e: unknown): FileAccessError {
+	const code = (e as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT' || code === 'ENOTDIR') return new FileAccessError('not-found', code);
+	if (code === 'EACCES' || code === 'EPERM') return new FileAccessError('permission', code);
+	if (code === 'EISDIR') return new FileAccessError('is-directory', code);
+	return new FileAccessError('other', code ?? (e as Error).message);
+}
+
+/** The whole file into shared memory (one read, no second copy), so workers can share what it holds. */
+function readShared(path: string): Uint8Array {
+	const fd = openSync(path, 'r');
+	try {
+		const size = fstatSync(fd).size;
+		const out = new Uint8Array(new SharedArrayBuffer(size));
+		let at = 0;
+		for (let n; at < size && (n = readSync(fd, out, at, size - at, at)) > 0; ) at += n;
+		return out.subarray(0, at);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** Synchronous underneath: these calls are small or run off the editor's thread (the CLI, a worker). */
+export const nodeFiles: DataFiles = {
+	async stat(path) {
+		let st;
+		try {
+			st = statSync(path);
+		} catch (e) {
+			const err = accessError(e);
+			if (err.problem === 'not-found') return undefined;
+			throw err;
+		}
+		const info: FileInfo = { kind: st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other', size: st.size };
+		return info;
+	},
+	async list(dir) {
+		try {
+			return readdirSync(dir);
+		} catch (e) {
+			throw accessError(e);
+		}
+	},
+	async read(path, maxBytes, shared) {
+		try {
+			if (maxBytes === undefined) return shared && canShareMemory ? readShared(path) : readFileSync(path);
+			const fd = openSync(path, 'r');
+			try {
+				const head = Buffer.alloc(maxBytes);
+				return head.subarray(0, readSync(fd, head, 0, maxBytes, 0));
+			} finally {
+				closeSync(fd);
+			}
+		} catch (e) {
+			throw accessError(e);
+		}
+	},
+	join,
+	resolve: (path) => resolve(path),
+};
+
+function gunzipProblem(e: unknown): GunzipError {
+	const code = (e as NodeJS.ErrnoException).code;
+	if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return new GunzipError('too-large', (e as Error).message);
+	if (code === 'Z_BUF_ERROR') return new GunzipError('truncated', (e as Error).message);
+	return new GunzipError('invalid', (e as Error).message);
+}
+
+/** zlib's own thread pool for whole streams, so a large file does not hold up the thread that asked. */
+export const nodeGunzip: Gunzip = {
+	all: (data, limit) =>
+		new Promise((res, rej) => zlib.gunzip(data, { maxOutputLength: Math.max(1, limit) }, (e, out) => (e ? rej(gunzipProblem(e)) : res(out)))),
+	async head(data, bytes) {
+		// A sync flush returns what the input holds so far instead of failing on a stream cut short; the cap bounds a bomb.
+		const out = zlib.gunzipSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 << 20 });
+		return out.subarray(0, bytes);
+	},
+};
+
+export const nodeIo: DataIo = { files: nodeFiles, gunzip: nodeGunzip };
