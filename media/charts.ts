@@ -62,7 +62,10 @@ export function emaSpan(iters: number): number {
 	return Math.min(500, Math.max(10, Math.round(iters / 100)));
 }
 
-/** Incremental, bias-corrected EMA of one sampler's losses, sampled every `stride` iterations. */
+/**
+ * Incremental, bias-corrected EMA of one sampler's loss points, plotted every `stride` points. A point covers
+ * `lossStride` iterations (RunInfo.lossStride) and is drawn at their middle.
+ */
 class LossSmoother {
 	points: Point[] = [];
 	private upTo = 0;
@@ -73,7 +76,12 @@ class LossSmoother {
 	constructor(
 		private readonly decay: number,
 		private readonly stride: number,
+		private readonly lossStride: number,
 	) {}
+
+	private x(point: number): number {
+		return point * this.lossStride + (this.lossStride - 1) / 2;
+	}
 
 	update(t: SamplerTrack): void {
 		if (t.lossDirtyFrom < this.upTo) this.reset();
@@ -89,12 +97,12 @@ class LossSmoother {
 				this.ema = this.decay * this.ema + (1 - this.decay) * v;
 				this.weight = this.decay * this.weight + (1 - this.decay);
 			}
-			if (this.weight > 0 && (i + 1) % this.stride === 0) this.points.push({ x: i, y: this.ema / this.weight });
+			if (this.weight > 0 && (i + 1) % this.stride === 0) this.points.push({ x: this.x(i), y: this.ema / this.weight });
 		}
 		this.upTo = Math.max(this.upTo, n);
 		// The newest iteration is drawn too, and replaced on the next update unless it falls on a stride.
 		if (n > 0 && n % this.stride !== 0 && this.weight > 0) {
-			this.points.push({ x: n - 1, y: this.ema / this.weight });
+			this.points.push({ x: this.x(n - 1), y: this.ema / this.weight });
 			this.tail = true;
 		}
 	}
@@ -204,8 +212,9 @@ export class Charts {
 		const acc: LineSet[] = [];
 		const loss: LineSet[] = [];
 		if (run) {
-			const span = emaSpan(run.settings.iters);
-			const stride = Math.max(1, Math.ceil(run.settings.iters / MAX_LOSS_POINTS));
+			// The span is in iterations; the host sends a point per lossStride iterations.
+			const span = Math.max(1, emaSpan(run.settings.iters) / run.lossStride);
+			const stride = Math.max(1, Math.ceil(run.settings.iters / run.lossStride / MAX_LOSS_POINTS));
 			const several = model.seeds.length > 1;
 			for (const s of run.samplers) {
 				acc.push(this.line(s, 'train'), this.line(s, 'test'));
@@ -214,7 +223,7 @@ export class Charts {
 					acc.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 					loss.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 				}
-				for (const seed of model.seeds) this.smoothers.set(runKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride));
+				for (const seed of model.seeds) this.smoothers.set(runKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride, run.lossStride));
 			}
 			this.loss.options.scales!.x!.max = run.settings.iters;
 		}

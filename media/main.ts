@@ -6,7 +6,7 @@ import { SAMPLER_LABELS } from '../src/core/samplers';
 import { EXPORT_FORMATS, type ExportFormat, type FromWebview, type PanelSnapshot, type ToWebview } from '../src/shared/protocol';
 import { Charts, emaSpan } from './charts';
 import { SettingsForm, type FormDraft } from './form';
-import { apply, describeRun, emptyModel, noChanges, progress, tracksOf, type Changes, type PanelModel } from './model';
+import { apply, describeRun, emptyModel, lossIterations, noChanges, progress, tracksOf, type Changes, type PanelModel } from './model';
 import { ComparisonTable, fmtAcc, type Lang } from './table';
 import { readPalette, themeClass, watchTheme } from './theme';
 
@@ -89,7 +89,7 @@ function chartLabel(kind: 'accuracy' | 'loss'): string {
 		const last = t.evals[t.evals.length - 1];
 		const who = several ? `${SAMPLER_LABELS[s]} (seed ${t.seed})` : SAMPLER_LABELS[s];
 		if (kind === 'accuracy' && last) parts.push(`${who} test ${fmtAcc(last.testAcc)} at epoch ${last.epoch.toFixed(1)}`);
-		if (kind === 'loss' && t.lossCount > 0) parts.push(`${who} ${t.lossCount} iterations`);
+		if (kind === 'loss' && t.lossCount > 0) parts.push(`${who} ${lossIterations(model, t)} iterations`);
 	}
 	const name = kind === 'accuracy' ? `Accuracy per epoch, train and test${several ? `, mean over ${model.seeds.length} seeds` : ''}` : 'Smoothed training loss per iteration';
 	return `${name}: ${parts.length ? parts.join('; ') : 'no data yet'}. The table has the numbers.`;

@@ -3,10 +3,10 @@
  * what the view needs to redraw only what changed. No DOM here, so the replay rules are unit-tested.
  */
 import type { RunInfo, ToWebview } from '../src/shared/protocol';
-import { emptyFold, epochsPerIter as epochsPerIterOf, foldMessage, foldStats, type RunFold, type RunTrack, type Touched } from '../src/shared/runFold';
+import { emptyFold, epochsPerIter as epochsPerIterOf, foldMessage, foldStats, lossIterations, type RunFold, type RunTrack, type Touched } from '../src/shared/runFold';
 import { settingsLine } from '../src/shared/settingsText';
 
-export { runKey, seedRuns, tracksOf, type RunState } from '../src/shared/runFold';
+export { lossIterations, runKey, seedRuns, tracksOf, type RunState } from '../src/shared/runFold';
 
 /** One (sampler, seed) run. */
 export type SamplerTrack = RunTrack;
@@ -78,7 +78,7 @@ export function progress(model: PanelModel): number {
 	let done = 0;
 	for (const t of model.tracks.values()) {
 		const lastEval = t.evals.length ? t.evals[t.evals.length - 1].iter + 1 : 0;
-		done += t.summary || t.failure ? iters : Math.min(iters, Math.max(t.lossCount, lastEval));
+		done += t.summary || t.failure ? iters : Math.min(iters, Math.max(lossIterations(model, t), lastEval));
 	}
 	return done / (iters * model.tracks.size);
 }

@@ -4,6 +4,7 @@ import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS } from '../core/samplers';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
+import { LossDownsampler, lossStride, type LossPoints } from '../shared/lossSeries';
 import type { RunMessage, WorkerMessage } from '../shared/protocol';
 import { Comparison } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
@@ -101,12 +102,16 @@ export class RunController implements vscode.Disposable {
 		}
 		const runId = ++this.runId;
 		const seeds = consecutiveSeeds(settings.seed, req.seedCount);
+		const stride = lossStride(settings.iters, req.samplers.length * seeds.length);
 		this.history.reset({
 			type: 'runStarted',
-			run: { id: runId, settings, samplers: req.samplers, seeds, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString() },
+			run: { id: runId, settings, samplers: req.samplers, seeds, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString(), lossStride: stride },
 		});
 		this.sink(this.history.all()[0]);
-		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} seeds=${seeds.length} data=${choice.dir} (${choice.origin})`);
+		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} seeds=${seeds.length} data=${choice.dir} (${choice.origin})${stride > 1 ? ` loss points of ${stride} iterations` : ''}`);
+		// The workers send every iteration's loss; the host keeps (and the panel gets) one point per stride.
+		const downsamplers = new Map<string, LossDownsampler>();
+		const losses = (key: string) => downsamplers.get(key) ?? downsamplers.set(key, new LossDownsampler(stride, settings.iters)).get(key)!;
 		const comparison = new Comparison({
 			workerPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath,
 			dataDir: choice.dir,
@@ -114,14 +119,17 @@ export class RunController implements vscode.Disposable {
 			samplers: req.samplers,
 			seeds,
 			parallel: req.parallel,
-			onMessage: (sampler, m, seed) => this.onWorker(runId, sampler, seed, m),
+			onMessage: (sampler, m, seed) => this.onWorker(runId, sampler, seed, m, losses(m.runKey)),
 		});
 		req.settings = settings;
 		return { comparison, runId };
 	}
 
-	private onWorker(runId: number, sampler: RunRequest['samplers'][number], seed: number, m: WorkerMessage): void {
+	private onWorker(runId: number, sampler: RunRequest['samplers'][number], seed: number, m: WorkerMessage, losses: LossDownsampler): void {
 		const who = `${sampler} (seed ${seed})`;
+		const emitLosses = (points: LossPoints[]) => {
+			for (const p of points) this.emit({ type: 'loss', runId, sampler, seed, fromIter: p.fromIter, losses: p.losses });
+		};
 		switch (m.type) {
 			case 'loaded':
 				this.log.info(`${who}: loaded ${m.trainCount} + ${m.testCount} images from ${m.source} in ${m.seconds.toFixed(2)} s; kernel ${m.kernel}${m.fallbackReason ? ` (fallback: ${m.fallbackReason})` : ''}`);
@@ -130,14 +138,16 @@ export class RunController implements vscode.Disposable {
 				this.emit({ type: 'eval', runId, sampler, seed, point: m.point });
 				break;
 			case 'loss':
-				this.emit({ type: 'loss', runId, sampler, seed, fromIter: m.fromIter, losses: m.losses });
+				emitLosses(losses.add(m.fromIter, m.losses));
 				this.progressHook?.(m.runKey, m.fromIter + m.losses.length);
 				break;
 			case 'done':
+				emitLosses(losses.flush());
 				this.log.info(`${who}: ${m.cancelled ? 'cancelled' : 'done'} in ${m.summary.seconds.toFixed(2)} s, kernel ${m.summary.kernel}, test ${m.summary.finalTestAcc}`);
 				if (!m.cancelled) this.emit({ type: 'runDone', runId, seed, summary: m.summary });
 				break;
 			case 'failed':
+				emitLosses(losses.flush());
 				this.log.error(`${who}: ${m.reason}`);
 				break;
 			case 'epoch':

@@ -5,6 +5,7 @@
 import { SAMPLER_IDS, type SamplerId } from '../core/samplers';
 import { formatInterval, formatSigned, type MeanStd, type SeedStats } from '../core/stats';
 import type { EvalPoint, RunInfo, RunMessage, RunSummary } from '../shared/protocol';
+import { LOSS_POINTS_PER_RUN, LOSS_POINTS_TOTAL } from '../shared/lossSeries';
 import { epochsPerIter, foldAll, foldStats, trackState } from '../shared/runFold';
 import { describeSeeds, settingsLine } from '../shared/settingsText';
 
@@ -16,7 +17,7 @@ export interface ResultRun {
 	seed: number;
 	/** Sorted by iteration, one per iteration. */
 	evals: EvalPoint[];
-	/** Loss per iteration; null where it was not finite (or not received). */
+	/** Loss points, one per `run.lossStride` iterations (the mean over them); null where not finite (or not received). */
 	losses: (number | null)[];
 	summary?: RunSummary;
 	failure?: string;
@@ -125,8 +126,9 @@ function bookSettings(r: Results): Record<string, string | number> {
 }
 
 /**
- * Long format, one row per (sampler, seed, iteration): the loss of every iteration, and the accuracies on the
- * iterations where the book evaluates them. Settings, dataset and version go in leading `#` lines.
+ * Long format, one row per (sampler, seed, iteration): the loss of every iteration (of every lossStride-th, the mean
+ * over its stride, when the run was too long to keep them all), and the accuracies on the iterations where the book
+ * evaluates them. Settings, dataset and version go in leading `#` lines.
  */
 export function toCsv(r: Results, meta: ExportMeta): string {
 	const settings = Object.entries(bookSettings(r))
@@ -137,17 +139,24 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 		comment(`settings: ${settings} seeds=${r.seeds.join(';')} samplers=${r.run.samplers.join(';')}`),
 		comment(`dataset: ${r.run.dataset} (${r.run.datasetOrigin})`),
 		...r.runs.filter((x) => x.state !== 'done').map((x) => comment(`${x.sampler} seed ${x.seed}: ${x.state}${x.failure ? `: ${x.failure}` : ''}`)),
+		...(r.run.lossStride > 1
+			? [comment(`loss is the mean over the ${r.run.lossStride} iterations from its row's iteration: a run keeps at most ${LOSS_POINTS_PER_RUN} loss points (${LOSS_POINTS_TOTAL} over the comparison)`)]
+			: []),
 		comment('read with pandas.read_csv(path, comment="#"); train_acc and test_acc are set on evaluation iterations only'),
 		'sampler,seed,iteration,epoch,loss,train_acc,test_acc',
 	];
 	for (const run of r.runs) {
 		const perIter = epochsPerIter(run.evals);
 		const evals = new Map(run.evals.map((e) => [e.iter, e]));
-		const last = Math.max(run.losses.length, run.evals.length ? run.evals[run.evals.length - 1].iter + 1 : 0);
+		const stride = r.run.lossStride;
+		const last = Math.max(run.losses.length * stride, run.evals.length ? run.evals[run.evals.length - 1].iter + 1 : 0);
 		for (let i = 0; i < last; i++) {
 			const e = evals.get(i);
+			// A row per loss point (every iteration at stride 1) and per evaluation.
+			if (i % stride !== 0 && !e) continue;
 			const epoch = e ? e.epoch : perIter !== undefined ? i * perIter : undefined;
-			out.push([run.sampler, run.seed, i, csvNum(epoch), csvNum(run.losses[i]), csvNum(e?.trainAcc), csvNum(e?.testAcc)].join(','));
+			const loss = i % stride === 0 ? run.losses[i / stride] : undefined;
+			out.push([run.sampler, run.seed, i, csvNum(epoch), csvNum(loss), csvNum(e?.trainAcc), csvNum(e?.testAcc)].join(','));
 		}
 	}
 	return out.join('\n') + '\n';
@@ -157,7 +166,8 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 export function toJson(r: Results, meta: ExportMeta): string {
 	const doc = {
 		format: 'minibatch-lab-results',
-		formatVersion: 1,
+		// 2: `run.lossStride`, and `runs[].losses` holds one point per lossStride iterations.
+		formatVersion: 2,
 		extension: meta.extension,
 		exportedAt: meta.exportedAt,
 		run: {
@@ -169,6 +179,7 @@ export function toJson(r: Results, meta: ExportMeta): string {
 			samplers: r.run.samplers,
 			seeds: r.seeds,
 			dataset: { label: r.run.dataset, origin: r.run.datasetOrigin },
+			lossStride: r.run.lossStride,
 		},
 		stats: r.stats,
 		runs: r.runs.map((x) => ({ sampler: x.sampler, seed: x.seed, state: x.state, summary: x.summary ?? null, failure: x.failure ?? null, evals: x.evals, losses: x.losses })),

@@ -1,11 +1,14 @@
 import { historyFileText, readHistoryFile } from '../shared/historyFile';
 import type { RunMessage } from '../shared/protocol';
+import { runKey } from '../shared/runFold';
 
 /** Where the history says what it did with the saved file. */
 export interface HistoryLog {
 	info(message: string): void;
 	warn(message: string): void;
 }
+
+type LossMessage = Extract<RunMessage, { type: 'loss' }>;
 
 /**
  * Where the saved run lives: a file through workspace.fs in the extension (on disk on the desktop, in the browser's own
@@ -21,10 +24,14 @@ export interface HistoryStore {
 
 /**
  * The last run as the stream of messages the panel was sent. The host is the source of truth: a panel that was
- * hidden, reloaded or revived after a restart is rebuilt by replaying this.
+ * hidden, reloaded or revived after a restart is rebuilt by replaying this. It is also the host's one copy of the
+ * losses: each run's loss points (already capped, src/shared/lossSeries.ts) grow one message in place, so a long run
+ * holds one array per run, not one message per post.
  */
 export class RunHistory {
 	private messages: RunMessage[] = [];
+	/** Each run's loss message in `messages`, by run key, while the run may still add to it. */
+	private losses = new Map<string, LossMessage>();
 
 	constructor(
 		private readonly store?: HistoryStore,
@@ -33,15 +40,32 @@ export class RunHistory {
 
 	reset(first: RunMessage): void {
 		this.messages = [first];
+		this.losses.clear();
 	}
 
 	/** Drops the in-memory copy only; the saved file stays for `load`. */
 	forget(): void {
 		this.messages = [];
+		this.losses.clear();
 	}
 
 	push(m: RunMessage): void {
-		this.messages.push(m);
+		if (m.type !== 'loss') {
+			this.messages.push(m);
+			return;
+		}
+		const start = this.messages[0];
+		const stride = start?.type === 'runStarted' && start.run.id === m.runId ? start.run.lossStride : undefined;
+		const key = runKey(m.sampler, m.seed);
+		const held = this.losses.get(key);
+		if (stride !== undefined && held && held.fromIter + held.losses.length * stride === m.fromIter) {
+			for (const v of m.losses) held.losses.push(v);
+			return;
+		}
+		// Its own copy: the message itself may still sit in the panel's queue.
+		const copy: LossMessage = { ...m, losses: [...m.losses] };
+		this.messages.push(copy);
+		if (stride !== undefined && !held) this.losses.set(key, copy);
 	}
 
 	all(): readonly RunMessage[] {
@@ -83,6 +107,7 @@ export class RunHistory {
 		}
 		if (read.migrated) this.log?.info(`Read the saved last run ${this.store.name}: ${read.migrated}.`);
 		this.messages = read.messages;
+		this.losses.clear();
 		return this.messages.length > 0;
 	}
 }

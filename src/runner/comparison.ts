@@ -18,7 +18,6 @@ export interface RunOutcome {
 	cancelled: boolean;
 	evals: EvalPoint[];
 	epochStats: EpochStats[];
-	losses: number[];
 }
 
 export interface ComparisonOptions {
@@ -90,7 +89,7 @@ export class Comparison {
 			try {
 				for (let k = next++; k < jobs.length; k = next++) {
 					const job = jobs[k];
-					const blank: RunOutcome = { ...job, cancelled: false, evals: [], epochStats: [], losses: [] };
+					const blank: RunOutcome = { ...job, cancelled: false, evals: [], epochStats: [] };
 					if (this.cancelled) {
 						outcomes[k] = { ...blank, cancelled: true };
 						continue;
@@ -204,9 +203,6 @@ export class Comparison {
 						break;
 					case 'epoch':
 						out.epochStats.push(m.stats);
-						break;
-					case 'loss':
-						for (const l of m.losses) out.losses.push(l);
 						break;
 					case 'done':
 						out.summary = m.summary;

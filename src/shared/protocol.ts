@@ -62,6 +62,11 @@ export interface RunInfo {
 	/** 'setting' | 'workspace' | 'bundled' */
 	datasetOrigin: DatasetOrigin;
 	startedAt: string;
+	/**
+	 * Iterations per loss point (src/shared/lossSeries.ts): the host keeps and sends the mean loss of every `lossStride`
+	 * iterations, at most 10,000 points per run and 1,000,000 per comparison; 1 (every iteration) at the book's settings.
+	 */
+	lossStride: number;
 }
 
 export type DatasetOrigin = 'setting' | 'workspace' | 'bundled';
@@ -85,7 +90,8 @@ export interface FormValues {
 export type RunMessage =
 	| { type: 'runStarted'; run: RunInfo }
 	| { type: 'eval'; runId: number; sampler: SamplerId; seed: number; point: EvalPoint }
-	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: number[] }
+	/** Loss points from iteration `fromIter` (a multiple of the run's `lossStride`), one per `lossStride` iterations. */
+	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: (number | null)[] }
 	| { type: 'runDone'; runId: number; seed: number; summary: RunSummary }
 	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }

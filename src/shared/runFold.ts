@@ -15,11 +15,14 @@ export interface RunTrack {
 	seed: number;
 	/** Sorted by iteration, one point per iteration. */
 	evals: EvalPoint[];
-	/** Loss per iteration; null where the host sent a non-finite value (JSON turns NaN into null), undefined where none came yet. */
+	/**
+	 * Loss points: `losses[k]` is the mean loss of iterations k·lossStride … (k+1)·lossStride − 1 (RunInfo.lossStride, 1 at
+	 * the book's settings); null where it was not finite (JSON turns NaN into null), undefined where none came yet.
+	 */
 	losses: (number | null)[];
-	/** Losses known without gaps from iteration 0. */
+	/** Loss points known without gaps from iteration 0. */
 	lossCount: number;
-	/** Lowest iteration rewritten since a reader last set this back to Infinity (the charts smooth incrementally). */
+	/** Lowest point rewritten since a reader last set this back to Infinity (the charts smooth incrementally). */
 	lossDirtyFrom: number;
 	summary?: RunSummary;
 	failure?: string;
@@ -54,7 +57,7 @@ function newTrack(sampler: SamplerId, seed: number): RunTrack {
 export function foldMessage(fold: RunFold, m: RunMessage): Touched {
 	switch (m.type) {
 		case 'runStarted': {
-			if (fold.run?.id === m.run.id || !Array.isArray(m.run.seeds)) return 'none';
+			if (fold.run?.id === m.run.id || !Array.isArray(m.run.seeds) || !Number.isInteger(m.run.lossStride) || m.run.lossStride < 1) return 'none';
 			fold.run = m.run;
 			fold.seeds = m.run.seeds;
 			fold.tracks = new Map(fold.seeds.flatMap((seed) => m.run.samplers.map((s) => [runKey(s, seed), newTrack(s, seed)] as const)));
@@ -71,12 +74,14 @@ export function foldMessage(fold: RunFold, m: RunMessage): Touched {
 		}
 		case 'loss': {
 			const t = trackOf(fold, m.runId, m.sampler, m.seed);
-			if (!t || !Number.isInteger(m.fromIter) || m.fromIter < 0 || !Array.isArray(m.losses)) return 'none';
+			const stride = fold.run!.lossStride;
+			if (!t || !Number.isInteger(m.fromIter) || m.fromIter < 0 || m.fromIter % stride !== 0 || !Array.isArray(m.losses)) return 'none';
+			const from = m.fromIter / stride;
 			for (let i = 0; i < m.losses.length; i++) {
 				const v = m.losses[i];
-				t.losses[m.fromIter + i] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+				t.losses[from + i] = typeof v === 'number' && Number.isFinite(v) ? v : null;
 			}
-			if (m.losses.length > 0) t.lossDirtyFrom = Math.min(t.lossDirtyFrom, m.fromIter);
+			if (m.losses.length > 0) t.lossDirtyFrom = Math.min(t.lossDirtyFrom, from);
 			while (t.lossCount < t.losses.length && t.losses[t.lossCount] !== undefined) t.lossCount++;
 			return 'loss';
 		}
@@ -163,6 +168,11 @@ export function seedRuns(fold: RunFold): SeedRun[] {
 /** Mean ± std per sampler and the paired differences, from stats.ts as the CLI computes them. */
 export function foldStats(fold: RunFold): SeedStats | undefined {
 	return fold.run ? seedStats(seedRuns(fold), fold.run.samplers, fold.seeds) : undefined;
+}
+
+/** Iterations whose loss is known without gaps from iteration 0 (the points times the stride, at most the run's length). */
+export function lossIterations(fold: RunFold, t: RunTrack): number {
+	return fold.run ? Math.min(fold.run.settings.iters, t.lossCount * fold.run.lossStride) : 0;
 }
 
 /** Fraction of an epoch per iteration, once an eval past iteration 0 tells (the stream does not carry train_size). */

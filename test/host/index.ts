@@ -37,6 +37,7 @@ const testModules: TestModules = [
 	['faults.test', () => import('./faults.test')],
 	['messages.test', () => import('./messages.test')],
 	['hostile.test', () => import('./hostile.test')],
+	['longRun.test', () => import('./longRun.test')],
 ];
 
 const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;

@@ -14,6 +14,7 @@ const info = (seeds: number[], extra: Partial<RunInfo> = {}): RunInfo => ({
 	seeds,
 	dataset: 'MNIST (bundled)',
 	datasetOrigin: 'bundled',
+	lossStride: 1,
 	startedAt: '2025-06-01T09:59:00.000Z',
 	...extra,
 });

@@ -10,6 +10,7 @@ const run = (id: number): RunInfo => ({
 	seeds: [0],
 	dataset: 'MNIST (bundled)',
 	datasetOrigin: 'bundled',
+	lossStride: 1,
 	startedAt: '2025-01-01T00:00:00.000Z',
 });
 

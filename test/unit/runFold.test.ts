@@ -18,6 +18,7 @@ const info: RunInfo = {
 	dataset: 'MNIST (bundled)',
 	datasetOrigin: 'bundled',
 	startedAt: '2025-06-01T09:59:00.000Z',
+	lossStride: 1,
 };
 
 const summary = (sampler: SamplerId, seed: number, acc: number): RunSummary => ({
@@ -172,7 +173,7 @@ describe('RunHistory on disk', () => {
 		assert.equal(lines.length, 1);
 		assert.match(lines[0], /^info Read the saved last run .*last-run\.json: .*migrated/);
 
-		for (const text of ['not json', '{"format":"minibatch-lab-history","version":3,"messages":[]}', '[{"type":"loss"}]']) {
+		for (const text of ['not json', `{"format":"minibatch-lab-history","version":${HISTORY_VERSION + 1},"messages":[]}`, '[{"type":"loss"}]']) {
 			writeFileSync(file, text);
 			({ lines, log } = logger());
 			const bad = new RunHistory(store(file), log);
