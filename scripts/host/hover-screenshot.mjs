@@ -1,27 +1,62 @@
 /* global document, NodeFilter -- used inside page.evaluate, which runs in the browser */
 // Screenshots of real hovers in the workbench: the mouse rests on a word like a user's, then the hover widget is captured.
-// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300]
+// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner]
 // Writes the whole window (hover-<word>-<theme>[-<locale>].png) and a close-up of the hover (…-closeup.png) per word.
+// --set learner opens a throwaway workspace with the learner-style fixtures (tuple settings, epoch loops) and the book's
+// chapter-3 inference script, copied from test/fixtures, and rests on their new hovers.
 // --locale ja runs VS Code in Japanese (a minimal language pack, see codeServer.mjs) and needs a Japanese font for chromium.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openFileInExplorer, openWorkbench } from './screenshot.mjs';
 import { repoRoot } from './paths.mjs';
 
 const { values: opts } = parseArgs({
-	options: { theme: { type: 'string', default: 'dark' }, locale: { type: 'string' }, 'out-dir': { type: 'string' }, height: { type: 'string', default: '1300' } },
+	options: {
+		theme: { type: 'string', default: 'dark' },
+		locale: { type: 'string' },
+		'out-dir': { type: 'string' },
+		height: { type: 'string', default: '1300' },
+		set: { type: 'string', default: 'book' },
+	},
 });
 const outDir = resolve(opts['out-dir'] ?? join(repoRoot, '.vscode-test', 'screenshots'));
 mkdirSync(outDir, { recursive: true });
 
-/** file, the word to rest on, which occurrence of it in the editor's rendered text */
-const targets = [
-	['functions.py', 'keepdims', 1, 'keepdims'],
-	['train_neuralnet.py', 'choice', 0, 'choice'],
-	['train_neuralnet.py', 'iter_per_epoch', 0, 'iter-per-epoch'],
+/** Per set: file, the word to rest on, which occurrence of it in the editor's rendered text, the shot's name. */
+const SETS = {
+	book: [
+		['functions.py', 'keepdims', 1, 'keepdims'],
+		['train_neuralnet.py', 'choice', 0, 'choice'],
+		['train_neuralnet.py', 'iter_per_epoch', 0, 'iter-per-epoch'],
+	],
+	learner: [
+		['train_tuple.py', 'batch_size', 0, 'tuple-batch-size'],
+		['train_tuple.py', 'choice', 2, 'imported-choice'],
+		['train_epochs.py', 'epochs', 0, 'epochs'],
+		['train_epochs.py', 'iter_per_epoch', 0, 'epoch-iter-per-epoch'],
+		['train_epochs_short.py', 'n_epochs', 0, 'epochs-short-slice'],
+		['neuralnet_mnist_batch.py', 'batch_size', 0, 'inference-batch-size'],
+		['neuralnet_mnist_batch.py', 'x_batch', 0, 'inference-x-batch'],
+	],
+};
+const targets = SETS[opts.set];
+if (!targets) throw new Error(`unknown --set ${opts.set}; use ${Object.keys(SETS).join(' or ')}`);
+
+/** The learner set's files, copied into a throwaway workspace (the Explorer lists only the workspace). */
+const LEARNER_FILES = [
+	'test/fixtures/python/learner/train_tuple.py',
+	'test/fixtures/python/learner/train_epochs.py',
+	'test/fixtures/python/learner/train_epochs_short.py',
+	'test/fixtures/book/ch03/neuralnet_mnist_batch.py',
 ];
+let workspace;
+if (opts.set === 'learner') {
+	workspace = mkdtempSync(join(tmpdir(), 'minibatch-lab-hovers-'));
+	for (const f of LEARNER_FILES) copyFileSync(join(repoRoot, f), join(workspace, basename(f)));
+}
 
 /** The on-screen box of the nth occurrence of `word` in the editor's rendered lines (a token may hold more than the word). */
 function wordBox(page, word, nth) {
@@ -56,7 +91,7 @@ if (opts.locale && /^(ja|zh|ko)/i.test(opts.locale)) {
 }
 
 const suffix = `${opts.theme}${opts.locale ? `-${opts.locale}` : ''}`;
-const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: Number(opts.height) });
+const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: Number(opts.height), ...(workspace ? { workspace } : {}) });
 try {
 	for (const [file, word, nth, name] of targets) {
 		await openFileInExplorer(wb.page, file);
@@ -106,4 +141,5 @@ try {
 	}
 } finally {
 	await wb.close();
+	if (workspace) rmSync(workspace, { recursive: true, force: true });
 }

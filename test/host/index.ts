@@ -28,6 +28,7 @@ const testModules: TestModules = [
 	['seeds.test', () => import('./seeds.test')],
 	['hover.test', () => import('./hover.test')],
 	['hoverJa.test', () => import('./hoverJa.test')],
+	['hoverPatterns.test', () => import('./hoverPatterns.test')],
 	['panelsJa.test', () => import('./panelsJa.test')],
 	['robustness.test', () => import('./robustness.test')],
 	['trust.test', () => import('./trust.test')],

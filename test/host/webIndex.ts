@@ -15,6 +15,7 @@ const testModules: TestModules = [
 	['extension.test', () => import('./extension.test')],
 	['hover.test', () => import('./hover.test')],
 	['hoverJa.test', () => import('./hoverJa.test')],
+	['hoverPatterns.test', () => import('./hoverPatterns.test')],
 ];
 
 const resultsUri = testEnv('MINIBATCH_LAB_TEST_RESULTS_URI');
