@@ -35,6 +35,9 @@ def parse_args():
     ap.add_argument('--gradcheck', action='store_true', help='time numerical_gradient against backprop on one batch')
     ap.add_argument('--gradcheck-params', type=int, default=None, help='time only N random parameters and extrapolate')
     ap.add_argument('--delta', type=float, default=1e-7, help='the 1e-7 inside cross_entropy_error\'s log')
+    ap.add_argument('--dtype', choices=['float64', 'float32'], default='float64',
+                    help='float64 as the book computes; float32 casts the weights and labels after the same randn draws '
+                         '(the pixels are float32 either way), the fair peer of a float32 kernel')
     return ap.parse_args()
 
 
@@ -197,6 +200,12 @@ def train(x_train, t_train, x_test, t_test):
     np.random.seed(args.seed)
     started = time.perf_counter()
     network = TwoLayerNet(input_size=784, hidden_size=args.hidden, output_size=10, delta=args.delta)
+    if args.dtype == 'float32':
+        # After the draws, so the initial weights are the float64 ones rounded; NumPy 2 keeps float32 through
+        # the Python-float scalars (learning rate, 1e-7), so every product and sum below is float32.
+        for key in network.params:
+            network.params[key] = network.params[key].astype(np.float32)
+        t_train, t_test = t_train.astype(np.float32), t_test.astype(np.float32)
     train_size = x_train.shape[0]
     batch_size = args.batch_size
     learning_rate = args.lr
@@ -233,7 +242,9 @@ def train(x_train, t_train, x_test, t_test):
         'blas': blas_name(),
         'python': sys.executable,
         'settings': {'iters': args.iters, 'batchSize': batch_size, 'lr': learning_rate, 'hidden': args.hidden,
-                     'trainSize': train_size, 'seed': args.seed, 'sampler': args.sampler, 'delta': args.delta},
+                     'trainSize': train_size, 'seed': args.seed, 'sampler': args.sampler, 'delta': args.delta,
+                     'dtype': args.dtype},
+        'dtype': str(network.params['W1'].dtype),
         'seconds': seconds,
         'trainSeconds': train_seconds,
         'evalSeconds': eval_seconds,

@@ -60,6 +60,23 @@ export interface Dataset {
 	classes: number;
 	train: ImageSet;
 	test: ImageSet;
+	/** The same images already encoded for the wasm kernel in a shared memory (src/core/wasmImages.ts), when they are. */
+	encoded?: EncodedImages;
+}
+
+/** Where one image set's nonzero-pixel lists and labels are in a wasm memory (byte addresses), and how many rows. */
+export interface EncodedSet {
+	rowStart: number;
+	entries: number;
+	labels: number;
+	count: number;
+}
+
+export interface EncodedImages {
+	/** A shared WebAssembly.Memory (typed loosely: the webview's and the node lib's types differ). */
+	memory: object;
+	train: EncodedSet;
+	test: EncodedSet;
 }
 
 /**

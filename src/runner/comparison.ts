@@ -24,7 +24,7 @@ export interface ComparisonOptions {
 	workerPath: string;
 	/** The folder the first worker decodes, unless `data` is given. */
 	dataDir: string;
-	/** A dataset already decoded into shared memory (the CLI decodes it to check it): no worker decodes it again. */
+	/** A dataset already decoded into shared memory (the CLI decodes it to check it): no worker decodes it again. The first worker still encodes it for the wasm kernel. */
 	data?: SharedDataset;
 	settings: TrainSettings;
 	samplers: SamplerId[];
@@ -48,8 +48,8 @@ type Job = { sampler: SamplerId; seed: number };
 
 /**
  * One comparison: a lane per core (at most `parallel`), each with one worker that trains its runs one after another.
- * The first worker decodes the dataset into shared memory and every other worker gets that copy, so memory does not
- * grow with the lanes. Outcomes come back seed by seed, samplers in the given order within each seed. Cancel
+ * The first worker decodes the dataset into shared memory and encodes it for the wasm kernel; every other worker gets
+ * that copy, so memory does not grow with the lanes. Outcomes come back seed by seed, samplers in the given order within each seed. Cancel
  * terminates every worker at once, which is what keeps "Cancel stops every worker within 1 second" true even in the
  * middle of an evaluation. A worker that dies fails only its current run; its lane starts a new one for the next.
  */
@@ -64,7 +64,6 @@ export class Comparison {
 
 	constructor(private readonly opts: ComparisonOptions) {
 		this.fault = opts.fault ?? takeFault();
-		if (opts.data) this.data = Promise.resolve({ data: shareDataset(opts.data) });
 	}
 
 	get isCancelled(): boolean {
@@ -175,8 +174,11 @@ export class Comparison {
 				else if (m.type === 'loadFailed') settle({ failure: m.reason, final: true });
 			});
 			w.onDeath((reason) => settle({ failure: reason, final: false }));
-			this.decodes++;
-			w.post({ type: 'load', dataDir: this.opts.dataDir });
+			if (this.opts.data) w.post({ type: 'load', dataDir: this.opts.dataDir, data: shareDataset(this.opts.data) });
+			else {
+				this.decodes++;
+				w.post({ type: 'load', dataDir: this.opts.dataDir });
+			}
 		});
 	}
 

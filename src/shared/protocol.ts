@@ -29,8 +29,11 @@ export interface WorkerJob {
 }
 
 export type ToTrainWorker =
-	/** Decode the four idx files in this folder and answer `shared` (or `loadFailed`). */
-	| { type: 'load'; dataDir: string }
+	/**
+	 * Decode the four idx files in this folder (or take `data`, already decoded into shared memory), encode the images for
+	 * the wasm kernel once, and answer `shared` (or `loadFailed`).
+	 */
+	| { type: 'load'; dataDir: string; data?: SharedDataset }
 	/** The dataset another worker decoded (its arrays are SharedArrayBuffers, so nothing is copied). */
 	| { type: 'share'; data: SharedDataset }
 	/** Train one run on the dataset this worker has; answers with WorkerMessages ending in `done` or `failed`. */

@@ -1,22 +1,34 @@
 // What the float32 training kernel (kernel.ts) and the float64 gradient probe (probe.ts) share: memory, the pixel
 // tables, the two image sets and the vector math.
 
-// ---- memory: a bump allocator; nothing is ever freed (one instance per kernel, sized once) ----------------------
+// ---- memory: a bump allocator over chunks that memory.grow hands out; nothing is ever freed -----------------------
+// The memory is imported and may be shared by the instances in several workers (the encoded images are written once
+// and read by all). memory.grow is atomic and returns where the new pages start, so a chunk it gives is this
+// instance's alone; the allocator never assumes that the pages after its chunk are its own.
 
-let top: usize = (__heap_base + 15) & ~(<usize>15);
+let top: usize = 0;
+let limit: usize = 0;
+const CHUNK: usize = 1 << 20;
 
 export function alloc(bytes: usize): usize {
+  bytes = (bytes + 15) & ~(<usize>15);
+  if (top + bytes > limit) {
+    const pages = <i32>((max(bytes, CHUNK) + 0xffff) >>> 16);
+    const at = memory.grow(pages);
+    if (at < 0) unreachable();
+    top = <usize>at << 16;
+    limit = top + (<usize>pages << 16);
+  }
   const p = top;
-  top = (top + bytes + 15) & ~(<usize>15);
-  const pages = <i32>((top + 0xffff) >>> 16);
-  const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) unreachable();
+  top += bytes;
   return p;
 }
 
 // float32(v / 255) as the book's load_mnist(normalize=True), and the same values widened to float64.
 export let SCALE32: usize = 0;
 export let SCALE64: usize = 0;
+// exp32's constants as vectors (see expK): V8 rebuilds a v128.const with three instructions at every use, a load is one.
+export let EXPK: usize = 0;
 
 export function initTables(): void {
   if (SCALE32 != 0) return;
@@ -27,6 +39,21 @@ export function initTables(): void {
     store<f32>(SCALE32 + (<usize>v << 2), f);
     store<f64>(SCALE64 + (<usize>v << 3), <f64>f);
   }
+  EXPK = alloc(14 * 16);
+  v128.store(EXPK, f32x4.splat(<f32>12582912.0), 0); // 1.5 · 2^23: adding it rounds to an integer held in the low mantissa bits
+  v128.store(EXPK, f32x4.splat(<f32>-87.0), 16);
+  v128.store(EXPK, f32x4.splat(<f32>88.0), 32);
+  v128.store(EXPK, f32x4.splat(<f32>1.4426950408889634), 48);
+  v128.store(EXPK, f32x4.splat(<f32>0.693359375), 64);
+  v128.store(EXPK, f32x4.splat(<f32>-2.12194440e-4), 80);
+  v128.store(EXPK, f32x4.splat(<f32>(1.0 / 5040.0)), 96);
+  v128.store(EXPK, f32x4.splat(<f32>(1.0 / 720.0)), 112);
+  v128.store(EXPK, f32x4.splat(<f32>(1.0 / 120.0)), 128);
+  v128.store(EXPK, f32x4.splat(<f32>(1.0 / 24.0)), 144);
+  v128.store(EXPK, f32x4.splat(<f32>(1.0 / 6.0)), 160);
+  v128.store(EXPK, f32x4.splat(<f32>0.5), 176);
+  v128.store(EXPK, f32x4.splat(<f32>1.0), 192);
+  v128.store(EXPK, i32x4.splat(127), 208);
 }
 
 // ---- image sets: 0 = training set (or a gradient batch), 1 = test set -------------------------------------------
@@ -94,24 +121,24 @@ export function encodeRows(pix: usize, rows: i32, size: i32, rowStart: usize, fi
 
 // ---- vector math ---------------------------------------------------------------------------------------------------
 
-// exp by 2^k · e^r with |r| ≤ ln2/2 and a Taylor polynomial, within ~2 ulp; the clamp keeps 2^k a normal number.
+// exp by 2^n · e^r with |r| ≤ ln2/2 and a degree-7 Taylor polynomial (Estrin's scheme: a short dependency chain), within
+// ~2 ulp; the clamp keeps 2^n a normal number. `k` is EXPK. pmin/pmax are single instructions, unlike min/max, whose
+// NaN rules cost V8 about seven each (a NaN still comes out NaN, and a diverging run is caught by its loss).
 // @ts-ignore: decorator
-@inline export function exp32(x: v128): v128 {
-  const shift = f32x4.splat(<f32>12582912.0); // 1.5 · 2^23: adding it rounds to an integer held in the low mantissa bits
-  x = f32x4.min(f32x4.max(x, f32x4.splat(<f32>-87.0)), f32x4.splat(<f32>88.0));
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(<f32>1.4426950408889634)), shift);
-  const k = f32x4.sub(t, shift);
-  let r = f32x4.sub(x, f32x4.mul(k, f32x4.splat(<f32>0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(k, f32x4.splat(<f32>-2.12194440e-4)));
-  let p = f32x4.splat(<f32>(1.0 / 5040.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 720.0)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 120.0)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 24.0)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>(1.0 / 6.0)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(<f32>1.0));
-  return f32x4.mul(p, i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23));
+@inline export function expK(x: v128, k: usize): v128 {
+  x = f32x4.pmin(f32x4.pmax(x, v128.load(k, 16)), v128.load(k, 32));
+  const shift = v128.load(k, 0);
+  const t = f32x4.add(f32x4.mul(x, v128.load(k, 48)), shift);
+  const n = f32x4.sub(t, shift);
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, v128.load(k, 64))), f32x4.mul(n, v128.load(k, 80)));
+  const r2 = f32x4.mul(r, r);
+  const r4 = f32x4.mul(r2, r2);
+  const p01 = f32x4.add(v128.load(k, 192), r);
+  const p23 = f32x4.add(v128.load(k, 176), f32x4.mul(v128.load(k, 160), r));
+  const p45 = f32x4.add(v128.load(k, 144), f32x4.mul(v128.load(k, 128), r));
+  const p67 = f32x4.add(v128.load(k, 112), f32x4.mul(v128.load(k, 96), r));
+  const p = f32x4.add(f32x4.add(p01, f32x4.mul(r2, p23)), f32x4.mul(r4, f32x4.add(p45, f32x4.mul(r2, p67))));
+  return f32x4.mul(p, i32x4.shl(i32x4.add(t, v128.load(k, 208)), 23));
 }
 
 // The same in float64, to full double precision (degree 13), so the probe's loss is smooth to ~1e-16.

@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { freemem, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { loadMnistFolder, peekMnistFolder } from '../core/dataset';
-import { pickKernel, type KernelChoice } from '../core/fastKernel';
+import { pickKernel, withEncodedImages, type KernelChoice } from '../core/fastKernel';
 import { checkFitsInMemory, shareDataset } from '../core/sharedDataset';
 import { nodeIo } from '../platform/node';
 import { summarize } from '../core/summary';
@@ -18,15 +18,17 @@ import { FAULT_ITER, misbehave } from './misbehave';
 type Post = (m: FromTrainWorker) => void;
 
 let data: SharedDataset | undefined;
-/** Seconds this worker spent decoding the dataset; reported with its first run, 0 when another worker decoded it. */
+/** Seconds this worker spent decoding and encoding the dataset; reported with its first run, 0 when another worker did. */
 let loadSeconds = 0;
 let kernel: KernelChoice | undefined;
 
-async function load(post: Post, dataDir: string): Promise<void> {
+async function load(post: Post, dataDir: string, given?: SharedDataset): Promise<void> {
 	try {
 		const t0 = performance.now();
-		checkFitsInMemory(dataDir, await peekMnistFolder(nodeIo, dataDir), freemem());
-		data = shareDataset(await loadMnistFolder(nodeIo, dataDir, { shared: true }));
+		if (!given) checkFitsInMemory(dataDir, await peekMnistFolder(nodeIo, dataDir), freemem());
+		kernel ??= pickKernel('auto');
+		// Encoded once here for the wasm kernel, in a shared memory that the other workers then train on.
+		data = withEncodedImages(shareDataset(given ?? (await loadMnistFolder(nodeIo, dataDir, { shared: true }))), kernel);
 		loadSeconds = (performance.now() - t0) / 1000;
 		post({ type: 'shared', data, seconds: loadSeconds });
 	} catch (e) {
@@ -103,7 +105,7 @@ yieldToTheEditor();
 port.on('message', (m: ToTrainWorker) => {
 	switch (m.type) {
 		case 'load':
-			void load(post, m.dataDir);
+			void load(post, m.dataDir, m.data);
 			break;
 		case 'share':
 			data = m.data;
