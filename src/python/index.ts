@@ -19,6 +19,6 @@ export { applyTextEdits, samplingActions, samplingActionsAt } from './rewrite';
 export type { OffsetRange, SamplingAction, SamplingDirection, TextEdit } from './rewrite';
 export type { AssumptionBasis, EpochLoop, EpochOrder, Evaluations, LoopStop, ParameterDefault, Quantity, QuantityRole, SliceCoverage, TrainingNumbers, TrainingSetup } from './trainingLoop';
 export { trainingSetup } from './trainingLoop';
-export type { AxisSpec, BroadcastBack, Shape } from './shapes';
-export { formatShape } from './shapes';
+export type { AxisProblem, AxisSpec, BroadcastBack, Shape } from './shapes';
+export { formatShape, reducesLeadingAxes } from './shapes';
 export { duplicateChance, seenFraction } from './sampling';

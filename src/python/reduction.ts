@@ -1,7 +1,7 @@
 /** The keepdims/axis hover: which reduction a keyword belongs to, and the shapes it produces on an example input. */
 import type { PythonModel } from './model';
 import type { OffsetRange } from './rewrite';
-import { broadcastBack, normalizeAxes, reducedShape, type AxisSpec, type BroadcastBack, type Shape } from './shapes';
+import { axisProblem, broadcastBack, normalizeAxes, reducedShape, type AxisProblem, type AxisSpec, type BroadcastBack, type Shape } from './shapes';
 import { K_NAME, K_OPEN, matchOf, startOf } from './tokens';
 import { exprSource } from './quantities';
 
@@ -33,6 +33,8 @@ export interface ReductionHover {
 	/** Normalized reduced axes; undefined when the axis is not a literal or is out of range (see axisError). */
 	readonly axes?: readonly number[];
 	readonly axisError: boolean;
+	/** What NumPy raises for this axis: an AxisError (out of range), a ValueError (an axis twice), a TypeError (a tuple for argmax/argmin). */
+	readonly axisProblem?: AxisProblem | 'tuple';
 	readonly without?: Shape;
 	readonly with?: Shape;
 	readonly broadcastWithout?: BroadcastBack;
@@ -90,8 +92,9 @@ export function reductionHover(model: PythonModel, tok: number, word: 'keepdims'
 	const shapeSource: ShapeSource = found ? found.source : { kind: 'book' };
 	const axes = normalizeAxes(axis, inputShape.length);
 	const argLike = fn === 'argmax' || fn === 'argmin';
-	// argmax/argmin take one axis only.
-	const axisError = axis.kind === 'axes' && (!axes || (argLike && axis.tuple));
+	// argmax/argmin take one axis only, whatever the tuple holds.
+	const problem = axis.kind !== 'axes' ? undefined : argLike && axis.tuple ? 'tuple' : axisProblem(axis.axes, inputShape.length);
+	const axisError = problem !== undefined;
 	const ok = axes && !axisError;
 	return {
 		kind: word,
@@ -101,6 +104,7 @@ export function reductionHover(model: PythonModel, tok: number, word: 'keepdims'
 		shapeSource,
 		axes: ok ? axes : undefined,
 		axisError,
+		...(problem ? { axisProblem: problem } : {}),
 		without: ok ? reducedShape(inputShape, axes, false) : undefined,
 		with: ok ? reducedShape(inputShape, axes, true) : undefined,
 		broadcastWithout: ok ? broadcastBack(inputShape, axes) : undefined,

@@ -21,6 +21,22 @@ export function normalizeAxes(axis: AxisSpec, ndim: number): number[] | undefine
 	return out.sort((x, y) => x - y);
 }
 
+/**
+ * Why NumPy refuses a literal axis, as it checks: every axis in range first (an AxisError), then no axis twice (a
+ * ValueError, "duplicate value in 'axis'"). Undefined when it takes it.
+ */
+export type AxisProblem = 'outOfRange' | 'repeated';
+
+export function axisProblem(axes: readonly number[], ndim: number): AxisProblem | undefined {
+	const seen: number[] = [];
+	for (const a of axes) {
+		const n = a < 0 ? a + ndim : a;
+		if (!Number.isInteger(n) || n < 0 || n >= ndim) return 'outOfRange';
+		seen.push(n);
+	}
+	return new Set(seen).size < seen.length ? 'repeated' : undefined;
+}
+
 /** The result shape of reducing `shape` over `axes`. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
 	const out: number[] = [];
@@ -46,17 +62,24 @@ export function broadcastShapes(a: Shape, b: Shape): number[] | undefined {
 
 /**
  * How the result *without* keepdims combines with the input in `x - reduce(x)`:
- * `ok` when it lines up with the right axes anyway (leading axes reduced, or a scalar), `misaligned` when it broadcasts
- * only because sizes happen to match, pairing the wrong axes, `error` when NumPy raises.
+ * `ok` when each value meets its own slice's result anyway, `misaligned` when it broadcasts only because sizes happen
+ * to match, pairing the wrong values, `error` when NumPy raises. test/unit/broadcastNumpy.test.ts checks these with NumPy.
  */
 export type BroadcastBack = 'ok' | 'misaligned' | 'error';
 
 export function broadcastBack(input: Shape, axes: readonly number[]): BroadcastBack {
 	const without = reducedShape(input, axes, false);
 	if (!broadcastShapes(input, without)) return 'error';
-	// Reducing only leading axes leaves the trailing ones, which right-alignment pairs correctly.
-	const leading = axes.every((a, i) => a === i);
-	return leading ? 'ok' : 'misaligned';
+	// Right alignment pairs the j-th kept axis with input axis n − m + j. Where that is its own axis, or it has size 1 (one
+	// value, whichever axis it meets), every element meets its own slice's result.
+	const kept = input.map((_, i) => i).filter((i) => !axes.includes(i));
+	const shift = input.length - kept.length;
+	return kept.every((k, j) => k === shift + j || input[k] === 1) ? 'ok' : 'misaligned';
+}
+
+/** True when the reduced axes are the leading ones, so the result lines up with the input's trailing axes as they are. */
+export function reducesLeadingAxes(axes: readonly number[]): boolean {
+	return axes.every((a, i) => a === i);
 }
 
 /** `(100, 10)`, `(100,)` and `()` as Python prints them. */

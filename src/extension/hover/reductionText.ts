@@ -1,6 +1,6 @@
 /** The keepdims and axis hovers: shapes before and after a NumPy reduction, and why keepdims lets the result broadcast. */
 import type { ReductionHover } from '../../python';
-import { formatShape } from '../../python';
+import { formatShape, reducesLeadingAxes } from '../../python';
 import { code, joinSentences, paragraphs, type Translate } from './hoverMarkdown';
 
 /** `np.max(x, axis=-1)` or `x.max(axis=-1)`, optionally with keepdims=True. */
@@ -38,7 +38,8 @@ function combineOp(fn: string): string {
 
 function axisProblem(h: ReductionHover, t: Translate): string | undefined {
 	if (h.axisError && h.call.axis.kind === 'axes') {
-		if (h.returnsIndices && h.call.axis.tuple) return t('{0} takes a single axis, not a tuple: NumPy raises a TypeError.', code(h.call.fn));
+		if (h.axisProblem === 'tuple') return t('{0} takes a single axis, not a tuple: NumPy raises a TypeError.', code(h.call.fn));
+		if (h.axisProblem === 'repeated') return t('{0} names the same axis twice for an input with {1} dimensions {2}: NumPy raises a ValueError (duplicate value in axis).', code(`axis=${h.call.axis.text}`), h.inputShape.length, formatShape(h.inputShape));
 		return t('{0} is out of range for an input with {1} dimensions {2}: NumPy raises an AxisError.', code(`axis=${h.call.axis.text}`), h.inputShape.length, formatShape(h.inputShape));
 	}
 	if (h.call.axis.kind === 'unknown') return t('The axis {0} is not a literal, so no shapes are shown.', code(h.call.axis.text));
@@ -79,8 +80,10 @@ export function keepdims(h: ReductionHover, t: Translate): string {
 			without = t('Without keepdims, {0} and {1} do not broadcast: shapes are compared from the right, and {2} ≠ {3}.', inS, withoutS, a, b);
 		} else if (h.broadcastWithout === 'misaligned') {
 			without = t('Without keepdims, {0} and {1} still broadcast, but only because the sizes happen to match: each value is paired with the wrong one, silently.', inS, withoutS);
-		} else {
+		} else if (h.axes && reducesLeadingAxes(h.axes)) {
 			without = t('Here keepdims is optional: {0} already lines up with the trailing axes of {1}.', withoutS, inS);
+		} else {
+			without = t('Here keepdims is optional: where {0} does not line up with {1}, its size is 1, so each value still meets its own result.', withoutS, inS);
 		}
 		why = joinSentences(works, without);
 	}
