@@ -4,10 +4,12 @@
  */
 import * as vscode from 'vscode';
 import { registerEditorHelp, startLog } from './editorHelp';
+import { registerScriptCommandInBrowser } from './script/browser';
 
 export function activate(context: vscode.ExtensionContext): void {
 	startLog(context);
 	registerEditorHelp(context);
+	registerScriptCommandInBrowser(context);
 }
 
 export function deactivate(): void {}

@@ -2,12 +2,13 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { nodeGunzip } from '../platform/node';
+import { nodeProcessHost } from '../runner/nodeProcessHost';
 import { registerEditorHelp, startLog } from './editorHelp';
 import { registerLab } from './lab';
 import type { Platform } from './platform';
 
 export function activate(context: vscode.ExtensionContext): void {
-	const platform: Platform = { kind: 'node', gunzip: nodeGunzip, home: vscode.Uri.file(homedir()) };
+	const platform: Platform = { kind: 'node', gunzip: nodeGunzip, home: vscode.Uri.file(homedir()), processes: nodeProcessHost };
 	const log = startLog(context);
 	registerEditorHelp(context);
 	registerLab(context, log, platform);

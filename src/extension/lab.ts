@@ -7,6 +7,7 @@ import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
 import { registerGradientComparison } from './gradCommand';
 import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 import type { Platform } from './platform';
+import { registerScriptCommands } from './script/register';
 import { reportSettingsError } from './problems';
 
 /** The comparison, its panel and exports, and the gradient check. Kept cheap: nothing heavy starts until a command runs. */
@@ -46,6 +47,7 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	};
 	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, hooks);
 	const exporter = new ResultsExporter(context, controller, log, showPanel, platform);
+	registerScriptCommands(context, log, platform.processes);
 
 	context.subscriptions.push(
 		controller,

@@ -2,11 +2,8 @@ import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { ChildProcessHandle, ExitInfo, ProcessHost, SpawnRequest } from './processHost';
 
-/** Processes this host started and has not seen exit; the tests check it returns to zero. */
+/** Processes this host started and has not seen exit. */
 const alive = new Set<number>();
-export function liveChildProcesses(): number {
-	return alive.size;
-}
 
 /**
  * child_process with one process group per child (POSIX: `detached` makes the child a group leader), so killing the
@@ -14,6 +11,7 @@ export function liveChildProcesses(): number {
  */
 export const nodeProcessHost: ProcessHost = {
 	cores: () => availableParallelism(),
+	live: () => alive.size,
 	spawn(request: SpawnRequest): ChildProcessHandle {
 		const posix = process.platform !== 'win32';
 		const child = spawnChild(request.executable, [...request.args], {

@@ -34,4 +34,6 @@ export interface ProcessHost {
 	spawn(request: SpawnRequest): ChildProcessHandle;
 	/** How many processes may usefully run at once. */
 	cores(): number;
+	/** Processes started here that have not exited yet (the tests check it returns to zero). */
+	live(): number;
 }

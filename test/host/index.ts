@@ -39,6 +39,7 @@ const testModules: TestModules = [
 	['messages.test', () => import('./messages.test')],
 	['hostile.test', () => import('./hostile.test')],
 	['longRun.test', () => import('./longRun.test')],
+	['script.test', () => import('./script.test')],
 ];
 
 const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;

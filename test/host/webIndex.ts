@@ -16,6 +16,7 @@ const testModules: TestModules = [
 	['hover.test', () => import('./hover.test')],
 	['hoverJa.test', () => import('./hoverJa.test')],
 	['hoverPatterns.test', () => import('./hoverPatterns.test')],
+	['scriptWeb.test', () => import('./scriptWeb.test')],
 ];
 
 const resultsUri = testEnv('MINIBATCH_LAB_TEST_RESULTS_URI');

@@ -1,6 +1,6 @@
 // The verdict of a script run against the reference, its sentences in English and Japanese, and the ETA.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { MATCH_TOLERANCE, checkAgainstReference, missingReferenceIters, numericalGradientCost } from '../../src/core/scriptCheck';
@@ -111,17 +111,21 @@ describe('ETA', () => {
 });
 
 describe('own-script sentences in Japanese', () => {
-	it('every t(...) message of src/runner/scriptText.ts has a translation with the same placeholders', () => {
+	it('every t(...) message of the feature (src/runner/scriptText.ts, src/extension/script/) has a translation with the same placeholders', () => {
 		const ja = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>;
-		const src = readFileSync(join(root, 'src', 'runner', 'scriptText.ts'), 'utf8');
+		const dir = join(root, 'src', 'extension', 'script');
+		const files = [join(root, 'src', 'runner', 'scriptText.ts'), ...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f))];
 		const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
 		let checked = 0;
-		for (const m of src.matchAll(/\bt\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
-			const key = m[2].replace(/\\(['"\\])/g, '$1');
-			assert.ok(key in ja, `no Japanese for "${key}"`);
-			assert.deepEqual(placeholders(ja[key]), placeholders(key), key);
-			checked++;
+		for (const file of files) {
+			const src = readFileSync(file, 'utf8');
+			for (const m of src.matchAll(/\bt\(\s*(['"])((?:\\.|(?!\1)[^\\])*)\1/g)) {
+				const key = m[2].replace(/\\(['"\\])/g, '$1');
+				assert.ok(key in ja, `${file}: no Japanese for "${key}"`);
+				assert.deepEqual(placeholders(ja[key]), placeholders(key), key);
+				checked++;
+			}
 		}
-		assert.ok(checked >= 30, `only ${checked} messages found`);
+		assert.ok(checked >= 60, `only ${checked} messages found`);
 	});
 });

@@ -1,0 +1,202 @@
+/**
+ * "Minibatch Lab: Compare samplers on this script" in the real extension host, with Debian's Python: the book's script
+ * and scripts in other styles match the reference exactly (from the palette, as a user runs it), a backprop bug is
+ * flagged at the right evaluation, a crash names its line, Cancel leaves no Python process, the first runs build
+ * mnist.pkl once, the CodeLens sits on the training loop, and Restricted Mode refuses (tagged @untrusted).
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { ScriptSummary } from '../../src/extension/script/scriptReport';
+import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder';
+import { browserBridgeAvailable, queryDom } from './browser';
+import { clearNotifications, logText, logged } from './observe';
+import { EXTENSION_ID, setSettings, until, within } from './util';
+
+interface ScriptState {
+	running: boolean;
+	liveProcesses: number;
+	last?: ScriptSummary;
+}
+const state = () => vscode.commands.executeCommand<ScriptState>('minibatchLab._scriptState');
+const SHIM_MARKER = "Minibatch Lab: runs a learner's training script";
+const LIMIT_MS = 240_000;
+
+/** Processes whose command line holds `marker` (Linux: /proc). */
+function processesWith(marker: string): number[] {
+	const found: number[] = [];
+	for (const p of readdirSync('/proc')) {
+		if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+		try {
+			if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker)) found.push(Number(p));
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	return found;
+}
+
+async function open(path: string): Promise<vscode.TextEditor> {
+	return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(path)), { preview: false });
+}
+
+/** Runs the command on a file with the panel form's options (iterations override, seeds, samplers). */
+async function compare(path: string, options: Record<string, unknown> = {}): Promise<ScriptSummary> {
+	const s = await within('the script comparison to end', vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), options), LIMIT_MS);
+	assert.ok(s, 'the command returned no results');
+	return s;
+}
+
+/** The palette, as a user opens it with the script in the active editor: Ctrl+Shift+P, the title, Enter (a click here). */
+async function fromPalette(path: string): Promise<ScriptSummary> {
+	await open(path);
+	const before = (await state()).last;
+	await vscode.commands.executeCommand('workbench.action.quickOpen', '>Minibatch Lab: Compare samplers on this script');
+	await queryDom({ selector: '.quick-input-list .monaco-list-row:has-text("Minibatch Lab: Compare samplers on this script")', op: 'click', timeoutMs: 20_000 });
+	return until('the palette run to end', async () => {
+		const s = await state();
+		return !s.running && s.last && s.last !== before && s.last.path === path ? s.last : undefined;
+	}, LIMIT_MS, 500);
+}
+
+describe('Compare samplers on this script', function () {
+	this.timeout(LIMIT_MS + 60_000);
+	const need = bookPython();
+	let root = '';
+	let book = '';
+	const folders: string[] = [];
+
+	before(async function () {
+		if (need.options.skip) this.skip();
+		await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+		root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+		book = bookFolder(root);
+		folders.push(book);
+		await setSettings({ pythonPath: need.require(), seed: 0, seedCount: 1, samplers: ['replacement', 'epoch-shuffle'] });
+	});
+
+	after(async () => {
+		await setSettings({ pythonPath: undefined, seed: undefined, seedCount: undefined, samplers: undefined });
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		for (const f of folders) rmSync(f, { recursive: true, force: true });
+	});
+
+	it('puts a CodeLens on the training loop’s for line of the book’s script', async () => {
+		const editor = await open(join(book, 'ch04', 'train_neuralnet.py'));
+		const lenses = await until('the CodeLens', async () => {
+			const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+			return l?.find((x) => x.command?.command === 'minibatchLab.compareScript') ? l : undefined;
+		});
+		const lens = lenses.find((x) => x.command?.command === 'minibatchLab.compareScript') as vscode.CodeLens;
+		assert.equal(editor.document.lineAt(lens.range.start.line).text, 'for i in range(iters_num):');
+		assert.match(lens.command?.title ?? '', /Compare samplers on this script/);
+	});
+
+	it('the book’s unchanged ch04/train_neuralnet.py matches exactly (iterations override 601)', async () => {
+		const s = await compare(join(book, 'ch04', 'train_neuralnet.py'), { iters: 601 });
+		assert.deepEqual(s.settings, { iters: 601, batchSize: 100, lr: 0.1, hidden: 50, trainSize: 60000 });
+		assert.deepEqual(s.results.map((r) => r.sampler), ['replacement', 'epoch-shuffle']);
+		for (const r of s.results) assert.deepEqual([r.error, r.reference.identical, r.evals.length], [null, true, 2], r.sampler);
+		assert.deepEqual(s.results[0].evals[1], { iter: 600, trainAcc: 0.7823333333333333, testAcc: 0.7915 });
+		assert.equal((await state()).liveProcesses, 0);
+	});
+
+	for (const file of ['fstrings.py', 'train_function.py', 'epoch_loop.py']) {
+		it(`from the palette, a script in another style (${file}) matches exactly`, async function () {
+			if (!browserBridgeAvailable) this.skip();
+			const s = await fromPalette(join(book, 'ch04', file));
+			for (const r of s.results) {
+				assert.equal(r.error, null, `${r.sampler}: ${JSON.stringify(r.error)}`);
+				assert.equal(r.reference.identical, true, `${r.sampler}: ${JSON.stringify(r.reference)}`);
+				assert.equal(r.evals.length, 3);
+			}
+			const n = await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: `${file}: every run matches the reference (2 identical, 0 within rounding).`, op: 'wait', timeoutMs: 30_000 });
+			assert.equal(n, 1);
+			await clearNotifications();
+		});
+	}
+
+	it('a wrong sigmoid derivative is flagged at the first evaluation that differs', async () => {
+		const s = await compare(join(book, 'ch04', 'wrong_sigmoid_grad.py'), { samplers: ['replacement'] });
+		const r = s.results[0];
+		assert.equal(r.reference.match, false);
+		const first = r.evals.findIndex((e, k) => Math.abs((e.trainAcc ?? 0) - r.referenceEvals[k].trainAcc) > 2e-4 || Math.abs((e.testAcc ?? 0) - r.referenceEvals[k].testAcc) > 2e-4);
+		assert.ok(first > 0);
+		assert.equal(r.reference.firstDifference?.iter, r.evals[first].iter);
+		const since = (await logText()).length;
+		await logged('the verdict', since - 5000, new RegExp(`differs from iteration ${r.evals[first].iter}: yours`));
+	});
+
+	it('a crash names its exception and line, as a notification with Go to Line, and keeps the evaluations so far', async function () {
+		await clearNotifications();
+		const path = join(book, 'ch04', 'crash.py');
+		const s = await compare(path);
+		for (const r of s.results) {
+			assert.deepEqual(r.error && { type: r.error.type, file: r.error.file, line: r.error.line }, { type: 'ZeroDivisionError', file: path, line: 22 });
+			assert.equal(r.evals.length, 1);
+		}
+		if (!browserBridgeAvailable) return;
+		const toast = '.notification-toast:has(.codicon-error)';
+		const text = String(await queryDom({ selector: `${toast} .notification-list-item-message`, hasText: 'ZeroDivisionError', op: 'text', timeoutMs: 30_000 }));
+		assert.match(text, /with replacement, seed 0: ZeroDivisionError: division by zero \(crash\.py, line 22\) \(2 runs failed in all; see the log\.\)/);
+		await queryDom({ selector: `${toast} .monaco-button`, hasText: 'Go to Line', op: 'click' });
+		await until('the editor at line 22', async () => {
+			const e = vscode.window.activeTextEditor;
+			return e?.document.fileName === path && e.selection.active.line === 21;
+		});
+		await clearNotifications();
+	});
+
+	it('Cancel stops every Python process, including one the script started', async function () {
+		const marker = `mbl-host-cancel-${process.pid}`;
+		const path = join(book, 'ch04', 'long.py');
+		writeFileSync(
+			path,
+			readFileSync(join(book, 'ch04', 'fstrings.py'), 'utf8')
+				.replace('steps = 121', 'steps = 1000000')
+				.replace('import numpy as np', `import numpy as np\nimport subprocess\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)  # ${marker}'])`),
+		);
+		const run = vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), { seedCount: 2 });
+		await until('two runs training', async () => (await state()).liveProcesses >= 2 && processesWith(marker).length >= 1, 60_000, 250);
+		await new Promise((r) => setTimeout(r, 2000));
+		if (browserBridgeAvailable) await queryDom({ selector: '.notification-toast .monaco-button', hasText: 'Cancel', op: 'click', timeoutMs: 30_000 });
+		else await vscode.commands.executeCommand('minibatchLab.cancelScript');
+		const s = await within('the cancelled run to end', run, 60_000);
+		assert.equal(s?.cancelled, true);
+		assert.equal((await state()).liveProcesses, 0);
+		await until('no process left', async () => processesWith(marker).length === 0 && processesWith(SHIM_MARKER).length === 0, 10_000);
+		await clearNotifications();
+	});
+
+	it('parallel first runs build dataset/mnist.pkl once', async () => {
+		const fresh = bookFolder(root);
+		folders.push(fresh);
+		const builds = countPickleBuilds(fresh);
+		const s = await compare(join(fresh, 'ch04', 'fstrings.py'), { iters: 1, seedCount: 2 });
+		assert.equal(s.results.length, 4);
+		for (const r of s.results) assert.equal(r.error, null, JSON.stringify(r.error));
+		assert.equal(builds(), 1);
+	});
+});
+
+describe('Compare samplers on this script @untrusted', function () {
+	this.timeout(60_000);
+
+	it('refuses in Restricted Mode, saying why, and starts no process', async function () {
+		assert.equal(vscode.workspace.isTrusted, false);
+		await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+		const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+		const since = (await logText()).length;
+		const result = await vscode.commands.executeCommand('minibatchLab.compareScript', vscode.Uri.file(join(root, 'test', 'fixtures', 'book', 'ch04', 'train_neuralnet.py')));
+		assert.equal(result, undefined);
+		const st = await state();
+		assert.deepEqual([st.running, st.liveProcesses, st.last], [false, 0, undefined]);
+		await logged('the refusal', since, /Refused to run a script: the workspace is in Restricted Mode\./);
+		if (!browserBridgeAvailable) return;
+		const text = String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'Restricted Mode', op: 'text', timeoutMs: 30_000 }));
+		assert.match(text, /^Minibatch Lab does not run scripts in Restricted Mode: running your script runs its code/);
+		await clearNotifications();
+	});
+});
