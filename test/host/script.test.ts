@@ -5,7 +5,7 @@
  * mnist.pkl once, the CodeLens sits on the training loop, and Restricted Mode refuses (tagged @untrusted).
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -24,13 +24,17 @@ const state = () => vscode.commands.executeCommand<ScriptState>('minibatchLab._s
 const SHIM_MARKER = "Minibatch Lab: runs a learner's training script";
 const LIMIT_MS = 240_000;
 
-/** Processes whose command line holds `marker` (Linux: /proc). */
-function processesWith(marker: string): number[] {
+/**
+ * Processes whose command line holds `marker` and whose working directory is under `folder` (Linux: /proc). The folder
+ * keeps other test runs on the same machine out: the shim runs in the script's folder, and its children inherit it.
+ */
+function processesWith(marker: string, folder: string): number[] {
 	const found: number[] = [];
+	const under = realpathSync(folder);
 	for (const p of readdirSync('/proc')) {
 		if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
 		try {
-			if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker)) found.push(Number(p));
+			if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker) && readlinkSync(`/proc/${p}/cwd`).startsWith(under)) found.push(Number(p));
 		} catch {
 			// Gone meanwhile.
 		}
@@ -159,14 +163,14 @@ describe('Compare samplers on this script', function () {
 				.replace('import numpy as np', `import numpy as np\nimport subprocess\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)  # ${marker}'])`),
 		);
 		const run = vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), { seedCount: 2 });
-		await until('two runs training', async () => (await state()).liveProcesses >= 2 && processesWith(marker).length >= 1, 60_000, 250);
+		await until('two runs training', async () => (await state()).liveProcesses >= 2 && processesWith(marker, book).length >= 1, 60_000, 250);
 		await new Promise((r) => setTimeout(r, 2000));
 		if (browserBridgeAvailable) await queryDom({ selector: '.notification-toast .monaco-button', hasText: 'Cancel', op: 'click', timeoutMs: 30_000 });
 		else await vscode.commands.executeCommand('minibatchLab.cancelScript');
 		const s = await within('the cancelled run to end', run, 60_000);
 		assert.equal(s?.cancelled, true);
 		assert.equal((await state()).liveProcesses, 0);
-		await until('no process left', async () => processesWith(marker).length === 0 && processesWith(SHIM_MARKER).length === 0, 10_000);
+		await until('no process left', async () => processesWith(marker, book).length === 0 && processesWith(SHIM_MARKER, book).length === 0, 10_000);
 		await clearNotifications();
 	});
 

@@ -3,7 +3,7 @@
 // Build with `node scripts/build.mjs --only=unitTests,worker,cli,data` first.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder';
@@ -54,13 +54,17 @@ function reference(args: string[]): Record<string, Eval[]> {
 	return Object.fromEntries(j.runs.map((x) => [x.sampler, x.evals.map((e) => ({ iter: e.iter, trainAcc: e.trainAcc, testAcc: e.testAcc }))]));
 }
 
-/** Processes whose command line holds `marker` (Linux: /proc). */
-function processesWith(marker: string): number[] {
+/**
+ * Processes whose command line holds `marker` and whose working directory is under `folder` (Linux: /proc). The folder
+ * keeps other test runs on the same machine out: the shim runs in the script's folder, and its children inherit it.
+ */
+function processesWith(marker: string, folder: string): number[] {
 	const found: number[] = [];
+	const under = realpathSync(folder);
 	for (const p of readdirSync('/proc')) {
 		if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
 		try {
-			if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker)) found.push(Number(p));
+			if (readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker) && readlinkSync(`/proc/${p}/cwd`).startsWith(under)) found.push(Number(p));
 		} catch {
 			// Gone meanwhile.
 		}
@@ -171,13 +175,13 @@ describe('minibatch-lab script (real Python)', need.options, () => {
 		const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 		for (let k = 0; k < 600 && !/iteration 60 /.test(stderr); k++) await new Promise((r) => setTimeout(r, 100));
 		assert.match(stderr, /iteration 60 /, 'the runs got going');
-		assert.ok(processesWith(marker).length >= 1, 'the script started its own child');
-		assert.ok(processesWith("Minibatch Lab: runs a learner's training script").length >= 2, 'two runs in parallel');
+		assert.ok(processesWith(marker, book).length >= 1, 'the script started its own child');
+		assert.ok(processesWith("Minibatch Lab: runs a learner's training script", book).length >= 2, 'two runs in parallel');
 		child.kill('SIGINT');
 		assert.equal(await exited, 130);
 		await new Promise((r) => setTimeout(r, 300));
-		assert.deepEqual(processesWith(marker), []);
-		assert.deepEqual(processesWith("Minibatch Lab: runs a learner's training script"), []);
+		assert.deepEqual(processesWith(marker, book), []);
+		assert.deepEqual(processesWith("Minibatch Lab: runs a learner's training script", book), []);
 	});
 
 	it('refuses, in one line with exit code 2: no Python, no NumPy, no file, no loop, a hidden setting', () => {
