@@ -3,10 +3,10 @@
  * With several seeds each sampler's line is the mean over seeds, with a ±1 std band and optional faint per-seed lines.
  */
 import { Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
-import { SAMPLER_LABELS } from '../src/core/samplers';
 import { mean, sampleStd } from '../src/core/stats';
 import type { SamplerId } from '../src/shared/protocol';
 import { epochsPerIter, runKey, tracksOf, type PanelModel, type SamplerTrack } from './model';
+import { fill, type PanelStrings } from './strings';
 import { withAlpha, type Palette } from './theme';
 
 // Only what a line chart on linear axes needs (Filler for the std bands), so esbuild drops the rest of chart.js.
@@ -178,9 +178,15 @@ export class Charts {
 	/** Faint per-seed lines under the means. */
 	showSeeds = false;
 
-	constructor(accCanvas: HTMLCanvasElement, lossCanvas: HTMLCanvasElement, palette: Palette) {
+	constructor(
+		accCanvas: HTMLCanvasElement,
+		lossCanvas: HTMLCanvasElement,
+		palette: Palette,
+		private readonly S: PanelStrings,
+	) {
 		this.palette = palette;
-		const accOptions = baseOptions('epoch', 'accuracy (%)');
+		const C = S.charts;
+		const accOptions = baseOptions(C.epoch, C.accuracy);
 		accOptions.scales!.y = { ...accOptions.scales!.y, min: 0, max: 100 };
 		// The run ends mid-epoch (16.67 for the book); a tick there would crowd the last whole epoch.
 		accOptions.scales!.x = { ...accOptions.scales!.x, ticks: { maxRotation: 0, includeBounds: false } };
@@ -188,15 +194,15 @@ export class Charts {
 		accOptions.interaction = { mode: 'index', intersect: false };
 		accOptions.plugins!.tooltip = {
 			...accOptions.plugins!.tooltip,
-			callbacks: { title: (items) => (items.length ? `epoch ${(items[0].parsed.x ?? 0).toFixed(2)}` : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, pct)}` },
+			callbacks: { title: (items) => (items.length ? fill(C.epochAt, (items[0].parsed.x ?? 0).toFixed(2)) : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, pct)}` },
 		};
 		this.accuracy = new Chart(accCanvas, { type: 'line', data: { datasets: [] }, options: accOptions });
 
-		const lossOptions = baseOptions('iteration', 'loss');
+		const lossOptions = baseOptions(C.iteration, C.loss);
 		lossOptions.scales!.y = { ...lossOptions.scales!.y, beginAtZero: true };
 		lossOptions.plugins!.tooltip = {
 			...lossOptions.plugins!.tooltip,
-			callbacks: { title: (items) => (items.length ? `iteration ${items[0].parsed.x ?? 0}` : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, (v) => v.toFixed(3))}` },
+			callbacks: { title: (items) => (items.length ? fill(C.iterationAt, items[0].parsed.x ?? 0) : ''), label: (item) => `${item.dataset.label}: ${withSpread(item.dataset as LineSet, item.dataIndex, item.parsed.y ?? NaN, (v) => v.toFixed(3))}` },
 		};
 		this.loss = new Chart(lossCanvas, { type: 'line', data: { datasets: [] }, options: lossOptions });
 		this.applyTheme(palette);
@@ -233,8 +239,9 @@ export class Charts {
 	}
 
 	private line(sampler: SamplerId, role: Role, seed?: number): LineSet {
-		const name = SAMPLER_LABELS[sampler];
-		const label = role === 'loss' ? name : role === 'seed' ? `${name} · seed ${seed}` : role === 'bandHigh' || role === 'bandLow' ? `${name} · ±1 std` : `${name} · ${role}`;
+		const name = this.S.samplers[sampler];
+		const C = this.S.charts;
+		const label = role === 'loss' ? name : role === 'seed' ? fill(C.seedLine, name, seed ?? '') : role === 'bandHigh' || role === 'bandLow' ? fill(C.band, name) : fill(role === 'train' ? C.train : C.test, name);
 		const set: LineSet = { label, data: [], sampler, role, seed };
 		this.style(set);
 		return set;
@@ -389,6 +396,14 @@ export class Charts {
 		const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
 		for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
 		return false;
+	}
+
+	/** For the snapshot: the words drawn on the canvas, axis titles and the legend's entries. */
+	static texts(chart: LineChart): string[] {
+		const scales = chart.options.scales ?? {};
+		const titles = [scales.x, scales.y].map((a) => (a && 'title' in a && a.title && typeof a.title.text === 'string' ? a.title.text : ''));
+		const legend = (chart.legend?.legendItems ?? []).map((i) => i.text);
+		return [...titles, ...legend].filter(Boolean);
 	}
 
 	static points(chart: LineChart): number {

@@ -1,8 +1,11 @@
 /** The "Run again" form: checks every field in the page, so the host only ever gets values it would accept. */
-import { SAMPLER_IDS, SAMPLER_LABELS } from '../src/core/samplers';
+import { SAMPLER_IDS } from '../src/core/samplers';
 import { LIMITS } from '../src/core/settings';
 import { SEED_COUNT_LIMITS } from '../src/core/stats';
 import { WEBVIEW_LIMITS, type FormValues, type SamplerId } from '../src/shared/protocol';
+import { appendFilled, fill, type PanelStrings } from './strings';
+
+type FormStrings = PanelStrings['form'];
 
 type NumKey = 'iters' | 'batchSize' | 'lr' | 'hidden' | 'seed' | 'seedCount';
 export interface Limit {
@@ -21,30 +24,31 @@ export interface FormDraft {
 
 const BASE_LIMITS: Record<NumKey, Limit> = { ...LIMITS, seedCount: { ...SEED_COUNT_LIMITS, integer: true } };
 
-const FIELDS: { key: NumKey; label: string; book?: string; title?: string; mode: 'numeric' | 'decimal' }[] = [
-	{ key: 'iters', label: 'Iterations', book: 'iters_num', mode: 'numeric' },
-	{ key: 'batchSize', label: 'Batch size', book: 'batch_size', mode: 'numeric' },
-	{ key: 'lr', label: 'Learning rate', book: 'learning_rate', mode: 'decimal' },
-	{ key: 'hidden', label: 'Hidden size', book: 'hidden_size', mode: 'numeric' },
-	{ key: 'seed', label: 'Seed', book: 'np.random.seed', mode: 'numeric' },
-	{ key: 'seedCount', label: 'Seeds', title: 'How many seeds (N): seed, seed + 1, …; every sampler trains once per seed from the same initial weights, and the table compares them paired by seed.', mode: 'numeric' },
+/** The fields in order; the label is the key of the field's name in the string table, `book` the book's variable. */
+const FIELDS: { key: NumKey; book?: string; title?: 'seedCountTitle'; mode: 'numeric' | 'decimal' }[] = [
+	{ key: 'iters', book: 'iters_num', mode: 'numeric' },
+	{ key: 'batchSize', book: 'batch_size', mode: 'numeric' },
+	{ key: 'lr', book: 'learning_rate', mode: 'decimal' },
+	{ key: 'hidden', book: 'hidden_size', mode: 'numeric' },
+	{ key: 'seed', book: 'np.random.seed', mode: 'numeric' },
+	{ key: 'seedCount', title: 'seedCountTitle', mode: 'numeric' },
 ];
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 
-export function describeLimit(l: Limit): string {
-	const kind = l.integer ? 'a whole number' : 'a number';
-	return l.exclusiveMin ? `${kind} greater than ${l.min} and at most ${l.max}` : `${kind} from ${l.min} to ${l.max}`;
+export function describeLimit(l: Limit, S: FormStrings): string {
+	if (l.exclusiveMin) return fill(l.integer ? S.wholeAbove : S.numberAbove, l.min, l.max);
+	return fill(l.integer ? S.wholeRange : S.numberRange, l.min, l.max);
 }
 
 /** Parses one field; returns the number or the message to show next to it (naming the setting and its range). */
-export function checkField(label: string, raw: string, l: Limit): number | string {
+export function checkField(label: string, raw: string, l: Limit, S: FormStrings): number | string {
 	const text = raw.trim();
-	const range = describeLimit(l);
-	if (text === '') return `${label} is empty: enter ${range}.`;
+	const range = describeLimit(l, S);
+	if (text === '') return fill(S.empty, label, range);
 	const v = NUMBER.test(text) ? Number(text) : NaN;
 	const fits = Number.isFinite(v) && (!l.integer || Number.isInteger(v)) && (l.exclusiveMin ? v > l.min : v >= l.min) && v <= l.max;
-	return fits ? v : `${label} must be ${range}; got "${text}".`;
+	return fits ? v : fill(S.invalid, label, range, text);
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}): HTMLElementTagNameMap[K] {
@@ -59,21 +63,25 @@ export class SettingsForm {
 	private readonly dataset: HTMLInputElement;
 	private hostValues?: FormValues;
 
+	private readonly S: FormStrings;
+
 	constructor(
 		private readonly form: HTMLFormElement,
+		strings: PanelStrings,
 		private readonly onSubmit: (v: FormValues) => void,
 		private readonly onDraft: (d: FormDraft | undefined) => void,
 		/** The messages shown when the form's own check refuses "Run again" (the host logs them). */
 		private readonly onRefused: (problems: string[]) => void = () => undefined,
 	) {
+		const S = (this.S = strings.form);
 		const grid = el('div', { className: 'fields' });
 		for (const f of FIELDS) {
 			const id = `field-${f.key}`;
 			const wrap = el('div', { className: 'field' });
 			const label = el('label', { htmlFor: id });
-			label.append(f.label);
+			label.append(S[f.key]);
 			if (f.book) label.append(' ', el('code', { textContent: f.book }));
-			if (f.title) label.title = f.title;
+			if (f.title) label.title = S[f.title];
 			const input = el('input', { id, name: f.key, type: 'text', inputMode: f.mode, autocomplete: 'off', spellcheck: false });
 			const msg = el('p', { id: `${id}-msg`, className: 'field-error' });
 			input.setAttribute('aria-describedby', msg.id);
@@ -85,12 +93,12 @@ export class SettingsForm {
 		}
 
 		const samplers = el('fieldset', { className: 'samplers' });
-		samplers.append(el('legend', { textContent: 'Samplers' }));
+		samplers.append(el('legend', { textContent: S.samplers }));
 		for (const s of SAMPLER_IDS) {
 			const id = `sampler-${s}`;
 			const box = el('input', { id, type: 'checkbox', value: s, name: 'samplers' });
 			const label = el('label', { htmlFor: id, className: 'check' });
-			label.prepend(box, ` ${SAMPLER_LABELS[s]}`);
+			label.prepend(box, ` ${strings.samplers[s]}`);
 			samplers.append(label);
 			this.boxes.set(s, box);
 			box.addEventListener('change', () => this.edited('samplers'));
@@ -101,15 +109,17 @@ export class SettingsForm {
 		this.messages.set('samplers', samplerMsg);
 
 		const dsWrap = el('div', { className: 'field dataset' });
-		this.dataset = el('input', { id: 'field-dataset', name: 'dataset', type: 'text', placeholder: 'automatic', autocomplete: 'off', spellcheck: false });
-		const dsHint = el('p', { id: 'field-dataset-hint', className: 'muted hint', textContent: 'A folder with the four MNIST idx files. Empty: the minibatchLab.datasetPath setting, then a dataset/ folder in the workspace, then the bundled MNIST.' });
+		this.dataset = el('input', { id: 'field-dataset', name: 'dataset', type: 'text', placeholder: S.datasetAuto, autocomplete: 'off', spellcheck: false });
+		const dsHint = el('p', { id: 'field-dataset-hint', className: 'muted hint' });
+		const code = (text: string) => el('code', { textContent: text });
+		appendFilled(dsHint, S.datasetHint, code('minibatchLab.datasetPath'), code('dataset/'), code('train-images-idx3-ubyte.gz'));
 		this.dataset.setAttribute('aria-describedby', dsHint.id);
-		dsWrap.append(el('label', { htmlFor: this.dataset.id, textContent: 'Dataset folder' }), this.dataset, dsHint);
+		dsWrap.append(el('label', { htmlFor: this.dataset.id, textContent: S.dataset }), this.dataset, dsHint);
 		this.dataset.addEventListener('input', () => this.saveDraft());
 
 		const buttons = el('div', { className: 'buttons' });
-		const submit = el('button', { type: 'submit', textContent: 'Run again' });
-		const revert = el('button', { type: 'button', className: 'secondary', textContent: 'Revert to current settings' });
+		const submit = el('button', { type: 'submit', textContent: S.runAgain });
+		const revert = el('button', { type: 'button', className: 'secondary', textContent: S.revert });
 		revert.addEventListener('click', () => this.revert());
 		buttons.append(submit, revert);
 
@@ -175,11 +185,11 @@ export class SettingsForm {
 	private check(key: NumKey | 'samplers'): number | SamplerId[] | undefined {
 		if (key === 'samplers') {
 			const list = this.checkedSamplers();
-			this.show(key, list.length ? '' : 'Samplers: choose at least one.');
+			this.show(key, list.length ? '' : this.S.noSampler);
 			return list.length ? list : undefined;
 		}
 		const f = FIELDS.find((x) => x.key === key)!;
-		const r = checkField(f.label, this.inputs.get(key)!.value, this.limits[key]);
+		const r = checkField(this.S[f.key], this.inputs.get(key)!.value, this.limits[key], this.S);
 		this.show(key, typeof r === 'string' ? r : '');
 		return typeof r === 'number' ? r : undefined;
 	}
@@ -201,7 +211,7 @@ export class SettingsForm {
 		}
 		// The seeds are consecutive, so the last one must still be a valid seed.
 		if (nums.seed !== undefined && nums.seedCount !== undefined && nums.seed + nums.seedCount - 1 > LIMITS.seed.max) {
-			this.show('seedCount', `Seeds: seed ${nums.seed} with ${nums.seedCount} seeds would go past the largest seed, ${LIMITS.seed.max}; use a smaller seed or fewer seeds.`);
+			this.show('seedCount', fill(this.S.seedOverflow, nums.seed, nums.seedCount, LIMITS.seed.max));
 			firstBad ??= this.inputs.get('seedCount');
 		}
 		const samplers = this.check('samplers');

@@ -2,12 +2,12 @@
  * The comparison panel's script. The host owns the results and replays them after every (re)load, so this page keeps
  * only small UI state (the form draft, the zoom toggle): everything it shows is rebuilt from the message stream.
  */
-import { SAMPLER_LABELS } from '../src/core/samplers';
 import { EXPORT_FORMATS, type ExportFormat, type FromWebview, type PanelSnapshot, type ToWebview } from '../src/shared/protocol';
 import { Charts, emaSpan } from './charts';
 import { SettingsForm, type FormDraft } from './form';
 import { apply, describeRun, emptyModel, lossIterations, noChanges, progress, tracksOf, type Changes, type PanelModel } from './model';
-import { ComparisonTable, fmtAcc, type Lang } from './table';
+import { fill, pageLang, readStrings } from './strings';
+import { ComparisonTable, fmtAcc } from './table';
 import { readPalette, themeClass, watchTheme } from './theme';
 
 interface UiState {
@@ -18,6 +18,9 @@ interface UiState {
 }
 
 const vscode = acquireVsCodeApi<UiState>();
+/** Every word on the page, from the host; VS Code's display language also picks the verdict's first language. */
+const S = readStrings();
+const lang = pageLang();
 const post = (m: FromWebview) => vscode.postMessage(m);
 
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -43,42 +46,45 @@ const accCanvas = byId('accuracy', HTMLCanvasElement);
 const lossCanvas = byId('loss', HTMLCanvasElement);
 
 const model: PanelModel = emptyModel();
-const charts = new Charts(accCanvas, lossCanvas, readPalette());
-const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement), byId('table-notes', HTMLElement), byId('pairs', HTMLElement));
-/** VS Code's display language picks the verdict's language; the other one is shown smaller under it. */
-let lang: Lang = 'en';
+const charts = new Charts(accCanvas, lossCanvas, readPalette(), S);
+const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement), byId('table-notes', HTMLElement), byId('pairs', HTMLElement), S);
 const form = new SettingsForm(
 	byId('settings', HTMLFormElement),
+	S,
 	(values) => post({ type: 'runAgain', values }),
 	(draft) => vscode.setState({ ...vscode.getState(), draft }),
 	(problems) => post({ type: 'formRefused', problems }),
 );
 
 function statusText(): string {
-	const seconds = model.seconds !== undefined ? `${model.seconds.toFixed(1)} s` : '';
+	const T = S.status;
+	const seconds = model.seconds !== undefined ? fill(S.seconds, model.seconds.toFixed(1)) : '';
 	const failed = [...model.tracks.values()].filter((t) => t.failure !== undefined);
 	switch (model.state) {
 		case 'idle':
-			return model.error ? 'Not started.' : 'No run yet. Change the settings below and press “Run again”, or run “Minibatch Lab: Run minibatch comparison”.';
+			return model.error ? T.notStarted : fill(T.idle, S.form.runAgain, `Minibatch Lab: ${T.command}`);
 		case 'running': {
 			const samplers = model.run?.samplers.length ?? 0;
-			const seeds = model.seeds.length > 1 ? ` × ${model.seeds.length} seeds` : '';
-			return `Running: ${Math.floor(100 * progress(model))}% (${samplers} sampler${samplers === 1 ? '' : 's'}${seeds})`;
+			const pct = Math.floor(100 * progress(model));
+			const seeds = model.seeds.length;
+			if (seeds > 1) return samplers === 1 ? fill(T.runningOneSeeds, pct, seeds) : fill(T.runningSeeds, pct, samplers, seeds);
+			return samplers === 1 ? fill(T.runningOne, pct) : fill(T.running, pct, samplers);
 		}
 		case 'cancelling':
-			return 'Cancelling…';
+			return T.cancelling;
 		case 'done':
-			return failed.length ? `Done in ${seconds}; ${failed.length} run${failed.length === 1 ? '' : 's'} failed.` : `Done in ${seconds}.`;
+			return failed.length === 0 ? fill(T.done, seconds) : failed.length === 1 ? fill(T.doneOneFailed, seconds) : fill(T.doneFailed, seconds, failed.length);
 		case 'cancelled':
-			return `Cancelled after ${seconds}.`;
+			return fill(T.cancelled, seconds);
 		case 'failed': {
-			const reasons = failed.map((t) => `${SAMPLER_LABELS[t.sampler]}${model.seeds.length > 1 ? ` (seed ${t.seed})` : ''}: ${t.failure}`).join('; ');
-			return `Failed after ${seconds}${reasons ? `: ${reasons}` : '.'}`;
+			const reasons = failed.map((t) => fill(T.failure, model.seeds.length > 1 ? fill(T.who, S.samplers[t.sampler], t.seed) : S.samplers[t.sampler], t.failure ?? '')).join('; ');
+			return reasons ? fill(T.failedWhy, seconds, reasons) : fill(T.failed, seconds);
 		}
 	}
 }
 
 function chartLabel(kind: 'accuracy' | 'loss'): string {
+	const C = S.charts;
 	const parts: string[] = [];
 	const several = model.seeds.length > 1;
 	for (const s of model.run?.samplers ?? []) {
@@ -87,12 +93,12 @@ function chartLabel(kind: 'accuracy' | 'loss'): string {
 		const t = tracks.find((x) => x.evals.length > 0) ?? tracks[0];
 		if (!t) continue;
 		const last = t.evals[t.evals.length - 1];
-		const who = several ? `${SAMPLER_LABELS[s]} (seed ${t.seed})` : SAMPLER_LABELS[s];
-		if (kind === 'accuracy' && last) parts.push(`${who} test ${fmtAcc(last.testAcc)} at epoch ${last.epoch.toFixed(1)}`);
-		if (kind === 'loss' && t.lossCount > 0) parts.push(`${who} ${lossIterations(model, t)} iterations`);
+		const who = several ? fill(S.status.who, S.samplers[s], t.seed) : S.samplers[s];
+		if (kind === 'accuracy' && last) parts.push(fill(C.ariaTestAt, who, fmtAcc(last.testAcc), last.epoch.toFixed(1)));
+		if (kind === 'loss' && t.lossCount > 0) parts.push(fill(C.ariaIterations, who, lossIterations(model, t)));
 	}
-	const name = kind === 'accuracy' ? `Accuracy per epoch, train and test${several ? `, mean over ${model.seeds.length} seeds` : ''}` : 'Smoothed training loss per iteration';
-	return `${name}: ${parts.length ? parts.join('; ') : 'no data yet'}. The table has the numbers.`;
+	const name = kind === 'accuracy' ? (several ? fill(C.ariaAccuracySeeds, model.seeds.length) : C.ariaAccuracy) : C.ariaLoss;
+	return fill(C.aria, name, parts.length ? parts.join('; ') : C.ariaNoData);
 }
 
 let pending: Changes = noChanges();
@@ -107,17 +113,18 @@ function render(): void {
 		const n = model.seeds.length;
 		const several = n > 1;
 		seedsLabel.hidden = !several;
-		accNote.textContent = several ? `(mean over ${n} seeds: train dashed, test solid; shaded: test ± 1 std)` : '(train dashed, test solid)';
-		const ema = iters ? `moving average over about ${emaSpan(iters)} iterations` : 'smoothed';
-		lossNote.textContent = several ? `(${ema}; mean over ${n} seeds, shaded ± 1 std)` : `(${ema})`;
+		const C = S.charts;
+		accNote.textContent = several ? fill(C.accNoteSeeds, n) : C.accNote;
+		if (iters) lossNote.textContent = several ? fill(C.lossNoteEmaSeeds, emaSpan(iters), n) : fill(C.lossNoteEma, emaSpan(iters));
+		else lossNote.textContent = several ? fill(C.lossNoteSeeds, n) : C.lossNote;
 	}
-	if (c.header) settingsLine.textContent = model.run ? describeRun(model.run) : 'No run yet.';
+	if (c.header) settingsLine.textContent = model.run ? describeRun(model.run, S.run) : S.page.noRunYet;
 	if (c.status) {
 		statusLine.textContent = statusText();
 		const key = `${model.run?.id ?? ''}:${model.state}`;
 		if (key !== announced) {
 			announced = key;
-			announce.textContent = model.state === 'running' ? 'Training started.' : model.state === 'idle' ? '' : statusLine.textContent;
+			announce.textContent = model.state === 'running' ? S.status.started : model.state === 'idle' ? '' : statusLine.textContent;
 		}
 		const running = model.state === 'running' || model.state === 'cancelling';
 		cancelButton.hidden = !running;
@@ -175,6 +182,7 @@ function snapshot(requestId: number): PanelSnapshot {
 			datasets: chart.data.datasets.length,
 			points: Charts.points(chart),
 			drawn: Charts.drawn(chart),
+			texts: Charts.texts(chart),
 		})),
 		status: statusLine.textContent ?? '',
 		theme: themeClass(),
@@ -191,16 +199,9 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
 	const m = e.data;
 	if (!isMessage(m)) return;
 	switch (m.type) {
-		case 'form': {
+		case 'form':
 			form.setValues(m.values, m.limits, vscode.getState()?.draft);
-			const next: Lang = m.language?.toLowerCase().startsWith('ja') ? 'ja' : 'en';
-			if (next !== lang) {
-				lang = next;
-				pending.table = true;
-				schedule();
-			}
 			return;
-		}
 		case 'snapshot':
 			post({ type: 'snapshot', snapshot: snapshot(m.requestId) });
 			return;

@@ -5,6 +5,7 @@
 import type { RunInfo, ToWebview } from '../src/shared/protocol';
 import { emptyFold, epochsPerIter as epochsPerIterOf, foldMessage, foldStats, lossIterations, type RunFold, type RunTrack, type Touched } from '../src/shared/runFold';
 import { settingsLine } from '../src/shared/settingsText';
+import type { PanelStrings } from '../src/shared/strings/panel';
 
 export { lossIterations, runKey, seedRuns, tracksOf, type RunState } from '../src/shared/runFold';
 
@@ -93,8 +94,8 @@ export function epochsPerIter(model: PanelModel): number | undefined {
 }
 
 /** The line above the table: the network, the settings and where the data came from (the Markdown export's settings line). */
-export function describeRun(run: RunInfo): string {
-	return settingsLine(run);
+export function describeRun(run: RunInfo, S: PanelStrings['run']): string {
+	return settingsLine(run, S);
 }
 
 /** Mean ± std per sampler and the paired differences, from stats.ts as the CLI and the export compute them. */

@@ -2,26 +2,19 @@
  * The sampler-comparison table: one row per sampler with mean ± std over its seeds (live while training), then the
  * paired difference in final test accuracy for each pair of samplers, with the 95% CI and the verdict from stats.ts.
  */
-import { SAMPLER_LABELS } from '../src/core/samplers';
 import { formatInterval, formatSigned, type MeanStd, type PairedComparison, type SamplerAggregate, type SeedStats } from '../src/core/stats';
 import type { SamplerId } from '../src/shared/protocol';
 import { modelStats, tracksOf, type PanelModel, type SamplerTrack } from './model';
+import { fill, type PanelStrings } from './strings';
 import { samplerCssColor } from './theme';
 
 export type Lang = 'en' | 'ja';
 
-const COLUMNS = [
-	'Sampler',
-	'N',
-	'Final train acc',
-	'Final test acc',
-	'Best test acc',
-	'Wall time (s)',
-	'Mean coverage per epoch',
-	'Batches with a duplicate',
-	'Most draws of one sample',
-];
-const COLUMN_TITLES: Record<string, string> = { N: 'Seeds whose run finished and enters the numbers (mean ± sample std over them)' };
+/** The columns, in order; N is a symbol, the same in every language. */
+function columns(S: PanelStrings['table']): string[] {
+	return [S.sampler, 'N', S.finalTrain, S.finalTest, S.bestTest, S.wallTime, S.coverage, S.duplicates, S.maxDraws];
+}
+const COLUMN_COUNT = 9;
 
 const DASH = '—';
 const ok = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -65,14 +58,15 @@ export class ComparisonTable {
 		private readonly empty: HTMLElement,
 		private readonly notes: HTMLElement,
 		private readonly pairs: HTMLElement,
+		private readonly S: PanelStrings,
 	) {
-		const caption = el('caption', 'Sampler comparison, one row per sampler: mean ± sample standard deviation over the seeds', 'visually-hidden');
+		const caption = el('caption', S.table.caption, 'visually-hidden');
 		const head = el('thead');
 		this.head = el('tr');
-		for (const c of COLUMNS) {
+		for (const c of columns(S.table)) {
 			const th = el('th', c);
 			th.scope = 'col';
-			if (COLUMN_TITLES[c]) th.title = COLUMN_TITLES[c];
+			if (c === 'N') th.title = S.table.nTitle;
 			this.head.append(th);
 		}
 		head.append(this.head);
@@ -99,26 +93,27 @@ export class ComparisonTable {
 		swatch.setAttribute('aria-hidden', 'true');
 		// CSSOM writes are allowed under `style-src` without 'unsafe-inline'; the var() follows theme switches by itself.
 		swatch.style.backgroundColor = samplerCssColor(sampler);
-		th.append(swatch, SAMPLER_LABELS[sampler]);
+		th.append(swatch, this.S.samplers[sampler]);
 		tr.append(th);
 
 		const tracks = tracksOf(model, sampler);
 		const total = tracks.length;
 		const n = agg.seeds.length;
 		const running = model.state === 'running' || model.state === 'cancelling';
-		const nText = n < total && (running || n > 0) ? `${n} of ${total}` : String(n);
+		const T = this.S.table;
+		const nText = n < total && (running || n > 0) ? fill(T.nOf, n, total) : String(n);
 
 		if (n === 0) {
 			const failed = tracks.filter((t) => t.failure !== undefined);
 			if (failed.length === total && total > 0) {
 				const reasons = [...new Set(failed.map((t) => t.failure))].join('; ');
-				tr.append(cell(String(0)), cell(`failed: ${reasons}`, 'failed', COLUMNS.length - 2));
+				tr.append(cell(String(0)), cell(fill(T.failed, reasons), 'failed', COLUMN_COUNT - 2));
 				return tr;
 			}
 			const diverged = tracks.filter((t) => t.summary?.diverged);
 			if (!running && diverged.length > 0) {
 				const d = diverged[0].summary!.diverged!;
-				const text = total === 1 ? `diverged at iteration ${d.iter}` : `diverged in ${diverged.length} of ${total} seeds`;
+				const text = total === 1 ? fill(T.divergedAt, d.iter) : fill(T.divergedIn, diverged.length, total);
 				const s = diverged[0].summary!;
 				tr.append(cell(String(0)), cell(text, 'diverged', 3));
 				if (total === 1) tr.append(cell(fmtSec(s.seconds)), cell(fmtPct1(s.meanCoverage)), cell(fmtInt(s.duplicateBatches)), cell(fmtInt(s.maxDraws)));
@@ -147,10 +142,11 @@ export class ComparisonTable {
 		const lasts = tracks.map((t) => t.evals[t.evals.length - 1]).filter((p) => p !== undefined);
 		const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
 		const best = avg(tracks.map((t) => t.evals.reduce((b, p) => (ok(p.testAcc) ? Math.max(b, p.testAcc) : b), -Infinity)).filter(ok));
-		const note = model.state === 'running' || model.state === 'cancelling' ? 'running…' : model.state === 'cancelled' ? 'cancelled' : DASH;
+		const T = this.S.table;
+		const note = model.state === 'running' || model.state === 'cancelling' ? T.running : model.state === 'cancelled' ? T.cancelled : DASH;
 		tr.className = 'provisional';
 		tr.append(
-			cell(total > 1 ? `0 of ${total}` : DASH),
+			cell(total > 1 ? fill(T.nOf, 0, total) : DASH),
 			cell(fmtAcc(avg(lasts.map((p) => p.trainAcc).filter(ok)))),
 			cell(fmtAcc(avg(lasts.map((p) => p.testAcc).filter(ok)))),
 			cell(fmtAcc(best)),
@@ -164,9 +160,10 @@ export class ComparisonTable {
 
 	/** Runs left out of the numbers, and why. */
 	private renderNotes(stats: SeedStats | undefined): void {
-		const left = stats ? stats.samplers.flatMap((a) => a.excluded.map((e) => `${SAMPLER_LABELS[a.sampler]}: seed ${e.seed} ${e.reason}`)) : [];
+		const T = this.S.table;
+		const left = stats ? stats.samplers.flatMap((a) => a.excluded.map((e) => fill(T.leftOutRun, this.S.samplers[a.sampler], e.seed, T.reasons[e.reason]))) : [];
 		this.notes.hidden = left.length === 0 || (stats?.seeds.length ?? 0) < 2;
-		this.notes.textContent = left.length ? `Left out of the numbers: ${left.join('; ')}.` : '';
+		this.notes.textContent = left.length ? fill(T.leftOut, left.join('; ')) : '';
 	}
 
 	/** One block per sampler pair: the numbers, the verdict in the display language, the other language below it. */
@@ -178,13 +175,9 @@ export class ComparisonTable {
 			return;
 		}
 		const level = `${+(stats.level * 100).toFixed(1)}%`;
-		const heading = el('h3', 'Paired difference in final test accuracy', 'pairs-title');
-		const how = el(
-			'p',
-			`Same seed, same initial weights: for each seed the difference of the two final test accuracies; ${level} CI = mean ± t·sd/√N, with t from Student's t distribution.` +
-				(model.state === 'running' ? ' While training, over the seeds finished so far.' : ''),
-			'muted pairs-how',
-		);
+		const P = this.S.pairs;
+		const heading = el('h3', P.heading, 'pairs-title');
+		const how = el('p', [fill(P.how, level), ...(model.state === 'running' ? [P.whileTraining] : [])].join(' '), 'muted pairs-how');
 		this.pairs.replaceChildren(heading, how, ...pairs.map((p) => this.pair(p, level, lang)));
 	}
 
@@ -193,9 +186,10 @@ export class ComparisonTable {
 		const title = el('p', undefined, 'pair-title');
 		// The ids, as the verdict names them.
 		title.append(el('code', p.a), ' − ', el('code', p.b));
-		const parts = p.n === 0 ? ['no seed where both finished'] : [`mean ${formatSigned(p.meanDiff, 4)}`];
-		if (p.sdDiff !== null) parts.push(`sd ${p.sdDiff.toFixed(4)}`);
-		if (p.ci) parts.push(`${level} CI ${formatInterval(p.ci.low, p.ci.high)}`, `t = ${p.ci.t.toFixed(3)} (df ${p.ci.df})`);
+		const P = this.S.pairs;
+		const parts = p.n === 0 ? [P.noSeed] : [fill(P.mean, formatSigned(p.meanDiff, 4))];
+		if (p.sdDiff !== null) parts.push(fill(P.sd, p.sdDiff.toFixed(4)));
+		if (p.ci) parts.push(fill(P.ci, level, formatInterval(p.ci.low, p.ci.high)), fill(P.t, p.ci.t.toFixed(3), p.ci.df));
 		if (p.n > 0) parts.push(`N = ${p.n}`);
 		title.append(el('span', `: ${parts.join(', ')}`, 'pair-numbers'));
 		const other: Lang = lang === 'ja' ? 'en' : 'ja';

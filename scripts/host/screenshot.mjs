@@ -1,7 +1,8 @@
 // Screenshots of the real workbench with the extension loaded for development, driven like a user would drive it.
 // CLI: node scripts/host/screenshot.mjs [--theme dark|light] [--command "Minibatch Lab: Run minibatch comparison"]
-//        [--pick "quick pick entry"] [--open train_neuralnet.py] [--wait-webview CSS] [--wait-ms 2000] [--out file.png]
+//        [--pick "quick pick entry"] [--open train_neuralnet.py] [--wait-webview CSS] [--wait-text TEXT] [--wait-ms 2000] [--out file.png]
 //        [--width 1400 --height 900] [--locale ja] [--workspace DIR]
+// --wait-text waits until the webview shows that text (a finished run's status line, say).
 // --pick chooses the entry holding that text in the quick pick the command opens (the gradient check asks what to time).
 // --wait-webview waits for an element inside the webview (e.g. "table") before --wait-ms; panels can take seconds to paint.
 // Import the helpers (openWorkbench, runPaletteCommand, webviewFrame, ...) for end-to-end checks of your own.
@@ -85,7 +86,7 @@ export function webviewFrame(page, outerSelector = 'iframe.webview') {
  * Opens the workbench, optionally opens a file and runs a palette command, waits, and saves a PNG of the whole window.
  * @returns {Promise<string>} the absolute path written
  */
-export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitMs = 2000, out, width, height, locale, workspace } = {}) {
+export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitText, waitMs = 2000, out, width, height, locale, workspace } = {}) {
 	const file = resolve(out ?? join(repoRoot, '.vscode-test', 'screenshots', `workbench-${theme}.png`));
 	const wb = await openWorkbench({ theme, width, height, locale, workspace });
 	try {
@@ -93,6 +94,7 @@ export async function takeScreenshot({ theme = 'dark', command, pick, open, wait
 		if (command) await runPaletteCommand(wb.page, command);
 		if (pick) await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click({ timeout: 15_000 });
 		if (waitWebview) await webviewFrame(wb.page).locator(waitWebview).first().waitFor({ state: 'visible', timeout: 90_000 });
+		if (waitText) await webviewFrame(wb.page).getByText(waitText).first().waitFor({ state: 'visible', timeout: 300_000 });
 		await wb.page.waitForTimeout(waitMs);
 		mkdirSync(dirname(file), { recursive: true });
 		await wb.page.screenshot({ path: file });
@@ -111,6 +113,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			pick: { type: 'string' },
 			open: { type: 'string' },
 			'wait-webview': { type: 'string' },
+			'wait-text': { type: 'string' },
 			'wait-ms': { type: 'string', default: '2000' },
 			out: { type: 'string' },
 			width: { type: 'string', default: '1400' },
@@ -127,6 +130,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			pick: opts.pick,
 			open: opts.open,
 			waitWebview: opts['wait-webview'],
+			waitText: opts['wait-text'],
 			waitMs: Number(opts['wait-ms']),
 			out: opts.out,
 			width: Number(opts.width),

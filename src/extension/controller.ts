@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { peekMnistFolder } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
-import { SAMPLER_LABELS } from '../core/samplers';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
 import { LossDownsampler, lossStride, type LossPoints } from '../shared/lossSeries';
@@ -10,6 +9,7 @@ import { Comparison } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { RunHistory } from './history';
+import { panelStrings } from '../shared/strings/panel';
 import { showError, showWarning, withProgress } from './notify';
 import type { Platform } from './platform';
 import { textFileStore, workspaceFiles } from './workspaceFiles';
@@ -193,7 +193,8 @@ export class RunController implements vscode.Disposable {
 		const saveError = await this.history.save();
 		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
 		if (failed.length > 0) {
-			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? SAMPLER_LABELS[o.sampler] : vscode.l10n.t('{0} (seed {1})', SAMPLER_LABELS[o.sampler], o.seed));
+			const labels = panelStrings(vscode.l10n).samplers;
+			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? labels[o.sampler] : vscode.l10n.t('{0} (seed {1})', labels[o.sampler], o.seed));
 			// One sentence however many failed.
 			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', name(o), o.failure ?? '')).join('; '));
 		}

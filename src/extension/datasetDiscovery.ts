@@ -54,7 +54,7 @@ export async function discoverDataset(extensionUri: vscode.Uri, log: Logger, pla
 				: undefined;
 	if (asked) {
 		const at = locate(asked.path, platform);
-		if ('uri' in at) return { dir: pathOf(at.uri), origin: 'setting', label: `${shown(at.uri)} (${asked.why})` };
+		if ('uri' in at) return { dir: pathOf(at.uri), origin: 'setting', label: asked.why === 'panel' ? vscode.l10n.t('{0} (panel)', shown(at.uri)) : `${shown(at.uri)} (${asked.why})` };
 		const fallback = await discoverInWorkspace(extensionUri, log);
 		const message = vscode.l10n.t(
 			'In the browser Minibatch Lab can read only the files of the open workspace, so the dataset folder {0} cannot be used and {1} is used instead; copy the four MNIST idx files into a dataset/ folder in the workspace, or open the folder in VS Code desktop or a Codespace.',
@@ -92,8 +92,8 @@ async function discoverInWorkspace(extensionUri: vscode.Uri, log: Logger): Promi
 		const stat = await workspaceFiles.stat(dir).catch(() => undefined);
 		if (stat?.kind !== 'directory') continue;
 		const missing = await missingMnistFiles(workspaceFiles, dir);
-		if (missing.length === 0) return { dir, origin: 'workspace', label: `${vscode.workspace.asRelativePath(uri)} (workspace)` };
+		if (missing.length === 0) return { dir, origin: 'workspace', label: vscode.l10n.t('{0} (workspace)', vscode.workspace.asRelativePath(uri)) };
 		log.info(`Skipping ${dir}: missing ${missing.join(', ')}`);
 	}
-	return { dir: pathOf(vscode.Uri.joinPath(extensionUri, 'dist', 'data', 'mnist')), origin: 'bundled', label: 'MNIST (bundled)' };
+	return { dir: pathOf(vscode.Uri.joinPath(extensionUri, 'dist', 'data', 'mnist')), origin: 'bundled', label: vscode.l10n.t('MNIST (bundled)') };
 }

@@ -5,6 +5,7 @@ import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta, type Re
 import { showError, showInfo } from './notify';
 import type { ComparisonPanel } from './panel';
 import type { Platform } from './platform';
+import { panelStrings } from '../shared/strings/panel';
 
 /** The palette command behind each export button. */
 export const EXPORT_COMMANDS: Record<ExportFormat, string> = {
@@ -64,7 +65,7 @@ export class ResultsExporter {
 		const r = await this.results();
 		if (!r) return undefined;
 		const lang = vscode.env.language.toLowerCase().startsWith('ja') ? 'ja' : 'en';
-		const text = toMarkdown(r, lang, this.meta());
+		const text = toMarkdown(r, panelStrings(vscode.l10n), lang, this.meta());
 		await vscode.env.clipboard.writeText(text);
 		void showInfo(vscode.l10n.t('Copied the comparison table as Markdown.'));
 		return text;

@@ -3,11 +3,13 @@
  * Pure (no vscode import), so the text is unit-tested; the commands that copy and save it live in exportCommands.ts.
  */
 import { SAMPLER_IDS, type SamplerId } from '../core/samplers';
-import { formatInterval, formatSigned, type MeanStd, type SeedStats } from '../core/stats';
+import { formatInterval, formatSigned, type MeanStd, type PairedComparison, type SeedStats } from '../core/stats';
 import type { EvalPoint, RunInfo, RunMessage, RunSummary } from '../shared/protocol';
 import { LOSS_POINTS_PER_RUN, LOSS_POINTS_TOTAL } from '../shared/lossSeries';
 import { epochsPerIter, foldAll, foldStats, trackState } from '../shared/runFold';
 import { describeSeeds, settingsLine } from '../shared/settingsText';
+import { fill } from '../shared/strings/l10n';
+import type { PanelStrings } from '../shared/strings/panel';
 
 export type RunState = 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -77,42 +79,52 @@ function orderedSamplers(r: Results): SamplerId[] {
 	return r.run.samplers.filter((s) => (SAMPLER_IDS as readonly string[]).includes(s));
 }
 
+/** The strings the Markdown export takes from the panel's table (the host builds them with its l10n). */
+export type MarkdownStrings = Pick<PanelStrings, 'markdown' | 'run' | 'pairs' | 'table'>;
+
 /** "mean ± sample std over N = 5 of seeds 0–4"; N per sampler when some runs were left out. */
-function seedCountLine(r: Results): string {
+function seedCountLine(r: Results, S: MarkdownStrings): string {
 	const aggs = r.stats.samplers;
 	const ns = aggs.map((a) => a.seeds.length);
-	const seeds = describeSeeds(r.seeds);
-	if (r.seeds.length === 1) return `${seeds} (N = ${ns[0] ?? 0})`;
+	const seeds = describeSeeds(r.seeds, S.run);
+	if (r.seeds.length === 1) return fill(S.markdown.oneSeed, seeds, ns[0] ?? 0);
 	const n = ns.every((x) => x === ns[0]) ? `N = ${ns[0]}` : `N = ${aggs.map((a) => `${a.seeds.length} (${a.sampler})`).join(', ')}`;
-	return `mean ± sample std over ${n} of ${seeds}`;
+	return fill(S.markdown.meanOver, n, seeds);
+}
+
+/** "mean +0.0002, 95% CI (−0.0021, +0.0025), N = 3", or that no seed has both runs. */
+function pairNumbers(p: PairedComparison, level: string, S: MarkdownStrings['pairs']): string {
+	if (p.n === 0) return S.noSeed;
+	return [fill(S.mean, formatSigned(p.meanDiff, 4)), ...(p.ci ? [fill(S.ci, level, formatInterval(p.ci.low, p.ci.high))] : []), `N = ${p.n}`].join(', ');
 }
 
 /**
  * The study group's table (sampler, train accuracy, test accuracy) with mean ± std, then N, one line per sampler pair
- * with the paired difference and its CI, the verdict (from stats.verdict, so it states what the numbers say), and the settings.
+ * with the paired difference and its CI, the verdict (from stats.verdict, so it states what the numbers say), and the
+ * settings; the words in the display language (`S`, `lang` for the verdict), the sampler ids as they are.
  */
-export function toMarkdown(r: Results, lang: 'en' | 'ja' = 'en', meta?: ExportMeta): string {
-	const lines = ['| sampler | train accuracy | test accuracy |', '| --- | ---: | ---: |'];
+export function toMarkdown(r: Results, S: MarkdownStrings, lang: 'en' | 'ja' = 'en', meta?: ExportMeta): string {
+	const M = S.markdown;
+	const lines = [`| ${M.sampler} | ${M.trainAccuracy} | ${M.testAccuracy} |`, '| --- | ---: | ---: |'];
 	const aggs = new Map(r.stats.samplers.map((a) => [a.sampler, a]));
 	for (const s of orderedSamplers(r)) {
 		const a = aggs.get(s);
 		lines.push(`| ${s} | ${a ? pm(a.metrics.finalTrainAcc) : '—'} | ${a ? pm(a.metrics.finalTestAcc) : '—'} |`);
 	}
 	lines.push('');
-	const note = r.state === 'running' ? ' The run was still training when this was copied.' : r.state === 'cancelled' ? ' The run was cancelled.' : '';
-	lines.push(`Final accuracies after ${r.run.settings.iters} iterations, ${seedCountLine(r)}; for each seed every sampler starts from the same initial weights.${note}`);
-	const left = r.stats.samplers.flatMap((a) => a.excluded.map((e) => `${a.sampler} seed ${e.seed} ${e.reason}`));
-	if (left.length) lines.push(`Left out of the numbers: ${left.join('; ')}.`);
+	const note = r.state === 'running' ? M.stillTraining : r.state === 'cancelled' ? M.cancelled : '';
+	lines.push([fill(M.final, r.run.settings.iters, seedCountLine(r, S)), note].filter(Boolean).join(' '));
+	const left = r.stats.samplers.flatMap((a) => a.excluded.map((e) => fill(S.table.leftOutRun, a.sampler, e.seed, S.table.reasons[e.reason])));
+	if (left.length) lines.push(fill(S.table.leftOut, left.join('; ')));
+	const level = `${+(r.stats.level * 100).toFixed(1)}%`;
 	for (const p of r.stats.pairs) {
 		lines.push('');
-		const level = `${+(r.stats.level * 100).toFixed(1)}%`;
-		const numbers = p.n === 0 ? 'no seed where both finished' : [`mean ${formatSigned(p.meanDiff, 4)}`, ...(p.ci ? [`${level} CI ${formatInterval(p.ci.low, p.ci.high)}`] : []), `N = ${p.n}`].join(', ');
-		lines.push(`${p.a} − ${p.b}, final test accuracy paired by seed: ${numbers}.  `);
+		lines.push(`${fill(M.pair, p.a, p.b, pairNumbers(p, level, S.pairs))}  `);
 		lines.push(p.verdict[lang]);
 	}
 	lines.push('');
 	const by = meta ? ` · Minibatch Lab ${meta.extension.version}` : '';
-	lines.push(`Settings: ${escapeMarkdown(settingsLine(r.run))}${by}`);
+	lines.push(`${fill(M.settings, escapeMarkdown(settingsLine(r.run, S.run)))}${by}`);
 	return lines.join('\n') + '\n';
 }
 

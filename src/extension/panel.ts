@@ -4,6 +4,7 @@ import { SEED_COUNT_LIMITS } from '../core/stats';
 import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
 import { panelHtml } from './panelHtml';
+import { panelStrings } from '../shared/strings/panel';
 
 export const VIEW_TYPE = 'minibatchLab.comparison';
 
@@ -65,6 +66,8 @@ export class ComparisonPanel implements vscode.Disposable {
 			scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
 			styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'style.css')).toString(),
 			title: vscode.l10n.t('Minibatch comparison'),
+			language: vscode.env.language,
+			strings: panelStrings(vscode.l10n),
 		});
 		controller.setSink((m) => this.post(m));
 		this.disposables.push(
@@ -112,7 +115,7 @@ export class ComparisonPanel implements vscode.Disposable {
 	private replay(): void {
 		const limits: Record<string, { min: number; max: number; integer: boolean }> = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
 		limits.seedCount = { min: SEED_COUNT_LIMITS.min, max: SEED_COUNT_LIMITS.max, integer: true };
-		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits, language: vscode.env.language } satisfies ToWebview);
+		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits } satisfies ToWebview);
 		// The replay includes whatever was queued: the history is written before the sink is called.
 		this.queue = [];
 		const history = this.controller.history.all();

@@ -1,7 +1,11 @@
 /**
  * The comparison panel's page. Pure (no vscode import) so the CSP and the escaping are unit-tested.
- * The page holds only landmarks and empty containers; media/main.ts fills them from the host's messages.
+ * The page holds only landmarks and empty containers; media/main.ts fills them from the host's messages, with the
+ * strings this page carries in `data-strings` (built by the host with its l10n, so the script has no translations).
  */
+import { fill, pageLanguage } from '../shared/strings/l10n';
+import type { PanelStrings } from '../shared/strings/panel';
+
 export interface PanelHtmlOptions {
 	/** `webview.cspSource` */
 	cspSource: string;
@@ -11,6 +15,10 @@ export interface PanelHtmlOptions {
 	/** `asWebviewUri` of media/style.css */
 	styleUri: string;
 	title: string;
+	/** `vscode.env.language`, for the page's `lang` (and so the verdict's language). */
+	language: string;
+	/** `panelStrings(vscode.l10n)`: every word the page shows. */
+	strings: PanelStrings;
 }
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -42,62 +50,67 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function panelHtml(o: PanelHtmlOptions): string {
 	const csp = escapeHtml(contentSecurityPolicy(o.cspSource, o.nonce));
 	const title = escapeHtml(o.title);
+	const S = o.strings;
+	const P = S.page;
+	const t = escapeHtml;
+	const exportButton = (format: string, label: string, tip: string) => `<button type="button" class="secondary small" data-export="${format}" title="${t(tip)}" disabled>${t(label)}</button>`;
+	const noData = (name: string) => t(fill(S.charts.aria, name, S.charts.ariaNoData));
 	return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${t(pageLanguage(o.language))}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
+<link rel="stylesheet" href="${t(o.styleUri)}">
 <title>${title}</title>
 </head>
-<body>
+<body data-strings="${t(JSON.stringify(S))}">
 <main>
 <header class="run-header">
 <h1>${title}</h1>
-<p id="run-settings" class="run-settings">No run yet.</p>
+<p id="run-settings" class="run-settings">${t(P.noRunYet)}</p>
 <div class="status-line">
-<p id="status">Waiting for the extension…</p>
-<button id="cancel" type="button" class="secondary" hidden>Cancel</button>
+<p id="status">${t(P.waiting)}</p>
+<button id="cancel" type="button" class="secondary" hidden>${t(P.cancel)}</button>
 </div>
 <p id="status-announce" class="visually-hidden" role="status"></p>
 <p id="error" class="error-line" role="alert" hidden></p>
 </header>
 <section aria-labelledby="table-heading">
 <div class="section-head">
-<h2 id="table-heading">Sampler comparison</h2>
-<div class="export-buttons" role="group" aria-label="Export the results">
-<button type="button" class="secondary small" data-export="markdown" title="Copy the table (mean ± std), the paired differences with their verdicts and the settings as Markdown" disabled>Copy as Markdown</button>
-<button type="button" class="secondary small" data-export="csv" title="Save the loss and accuracy curves of every run, with the settings, as CSV" disabled>Save CSV…</button>
-<button type="button" class="secondary small" data-export="json" title="Save every run (curves and summaries), the statistics and the settings as JSON" disabled>Save JSON…</button>
-<button type="button" class="secondary small" data-export="png" title="Save the accuracy chart as a PNG image" disabled>Save chart as PNG…</button>
+<h2 id="table-heading">${t(P.tableHeading)}</h2>
+<div class="export-buttons" role="group" aria-label="${t(P.exportGroup)}">
+${exportButton('markdown', P.copyMarkdown, P.copyMarkdownTitle)}
+${exportButton('csv', P.saveCsv, P.saveCsvTitle)}
+${exportButton('json', P.saveJson, P.saveJsonTitle)}
+${exportButton('png', P.savePng, P.savePngTitle)}
 </div>
 </div>
 <div class="table-scroll"><table id="comparison"></table></div>
-<p id="table-empty" class="muted">No results yet.</p>
+<p id="table-empty" class="muted">${t(P.noResults)}</p>
 <p id="table-notes" class="muted table-note" hidden></p>
-<p class="muted table-note">Coverage: share of the training images drawn at least once in an epoch. A batch with a duplicate holds some image twice.</p>
+<p class="muted table-note">${t(P.coverageNote)}</p>
 <div id="pairs" class="pairs" hidden></div>
 </section>
 <section aria-labelledby="charts-heading">
-<h2 id="charts-heading">Accuracy and loss</h2>
+<h2 id="charts-heading">${t(P.chartsHeading)}</h2>
 <div class="chart-head">
-<h3 class="chart-title">Accuracy per epoch <span id="acc-note" class="chart-note">(train dashed, test solid)</span></h3>
+<h3 class="chart-title">${t(P.accuracyTitle)} <span id="acc-note" class="chart-note">${t(S.charts.accNote)}</span></h3>
 <div class="chart-tools">
-<label id="show-seeds-label" class="check" hidden title="Draw every seed's run as a faint line under the means (test accuracy and loss)"><input id="show-seeds" type="checkbox"> Show each seed</label>
-<button id="acc-zoom" type="button" class="secondary small" aria-pressed="false" title="Show the last half of the epochs with the accuracy axis fitted to the data">Zoom in on the last half</button>
+<label id="show-seeds-label" class="check" hidden title="${t(P.showSeedsTitle)}"><input id="show-seeds" type="checkbox"> ${t(P.showSeeds)}</label>
+<button id="acc-zoom" type="button" class="secondary small" aria-pressed="false" title="${t(P.zoomTitle)}">${t(P.zoom)}</button>
 </div>
 </div>
-<div class="chart-box"><canvas id="accuracy" role="img" aria-label="Accuracy per epoch: no data yet"></canvas></div>
-<h3 class="chart-title">Training loss per iteration <span id="loss-note" class="chart-note">(smoothed)</span></h3>
-<div class="chart-box"><canvas id="loss" role="img" aria-label="Training loss per iteration: no data yet"></canvas></div>
+<div class="chart-box"><canvas id="accuracy" role="img" aria-label="${noData(S.charts.ariaAccuracy)}"></canvas></div>
+<h3 class="chart-title">${t(P.lossTitle)} <span id="loss-note" class="chart-note">${t(S.charts.lossNote)}</span></h3>
+<div class="chart-box"><canvas id="loss" role="img" aria-label="${noData(S.charts.ariaLoss)}"></canvas></div>
 </section>
 <section aria-labelledby="form-heading">
-<h2 id="form-heading">Settings for the next run</h2>
+<h2 id="form-heading">${t(P.formHeading)}</h2>
 <form id="settings" novalidate></form>
 </section>
 </main>
-<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
+<script nonce="${t(o.nonce)}" src="${t(o.scriptUri)}"></script>
 </body>
 </html>
 `;

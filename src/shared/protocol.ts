@@ -101,8 +101,7 @@ export type RunMessage =
 	| { type: 'error'; message: string };
 
 export type ToWebview =
-	/** `language` is `vscode.env.language`: the verdict is shown in it (Japanese for 'ja*', else English). */
-	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; language?: string }
+	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }> }
 	| RunMessage
 	/**
 	 * Several run messages in one post: the live stream coalesced to a few posts a second, or a whole replay. Each post
@@ -127,7 +126,8 @@ export interface PanelSnapshot {
 	/** One per sampler pair under the table: the numbers line, the verdict shown, and the one in the other language. */
 	pairs: { title: string; numbers: string; verdict: string; verdictLang: string; other: string }[];
 	header: string;
-	charts: { id: string; datasets: number; points: number; drawn: boolean }[];
+	/** `texts`: the axis titles and the legend's entries, the words drawn on the canvas. */
+	charts: { id: string; datasets: number; points: number; drawn: boolean; texts: string[] }[];
 	status: string;
 	theme: string;
 	/** The "Show each seed" checkbox: whether it is offered and whether it is on. */

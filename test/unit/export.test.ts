@@ -1,9 +1,17 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatInterval, verdict } from '../../src/core/stats';
 import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta } from '../../src/extension/exportText';
 import type { RunInfo, RunMessage, RunSummary, SamplerId } from '../../src/shared/protocol';
 import { describeSeeds, settingsLine } from '../../src/shared/settingsText';
+import { ENGLISH } from '../../src/shared/strings/l10n';
+import { panelStrings } from '../../src/shared/strings/panel';
+import { bundleL10n, englishWords } from '../support/japanese';
+
+const EN = panelStrings(ENGLISH);
+const JA = panelStrings(bundleL10n(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>));
 
 const meta: ExportMeta = { extension: { name: 'minibatch-lab', version: '9.8.7' }, exportedAt: '2025-06-01T10:00:00.000Z' };
 
@@ -108,7 +116,7 @@ describe('export: results from the history', () => {
 describe('export: Markdown', () => {
 	it("is the study group's table with mean ± std, N, the CI line, the verdict and the settings", () => {
 		const r = resultsFromHistory(history([0, 1, 2]))!;
-		const md = toMarkdown(r, 'en', meta);
+		const md = toMarkdown(r, EN, 'en', meta);
 		const rows = tableOf(md);
 		assert.deepEqual(rows[0], ['sampler', 'train accuracy', 'test accuracy']);
 		assert.deepEqual(rows[1], ['---', '---:', '---:']);
@@ -128,15 +136,20 @@ describe('export: Markdown', () => {
 		assert.ok(md.trimEnd().endsWith('Settings: TwoLayerNet 784-50-10 · 120 iterations · batch 100 · lr 0.1 · seeds 0–2 · 6000 training images · MNIST (bundled) · Minibatch Lab 9.8.7'), md);
 	});
 
-	it('writes the verdict in Japanese when asked', () => {
-		const r = resultsFromHistory(history([0, 1, 2]))!;
-		const md = toMarkdown(r, 'ja');
+	it('in Japanese: the headings and sentences from the bundle, the verdict in Japanese, sampler ids as they are', () => {
+		const h = history([0, 1, 2], { fail: ['epoch-shuffle', 1] });
+		h[0] = { type: 'runStarted', run: info([0, 1, 2], { dataset: 'MNIST（同梱）' }) };
+		const r = resultsFromHistory(h)!;
+		const md = toMarkdown(r, JA, 'ja', meta);
+		assert.deepEqual(tableOf(md)[0], [JA.markdown.sampler, JA.markdown.trainAccuracy, JA.markdown.testAccuracy]);
 		assert.ok(md.includes(r.stats.pairs[0].verdict.ja));
 		assert.ok(!md.includes(r.stats.pairs[0].verdict.en));
+		assert.ok(md.includes(JA.markdown.settings.replace('{0}', 'TwoLayerNet 784-50-10 · ')), md);
+		assert.deepEqual(englishWords(md, ['epoch-shuffle', 'replacement']), [], md);
 	});
 
 	it('with one seed: plain values, N = 1 and the verdict that asks for more seeds', () => {
-		const md = toMarkdown(resultsFromHistory(history([4]))!);
+		const md = toMarkdown(resultsFromHistory(history([4]))!, EN);
 		const rows = tableOf(md);
 		assert.deepEqual(rows[2], ['replacement', '0.9100', '0.9000']);
 		assert.match(md, /seed 4 \(N = 1\)/);
@@ -145,25 +158,26 @@ describe('export: Markdown', () => {
 	});
 
 	it('leaves failed runs out and says so; N is given per sampler', () => {
-		const md = toMarkdown(resultsFromHistory(history([0, 1, 2], { fail: ['epoch-shuffle', 1] }))!);
+		const md = toMarkdown(resultsFromHistory(history([0, 1, 2], { fail: ['epoch-shuffle', 1] }))!, EN);
 		assert.match(md, /N = 3 \(replacement\), 2 \(epoch-shuffle\) of seeds 0–2/);
-		assert.match(md, /Left out of the numbers: epoch-shuffle seed 1 failed\./);
+		assert.match(md, /Left out of the numbers: epoch-shuffle: seed 1 failed\./);
 		assert.match(md, /N = 2\./);
 	});
 
 	it('escapes Markdown in the dataset label', () => {
 		const h = history([0]);
 		h[0] = { type: 'runStarted', run: info([0], { dataset: '/data/my*set|v_2 (minibatchLab.datasetPath)' }) };
-		const md = toMarkdown(resultsFromHistory(h)!);
+		const md = toMarkdown(resultsFromHistory(h)!, EN);
 		assert.ok(md.includes('/data/my\\*set\\|v\\_2 (minibatchLab.datasetPath)'), md);
 		assert.equal(tableOf(md).length, 4, 'no extra table row from the | in the label');
 	});
 
 	it('describes seeds and settings as the panel header does', () => {
-		assert.equal(describeSeeds([3]), 'seed 3');
-		assert.equal(describeSeeds([3, 4, 5]), 'seeds 3–5');
-		assert.equal(describeSeeds([1, 5]), 'seeds 1, 5');
-		assert.equal(settingsLine(info([0, 1])), 'TwoLayerNet 784-50-10 · 120 iterations · batch 100 · lr 0.1 · seeds 0–1 · 6000 training images · MNIST (bundled)');
+		assert.equal(describeSeeds([3], EN.run), 'seed 3');
+		assert.equal(describeSeeds([3, 4, 5], EN.run), 'seeds 3–5');
+		assert.equal(describeSeeds([1, 5], EN.run), 'seeds 1, 5');
+		assert.equal(describeSeeds([3, 4, 5], JA.run), 'シード 3–5');
+		assert.equal(settingsLine(info([0, 1]), EN.run), 'TwoLayerNet 784-50-10 · 120 iterations · batch 100 · lr 0.1 · seeds 0–1 · 6000 training images · MNIST (bundled)');
 	});
 });
 

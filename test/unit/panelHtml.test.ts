@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, escapeHtml, panelHtml, type PanelHtmlOptions } from '../../src/extension/panelHtml';
+import { ENGLISH } from '../../src/shared/strings/l10n';
+import { panelStrings } from '../../src/shared/strings/panel';
+import { bundleL10n } from '../support/japanese';
+
+const JA = bundleL10n(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.ja.json'), 'utf8')) as Record<string, string>);
 
 const base: PanelHtmlOptions = {
 	cspSource: 'https://*.vscode-cdn.net',
@@ -8,6 +15,8 @@ const base: PanelHtmlOptions = {
 	scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
 	styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/style.css',
 	title: 'Minibatch comparison',
+	language: 'en',
+	strings: panelStrings(ENGLISH),
 };
 
 function cspOf(html: string): string {
@@ -83,6 +92,24 @@ describe('panelHtml', () => {
 		assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
 		assert.match(csp, /script-src 'nonce-ab\+\/cd\+\/ef\+\/gh\+\/ij\+\/kw=='/);
 		assert.doesNotThrow(() => contentSecurityPolicy('http://127.0.0.1:8080', 'q83vEjRWeJq83vEjRWeJqw=='));
+	});
+
+	it('hands the page its strings whole in data-strings, escaped, and marks the page with the display language', () => {
+		const strings = panelStrings(JA);
+		// A translation with quotes and markup must come back unchanged and leave no tag or attribute behind.
+		const tricky = { ...strings, page: { ...strings.page, noResults: `"><script>alert(1)</script> '&` } };
+		const html = panelHtml({ ...base, language: 'ja', strings: tricky });
+		assert.match(html, /<html lang="ja">/);
+		const m = /<body data-strings="([^"]*)">/.exec(html);
+		assert.ok(m, 'the body carries the strings');
+		const decoded = m[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+		assert.deepEqual(JSON.parse(decoded), tricky);
+		assert.equal([...html.matchAll(/<script\b/g)].length, 1);
+		// The static text is in Japanese too: headings, buttons, tooltips, labels.
+		for (const text of [strings.page.tableHeading, strings.page.copyMarkdown, strings.page.copyMarkdownTitle, strings.page.exportGroup, strings.page.formHeading, strings.charts.accNote]) {
+			assert.ok(html.includes(escapeHtml(text)), text);
+		}
+		assert.match(panelHtml({ ...base, language: '' }), /<html lang="en">/);
 	});
 
 	it('escapeHtml covers the five characters', () => {

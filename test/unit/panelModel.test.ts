@@ -2,6 +2,10 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { apply, describeRun, emptyModel, epochsPerIter, modelStats, noChanges, progress, seedRuns, type PanelModel } from '../../media/model';
 import type { RunInfo, ToWebview } from '../../src/shared/protocol';
+import { ENGLISH } from '../../src/shared/strings/l10n';
+import { panelStrings } from '../../src/shared/strings/panel';
+
+const EN = panelStrings(ENGLISH);
 
 const run = (id: number): RunInfo => ({
 	id,
@@ -115,7 +119,7 @@ describe('panel model', () => {
 	});
 
 	it('states the settings and the dataset', () => {
-		assert.equal(describeRun(run(1)), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seed 0 · MNIST (bundled)');
+		assert.equal(describeRun(run(1), EN.run), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seed 0 · MNIST (bundled)');
 	});
 
 	it('keeps one track per (sampler, seed) and computes the paired statistics from the summaries', () => {
@@ -140,6 +144,6 @@ describe('panel model', () => {
 		stats = modelStats(m)!;
 		assert.deepEqual(stats.samplers[1].excluded, [{ seed: 5, reason: 'cancelled' }]);
 		assert.equal(progress(m) < 1, true);
-		assert.equal(describeRun(info), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seeds 3–5 · MNIST (bundled)');
+		assert.equal(describeRun(info, EN.run), 'TwoLayerNet 784-50-10 · 1200 iterations · batch 100 · lr 0.1 · seeds 3–5 · MNIST (bundled)');
 	});
 });
