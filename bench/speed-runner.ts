@@ -119,6 +119,7 @@ async function cli(task: Extract<Task, { kind: 'cli' }>) {
 	process.stdout.write = ((chunk: string | Uint8Array) => ((out += String(chunk)), true)) as typeof process.stdout.write;
 	process.stderr.write = (() => true) as typeof process.stderr.write;
 	const t0 = performance.now();
+	const cpu0 = process.cpuUsage();
 	let code: number;
 	try {
 		code = await main(task.args);
@@ -127,10 +128,13 @@ async function cli(task: Extract<Task, { kind: 'cli' }>) {
 		process.stderr.write = writeErr;
 	}
 	const wallSeconds = (performance.now() - t0) / 1000;
+	const cpu = process.cpuUsage(cpu0);
 	const json = task.args.includes('--json') ? (JSON.parse(out) as { runs: { sampler: string; seed: number; kernel?: string; summary?: { finalTrainAcc: number; finalTestAcc: number; seconds: number } }[] }) : undefined;
 	return {
 		code,
 		wallSeconds,
+		/** CPU seconds of every thread of the process: the host and its workers. */
+		cpuSeconds: (cpu.user + cpu.system) / 1e6,
 		maxRssMB: rssMB(),
 		runs: json?.runs.map((r) => ({ sampler: r.sampler, seed: r.seed, kernel: r.kernel, seconds: r.summary?.seconds, trainAcc: r.summary?.finalTrainAcc, testAcc: r.summary?.finalTestAcc })),
 	};

@@ -167,11 +167,6 @@ export function encodeRows(pix: usize, rows: i32, size: i32, rowStart: usize, fi
   return f64x2.mul(p, i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52));
 }
 
-// @ts-ignore: decorator
-@inline export function hsum32(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
 // Sets the padded lanes of a row's last vector to 0 and the real ones to all-ones, as a mask.
 export function laneMask(p: usize, real: i32, lanes: i32): void {
   for (let i = 0; i < lanes; i++) {

@@ -1,8 +1,8 @@
 // The float32 forward pass: z1 = sigmoid(x·W1 + b1) over an image's nonzero pixels, a2 = z1·W2 + b2, then softmax for
 // training or argmax for the evaluation, which runs as one loop over the whole set.
 
-import { count0, count1, entries0, entries1, EXPK, expK, hsum32, labels0, labels1, rowStart0, rowStart1, SCALE32 } from './common';
-import { B1, B2, IDX, LOGIT, MASK32, NV, O, OV, ROW, W1, W2T, Y, Z } from './net';
+import { count0, count1, entries0, entries1, EXPK, expK, labels0, labels1, rowStart0, rowStart1, SCALE32 } from './common';
+import { B1, B2, IDX, LOGIT, MASK32, MASKO, NV, O, OV, ROW, SUMS, W1, W2T, Y, Z } from './net';
 import { acc32W } from './tiles';
 
 // Widest register tile, in vectors: 13 covers the book's 50 hidden units in one pass over the pixels and is the most
@@ -33,9 +33,9 @@ export function activate32(z: usize): void {
   v128.store(last, v128.and(v128.load(last), v128.load(MASK32)));
 }
 
-// a2 = z1·W2 + b2 into out[0..O), z1's W vectors held in registers across the outputs.
+// Each output's partial sums of z1·W2 (a vector) into SUMS, z1's W vectors held in registers across the outputs.
 // @ts-ignore: decorator
-@inline function logitsW(W: i32, z: usize, out: usize): void {
+@inline function logitsW(W: i32, z: usize): void {
   const stride = <usize>W << 4;
   const z0 = v128.load(z, 0);
   const z1 = W > 1 ? v128.load(z, 16) : z0;
@@ -65,37 +65,50 @@ export function activate32(z: usize): void {
     if (W > 10) a = f32x4.add(a, f32x4.mul(z10, v128.load(w, 160)));
     if (W > 11) a = f32x4.add(a, f32x4.mul(z11, v128.load(w, 176)));
     if (W > 12) a = f32x4.add(a, f32x4.mul(z12, v128.load(w, 192)));
-    store<f32>(out + (<usize>o << 2), hsum32(a) + load<f32>(B2 + (<usize>o << 2)));
+    v128.store(SUMS + (<usize>o << 4), a);
     w += stride;
   }
 }
 
-/** a2 = z1·W2 + b2 into out[0..O). */
+/** a2 = z1·W2 + b2 into out as OV vectors (padded lanes 0): the outputs' partial sums, then four outputs' lanes at once. */
 export function logits32(z: usize, out: usize): void {
   switch (NV) {
-    case 1: logitsW(1, z, out); return;
-    case 2: logitsW(2, z, out); return;
-    case 3: logitsW(3, z, out); return;
-    case 4: logitsW(4, z, out); return;
-    case 5: logitsW(5, z, out); return;
-    case 6: logitsW(6, z, out); return;
-    case 7: logitsW(7, z, out); return;
-    case 8: logitsW(8, z, out); return;
-    case 9: logitsW(9, z, out); return;
-    case 10: logitsW(10, z, out); return;
-    case 11: logitsW(11, z, out); return;
-    case 12: logitsW(12, z, out); return;
-    case 13: logitsW(13, z, out); return;
-  }
-  const stride = <usize>NV << 4;
-  for (let o = 0; o < O; o++) {
-    const w = W2T + <usize>o * stride;
-    let acc = f32x4.splat(0);
-    for (let v = 0; v < NV; v++) {
-      const off = <usize>v << 4;
-      acc = f32x4.add(acc, f32x4.mul(v128.load(z + off), v128.load(w + off)));
+    case 1: logitsW(1, z); break;
+    case 2: logitsW(2, z); break;
+    case 3: logitsW(3, z); break;
+    case 4: logitsW(4, z); break;
+    case 5: logitsW(5, z); break;
+    case 6: logitsW(6, z); break;
+    case 7: logitsW(7, z); break;
+    case 8: logitsW(8, z); break;
+    case 9: logitsW(9, z); break;
+    case 10: logitsW(10, z); break;
+    case 11: logitsW(11, z); break;
+    case 12: logitsW(12, z); break;
+    case 13: logitsW(13, z); break;
+    default: {
+      const stride = <usize>NV << 4;
+      for (let o = 0; o < O; o++) {
+        const w = W2T + <usize>o * stride;
+        let acc = f32x4.splat(0);
+        for (let v = 0; v < NV; v++) {
+          const off = <usize>v << 4;
+          acc = f32x4.add(acc, f32x4.mul(v128.load(z + off), v128.load(w + off)));
+        }
+        v128.store(SUMS + (<usize>o << 4), acc);
+      }
     }
-    store<f32>(out + (<usize>o << 2), hsum32(acc) + load<f32>(B2 + (<usize>o << 2)));
+  }
+  for (let v = 0; v < OV; v++) {
+    const s = SUMS + (<usize>v << 6);
+    const a0 = v128.load(s, 0);
+    const a1 = v128.load(s, 16);
+    const a2 = v128.load(s, 32);
+    const a3 = v128.load(s, 48);
+    const s01 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+    const s23 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+    const sum = f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
+    v128.store(out + (<usize>v << 4), f32x4.add(sum, v128.load(B2 + (<usize>v << 4))));
   }
 }
 
@@ -105,27 +118,30 @@ export function head32(z: usize, y: usize): void {
   softmax32(y);
 }
 
-/** softmax of a2 (in y[0..O)) in place, as the book: subtract the row max, exp, divide by the sum. Padded lanes end 0. */
+/** softmax of a2 (y's OV vectors) in place, as the book: subtract the row max, exp, divide by the sum. Padded lanes end 0. */
 function softmax32(y: usize): void {
-  let m = load<f32>(y);
-  for (let o = 1; o < O; o++) m = max(m, load<f32>(y + (<usize>o << 2)));
-  for (let o = 0; o < OV * 4; o++) {
-    const p = y + (<usize>o << 2);
-    store<f32>(p, o < O ? load<f32>(p) - m : -100.0);
+  const ninf = f32x4.splat(-Infinity);
+  let m = ninf;
+  for (let v = 0; v < OV; v++) {
+    const off = <usize>v << 4;
+    m = f32x4.pmax(m, v128.bitselect(v128.load(y + off), ninf, v128.load(MASKO + off)));
   }
+  m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+  m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
   const k = EXPK;
+  let s = f32x4.splat(0);
+  for (let v = 0; v < OV; v++) {
+    const off = <usize>v << 4;
+    const e = v128.and(expK(f32x4.sub(v128.load(y + off), m), k), v128.load(MASKO + off));
+    v128.store(y + off, e);
+    s = f32x4.add(s, e);
+  }
+  s = f32x4.add(s, v128.shuffle<f32>(s, s, 2, 3, 0, 1));
+  s = f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2));
   for (let v = 0; v < OV; v++) {
     const p = y + (<usize>v << 4);
-    v128.store(p, expK(v128.load(p), k));
+    v128.store(p, f32x4.div(v128.load(p), s));
   }
-  let s: f32 = 0;
-  for (let o = 0; o < O; o++) s += load<f32>(y + (<usize>o << 2));
-  const sv = f32x4.splat(s);
-  for (let v = 0; v < OV; v++) {
-    const p = y + (<usize>v << 4);
-    v128.store(p, f32x4.div(v128.load(p), sv));
-  }
-  for (let o = O; o < OV * 4; o++) store<f32>(y + (<usize>o << 2), 0);
 }
 
 /** z1 and softmax rows of the n images listed at IDX. */

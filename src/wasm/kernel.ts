@@ -7,6 +7,7 @@
 // the products that are 0 and every sum stays the same. Hidden rows are padded to whole vectors; padded lanes are kept 0.
 
 import { entries0, labels0, rowStart0, SCALE32 } from './common';
+import { backward32 } from './backward';
 import { forward32, loss32, MAXW } from './forward';
 import { B1, B2, DZ, GB1, GB2, GW2T, IDX, NV, O, OV, W1, W2T, Y, Z } from './net';
 import { scatter32W } from './tiles';
@@ -78,44 +79,9 @@ export function phaseBackward(n: i32, lr: f64): void {
   memory.fill(GW2T, 0, <usize>O * zb);
   memory.fill(GB1, 0, zb);
   memory.fill(GB2, 0, yb);
-  const fn = <f32>n;
-  const one = f32x4.splat(1.0);
-  const nlr = f32x4.splat(<f32>-lr);
   for (let r = 0; r < n; r++) {
     const k = <usize>load<i32>(IDX + (<usize>r << 2));
-    const t = <i32>load<u8>(labels0 + k);
-    const y = Y + <usize>r * yb;
-    const z = Z + <usize>r * zb;
-    const dz = DZ + <usize>r * zb;
-    // dy = (y - t) / batch_num; db2 += dy
-    for (let o = 0; o < O; o++) {
-      const p = y + (<usize>o << 2);
-      store<f32>(p, (load<f32>(p) - (o == t ? <f32>1 : <f32>0)) / fn);
-    }
-    for (let v = 0; v < OV; v++) {
-      const off = <usize>v << 4;
-      v128.store(GB2 + off, f32x4.add(v128.load(GB2 + off), v128.load(y + off)));
-    }
-    // dW2ᵀ += dy ⊗ z1 and da1 = dy·W2ᵀ (the old W2: updates come after the whole batch)
-    memory.fill(dz, 0, zb);
-    for (let o = 0; o < O; o++) {
-      const d = f32x4.splat(load<f32>(y + (<usize>o << 2)));
-      const w = W2T + <usize>o * zb;
-      const g = GW2T + <usize>o * zb;
-      for (let v = 0; v < NV; v++) {
-        const off = <usize>v << 4;
-        v128.store(g + off, f32x4.add(v128.load(g + off), f32x4.mul(d, v128.load(z + off))));
-        v128.store(dz + off, f32x4.add(v128.load(dz + off), f32x4.mul(d, v128.load(w + off))));
-      }
-    }
-    // dz1 = sigmoid_grad(a1) * da1 = ((1 - z1) * z1) * da1; db1 += dz1; then dz1 scaled by -lr for the W1 update
-    for (let v = 0; v < NV; v++) {
-      const off = <usize>v << 4;
-      const s = v128.load(z + off);
-      const d = f32x4.mul(f32x4.mul(f32x4.sub(one, s), s), v128.load(dz + off));
-      v128.store(dz + off, f32x4.mul(d, nlr));
-      v128.store(GB1 + off, f32x4.add(v128.load(GB1 + off), d));
-    }
+    backward32(Y + <usize>r * yb, Z + <usize>r * zb, DZ + <usize>r * zb, <i32>load<u8>(labels0 + k), n, <f32>lr);
   }
 }
 

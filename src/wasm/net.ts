@@ -18,6 +18,8 @@ export let GB2: usize = 0;
 export let MASK32: usize = 0; // keeps the real lanes of a hidden row's last vector
 export let ROW: usize = 0; // one hidden row, for evaluation
 export let LOGIT: usize = 0;
+export let SUMS: usize = 0; // one image's per-output partial sums (OV·4 vectors, those past O stay 0)
+export let MASKO: usize = 0; // per output vector: all ones in the real lanes
 export let Z: usize = 0; // z1 rows of the batch
 export let DZ: usize = 0; // dZ1 rows
 export let Y: usize = 0; // softmax rows, then dy
@@ -52,6 +54,10 @@ export function netInit(d: i32, h: i32, o: i32): void {
   LOGIT = alloc(<usize>OV << 4);
   MASK32 = alloc(16);
   laneMask(MASK32, H, 4);
+  SUMS = alloc(<usize>OV << 6);
+  memory.fill(SUMS, 0, <usize>OV << 6);
+  MASKO = alloc(<usize>OV << 4);
+  for (let i = 0; i < OV * 4; i++) store<i32>(MASKO + (<usize>i << 2), i < O ? -1 : 0);
 }
 
 export function ensureBatch(b: i32): void {
