@@ -6,7 +6,7 @@
 import type { PyNum } from './evaluate';
 import type { LoopSlice } from './loopBody';
 import type { Fallback, ForLoop, PythonModel } from './model';
-import { DEFAULTS, bookIpe, exprSource, ipeQuantity, quantity, type Quantity } from './quantities';
+import { DEFAULTS, bookIpe, exprSource, ipeQuantity, isLengthName, lengthQuantity, quantity, type Quantity } from './quantities';
 import { samplerCallAt } from './samplers';
 import { K_NAME, matchOf, startOf } from './tokens';
 
@@ -47,9 +47,21 @@ export interface EpochOrder {
 	readonly tok: number;
 }
 
+/** The values a loop variable takes: `first`, `first + step`, …, `last`. */
+export interface LoopValues {
+	readonly first: number;
+	readonly step: number;
+	readonly last: number;
+}
+
 export interface EpochLoop {
 	readonly outer: ForLoop;
 	readonly epochVar: string;
+	/** The name the outer loop's count is read from (`epochs` in `range(epochs)`, `N` in `range(1, N + 1)`). */
+	readonly epochsName?: string;
+	/** The values of the epoch variable and of the inner loop's variable (a slice start steps by the batch size). */
+	readonly epochValues?: LoopValues;
+	readonly innerValues?: LoopValues;
 	/** The outer loop's count. */
 	readonly epochs: Quantity;
 	/** The inner loop's count. */
@@ -103,11 +115,43 @@ export function loopCount(
 		if (ev.num) return { ...ev.num, role, source: 'computed', expr, substituted: ev.rendered };
 		return { ...bookIpe(ipeInputs?.trainSize ?? fallbackQ('trainSize'), ipeInputs?.batchSize ?? fallbackQ('batchSize')), role, source: 'assumed', expr, assumed: { why: 'runtime', basis: 'bookFormula' } };
 	}
-	const r = rangeValues(model, loop.rangeOpen, fallback);
+	const lengths: string[] = [];
+	const noting: Fallback = (n) => {
+		const v = fallback(n);
+		if (v && isLengthName(n) && !lengths.includes(n)) lengths.push(n);
+		return v;
+	};
+	const r = rangeValues(model, loop.rangeOpen, noting);
 	if (!r || r.count === undefined) return undefined;
 	const expr = `len(${exprSource(model, loop.rangeOpen - 1, matchOf(model.tokens, loop.rangeOpen) + 1)})`;
 	const sub = (k: number) => model.evaluate(args[k].start, args[k].end, fallback).rendered;
-	return { ...int(r.count), role, source: 'computed', expr, substituted: `len(range(${args.map((_, k) => sub(k)).join(', ')}))` };
+	const inputs = lengths.length ? { assumedInputs: lengths.map(lengthQuantity) } : {};
+	return { ...int(r.count), role, source: 'computed', expr, substituted: `len(range(${args.map((_, k) => sub(k)).join(', ')}))`, ...inputs };
+}
+
+/** The values a range loop's variable takes, when its range can be read. */
+function loopValues(model: PythonModel, loop: ForLoop, fallback: Fallback): LoopValues | undefined {
+	const r = rangeValues(model, loop.rangeOpen, fallback);
+	if (!r || r.count === undefined || r.count < 1) return undefined;
+	return { first: r.start, step: r.step, last: r.start + (r.count - 1) * r.step };
+}
+
+/** The one (dotted) name in a range's stop (`epochs`, `N_EPOCHS + 1`), which then names the loop's count. */
+function stopName(model: PythonModel, loop: ForLoop): string | undefined {
+	const args = model.callArgs(loop.rangeOpen).filter((a) => !a.keyword);
+	const stop = args.length === 1 ? args[0] : args[1];
+	if (!stop) return undefined;
+	let found: string | undefined;
+	for (let j = stop.start; j < stop.end; j++) {
+		if (!model.isName(j) || model.isOp(j - 1, '.') || model.isOp(j + 1, '(')) continue;
+		let k = j;
+		while (k + 2 < stop.end && model.isOp(k + 1, '.') && model.isName(k + 2)) k += 2;
+		const name = model.compact(j, k + 1);
+		if (found !== undefined && found !== name) return undefined;
+		found = name;
+		j = k;
+	}
+	return found;
 }
 
 function fallbackQ(role: 'trainSize' | 'batchSize'): Quantity {
@@ -137,8 +181,24 @@ function findOrder(model: PythonModel, outer: ForLoop, inner: ForLoop): EpochOrd
 	return scan(outer.bodyFirst, inner.stmt, true) ?? scan(Math.max(0, outer.stmt - 50), outer.stmt, false);
 }
 
-/** The length of the array the slices come from, when the file shows how it was made (`permutation(n)`, `arange(n)`). */
-function slicedLength(model: PythonModel, slice: LoopSlice, fallback: Fallback, trainSize: Quantity): Quantity {
+/**
+ * The length of the array the slices come from: how the file made it (`permutation(n)`, `arange(n)`), else the stop of
+ * a `range(0, len(x), batch_size)` over it, else the training set size.
+ */
+function slicedLength(model: PythonModel, slice: LoopSlice, inner: ForLoop, fallback: Fallback, trainSize: Quantity): Quantity {
+	const made = madeLength(model, slice, fallback, trainSize);
+	if (made) return made;
+	const args = model.callArgs(inner.rangeOpen).filter((a) => !a.keyword);
+	if (args.length >= 2 && trainSize.assumed?.why !== 'runtime') {
+		const stop = args[1];
+		const single = isDottedName(model, stop.start, stop.end) ? model.compact(stop.start, stop.end) : undefined;
+		if (single && single === trainSize.name) return trainSize;
+		return quantity(model, 'trainSize', single, single ? undefined : [stop.start, stop.end], stop.start, fallback);
+	}
+	return trainSize;
+}
+
+function madeLength(model: PythonModel, slice: LoopSlice, fallback: Fallback, trainSize: Quantity): Quantity | undefined {
 	if (slice.arrayStart === slice.open - 1 && model.isName(slice.arrayStart)) {
 		const a = model.assignmentAt(slice.array, slice.arrayStart);
 		if (a && !a.kind) {
@@ -155,7 +215,7 @@ function slicedLength(model: PythonModel, slice: LoopSlice, fallback: Fallback, 
 			}
 		}
 	}
-	return trainSize;
+	return undefined;
 }
 
 /** Slice bounds at the inner loop's value v. */
@@ -180,8 +240,9 @@ export function sliceCoverage(model: PythonModel, slice: LoopSlice, inner: ForLo
 	if (!first || !last || !second) return undefined;
 	const width = first[1] - first[0];
 	const stride = second[0] - first[0];
-	// Evenly spaced slices of one width: the three points must agree.
-	if (width <= 0 || last[1] - last[0] !== width || last[0] !== first[0] + (r.count - 1) * stride || (r.count > 1 && stride <= 0)) return undefined;
+	// Evenly spaced slices of one width: the three points must agree (the last may be clipped at the end: `min(…, n)`).
+	const clipped = last[1] === n && last[1] - last[0] < width;
+	if (width <= 0 || (last[1] - last[0] !== width && !clipped) || last[0] !== first[0] + (r.count - 1) * stride || (r.count > 1 && stride <= 0)) return undefined;
 	const lastNonEmpty = last[0] < n ? r.count - 1 : stride > 0 ? Math.floor((n - 1 - first[0]) / stride) : -1;
 	if (lastNonEmpty < 0) return undefined;
 	const lastStart = first[0] + lastNonEmpty * stride;
@@ -255,7 +316,7 @@ export function epochLoop(
 	const order = findOrder(model, outer, inner);
 	const r = rangeValues(model, inner.rangeOpen, fallback);
 	let slices: SliceCoverage | undefined;
-	if (slice) slices = sliceCoverage(model, slice, inner, slicedLength(model, slice, fallback, trainSize), fallback);
+	if (slice) slices = sliceCoverage(model, slice, inner, slicedLength(model, slice, inner, fallback, trainSize), fallback);
 	const st = model.stmts;
 	let evaluatesEachEpoch = false;
 	for (let s = inner.bodyEnd; s < outer.bodyEnd && !evaluatesEachEpoch; s++) {
@@ -270,6 +331,9 @@ export function epochLoop(
 	return {
 		outer,
 		epochVar: outer.varName,
+		epochsName: epochs.name ?? stopName(model, outer),
+		epochValues: loopValues(model, outer, fallback),
+		innerValues: loopValues(model, inner, fallback),
 		epochs,
 		iterPerEpoch,
 		floatRange,

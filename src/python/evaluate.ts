@@ -1,11 +1,8 @@
 import { parseNumberLiteral } from './chars';
+import { KNOWN_FUNCS, ROUNDING, applyFunc, pyRepr, type PyNum } from './pyNumbers';
 import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, endOf, matchOf, startOf, type Tokens } from './tokens';
 
-/** A Python number: ints and floats differ in what they print (600 vs 600.0) and in what they may index. */
-export interface PyNum {
-	readonly value: number;
-	readonly isFloat: boolean;
-}
+export { pyRepr, type PyNum } from './pyNumbers';
 
 /** An expression with its value when it has one, and its text with the known names replaced by their values. */
 export interface Evaluated {
@@ -32,8 +29,6 @@ const MAX_DEPTH = 48;
 /** Rendered text is for a hover: keep it short. */
 const MAX_RENDER = 120;
 
-const KNOWN_FUNCS = new Set(['max', 'min', 'int', 'float', 'round', 'abs']);
-
 /** Evaluates tokens [s, e) as a Python arithmetic expression; anything else becomes `unknown`. */
 export function evaluateRange(env: EvalEnv, s: number, e: number): Evaluated {
 	if (s >= e) return { rendered: '', unknown: '' };
@@ -55,18 +50,6 @@ export function sliceTokens(env: { text: string; tokens: Tokens }, s: number, e:
 
 function clip(s: string): string {
 	return s.length > MAX_RENDER ? s.slice(0, MAX_RENDER - 1) + '…' : s;
-}
-
-/** Python's repr for a number: 600 for an int, 600.0 for a float. */
-export function pyRepr(n: PyNum): string {
-	const v = n.value;
-	if (Number.isNaN(v)) return 'nan';
-	if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-	if (!n.isFloat) return Number.isSafeInteger(v) ? String(v) : BigInt(Math.trunc(v)).toString();
-	if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
-	const a = Math.abs(v);
-	if (a < 1e-4 || a >= 1e16) return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
-	return String(v);
 }
 
 class ExprParser {
@@ -199,14 +182,20 @@ class ExprParser {
 			full += '.' + this.text(j + 1);
 			j += 2;
 		}
-		// x.shape[0]
-		if (j === this.pos + 2 && full.endsWith('.shape') && j + 2 < this.end && this.isOpAt(j, '[') && this.text(j + 1) === '0' && this.isOpAt(j + 2, ']')) {
+		// x.shape[0], self.x_train.shape[0]
+		if (full.endsWith('.shape') && j + 2 < this.end && this.isOpAt(j, '[') && this.text(j + 1) === '0' && this.isOpAt(j + 2, ']')) {
 			const after = j + 3;
 			if (after < this.end && (this.isOpAt(after, '.') || this.isOpAt(after, '(') || this.isOpAt(after, '['))) return undefined;
-			const num = this.env.resolveLength?.(name, first);
+			const num = this.lengthOf(full.slice(0, -'.shape'.length), first);
 			if (!num) return undefined;
 			this.pos = after;
 			return { num, rendered: pyRepr(num) };
+		}
+		// math.ceil(…), np.floor(…)
+		const fn = ROUNDING[full];
+		if (fn && this.isOpAt(j, '(')) {
+			const r = this.call(fn, j, full);
+			return r && this.trailers(first, r);
 		}
 		if (j === this.pos || this.isOpAt(j, '(') || this.isOpAt(j, '[') || this.isOpAt(j, '.')) return undefined;
 		const num = this.env.resolveName(full, first);
@@ -215,16 +204,25 @@ class ExprParser {
 		return { rendered: full, unknown: full };
 	}
 
-	/** `len(name)`: the length the file shows for that array. */
+	/** `len(name)` and `len(self.name)`: the length the file shows for that array. */
 	private length(open: number): Evaluated | undefined {
 		const t = this.env.tokens;
 		const close = matchOf(t, open);
-		if (close !== open + 2 || close >= this.end || t.kind[open + 1] !== K_NAME) return undefined;
-		const name = this.text(open + 1);
-		const num = this.env.resolveLength?.(name, open + 1);
+		if (close < open + 2 || close >= this.end || (close - open) % 2 !== 0 || close - open > 2 * MAX_DOTTED) return undefined;
+		let name = '';
+		for (let j = open + 1; j < close; j += 2) {
+			if (t.kind[j] !== K_NAME || (j + 1 < close && !this.isOpAt(j + 1, '.'))) return undefined;
+			name += (name ? '.' : '') + this.text(j);
+		}
+		const num = this.lengthOf(name, open + 1);
 		if (!num) return undefined;
 		this.pos = close + 1;
 		return { num, rendered: pyRepr(num) };
+	}
+
+	/** The array's length from the file, else from the resolver as the pseudo-name `len(name)` (an assumed value). */
+	private lengthOf(name: string, tok: number): PyNum | undefined {
+		return this.env.resolveLength?.(name, tok) ?? this.env.resolveName(`len(${name})`, tok);
 	}
 
 	private text(i: number): string {
@@ -262,7 +260,7 @@ class ExprParser {
 		return { rendered: src, unknown: src };
 	}
 
-	private call(name: string, open: number): Evaluated | undefined {
+	private call(name: string, open: number, display = name): Evaluated | undefined {
 		const t = this.env.tokens;
 		const close = matchOf(t, open);
 		if (close < 0 || close >= this.end) return undefined;
@@ -278,7 +276,7 @@ class ExprParser {
 			else if (this.pos !== close) return undefined;
 		}
 		this.pos = close + 1;
-		const rendered = clip(`${name}(${args.map((a) => a.rendered).join(', ')})`);
+		const rendered = clip(`${display}(${args.map((a) => a.rendered).join(', ')})`);
 		const missing = args.find((a) => !a.num);
 		if (args.length === 0) return { rendered, unknown: rendered };
 		if (missing) return { rendered, unknown: missing.unknown };
@@ -286,36 +284,6 @@ class ExprParser {
 		const num = applyFunc(name, nums);
 		return num ? { num, rendered } : { rendered, unknown: rendered };
 	}
-}
-
-function applyFunc(name: string, a: PyNum[]): PyNum | undefined {
-	switch (name) {
-		case 'max':
-		case 'min': {
-			// Python keeps the first of equal extremes, with its own type: max(600.0, 1) is 600.0.
-			let best = a[0];
-			for (const x of a.slice(1)) if (name === 'max' ? x.value > best.value : x.value < best.value) best = x;
-			return best;
-		}
-		case 'int':
-			return a.length === 1 && Number.isFinite(a[0].value) ? { value: Math.trunc(a[0].value), isFloat: false } : undefined;
-		case 'float':
-			return a.length === 1 ? { value: a[0].value, isFloat: true } : undefined;
-		case 'abs':
-			return a.length === 1 ? { value: Math.abs(a[0].value), isFloat: a[0].isFloat } : undefined;
-		case 'round':
-			return a.length === 1 && Number.isFinite(a[0].value) ? { value: roundHalfEven(a[0].value), isFloat: false } : undefined;
-		default:
-			return undefined;
-	}
-}
-
-function roundHalfEven(v: number): number {
-	const f = Math.floor(v);
-	const d = v - f;
-	if (d > 0.5) return f + 1;
-	if (d < 0.5) return f;
-	return f % 2 === 0 ? f : f + 1;
 }
 
 /** `l op r` for the arithmetic operators (an augmented assignment's `op=`); anything else has no value. */

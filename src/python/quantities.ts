@@ -44,6 +44,18 @@ export interface Quantity {
 	readonly defaults?: readonly ParameterDefault[];
 	/** An assignment inside the training loop changes it: the value shown is the one before the loop. */
 	readonly changes?: { readonly line: number; readonly code: string };
+	/** Array lengths the file cannot give (`len(x_train)`) that a computed value assumed. */
+	readonly assumedInputs?: readonly Quantity[];
+}
+
+/** The pseudo-name the evaluator asks for when it cannot read an array's length: `len(x_train)`. */
+export function isLengthName(name: string): boolean {
+	return name.startsWith('len(');
+}
+
+/** The assumed length of an array the file cannot give: MNIST's test set for a name with `test` in it, else its training set. */
+export function assumedLength(name: string): { num: PyNum; basis: AssumptionBasis } {
+	return /test/i.test(name) ? { num: { value: 10000, isFloat: false }, basis: 'mnistTestSize' } : { num: DEFAULTS.trainSize.num, basis: 'mnistTrainSize' };
 }
 
 export type DefaultRole = 'trainSize' | 'batchSize' | 'itersNum' | 'learningRate' | 'epochs';
@@ -157,21 +169,36 @@ export function quantity(
 		}
 	}
 	if (!range) return assumed('missing');
-	// The role's own value must not fall back to its own default, only its inputs may.
-	const own = (n: string) => (n === name ? undefined : fallback(n));
+	// The role's own value must not fall back to its own default, only its inputs may. Assumed array lengths are noted.
+	const lengths: string[] = [];
+	const own = (n: string) => {
+		if (n === name) return undefined;
+		const v = fallback(n);
+		if (v && isLengthName(n) && !lengths.includes(n)) lengths.push(n);
+		return v;
+	};
 	const ev = asg ? model.evaluateAssignment(asg, own) : model.evaluate(range[0], range[1], own);
 	const exprText = asg?.kind === 'augmented' ? `${asg.name} ${asg.op} ${exprSource(model, range[0], range[1])}` : exprSource(model, range[0], range[1]);
 	const prov = provenance(model, range[0], range[1]);
 	if (asg?.kind === 'parameter') prov.defaults.unshift({ param: asg.name, fn: asg.fn ?? '', value: exprText });
 	const defaults = prov.defaults.length ? { defaults: prov.defaults } : {};
-	if (!ev.num || !Number.isFinite(ev.num.value)) {
-		const q = assumed('runtime', exprText);
+	// The number of samples read from an array whose length is only known at run time is itself assumed.
+	const lengthOnly = role === 'trainSize' && lengths.length > 0;
+	if (!ev.num || !Number.isFinite(ev.num.value) || lengthOnly) {
+		const q = lengthOnly && ev.num ? { ...assumed('runtime', exprText), value: ev.num.value } : assumed('runtime', exprText);
 		if (prov.parameter) return { ...q, ...defaults, assumed: { why: 'parameter', basis: d.basis, from: prov.parameter.name, fn: prov.parameter.fn } };
 		if (prov.imported) return { ...q, ...defaults, assumed: { why: 'imported', basis: d.basis, from: prov.imported.name, module: prov.imported.module } };
 		return { ...q, ...defaults };
 	}
 	const literal = range[1] - range[0] === 1 && model.tokens.kind[range[0]] === K_NUMBER && asg?.kind !== 'augmented';
-	return { ...ev.num, role, name, source: literal ? 'literal' : 'computed', expr: exprText, substituted: literal ? undefined : ev.rendered, ...defaults };
+	const inputs = lengths.length ? { assumedInputs: lengths.map(lengthQuantity) } : {};
+	return { ...ev.num, role, name, source: literal ? 'literal' : 'computed', expr: exprText, substituted: literal ? undefined : ev.rendered, ...defaults, ...inputs };
+}
+
+/** `len(x_train)` assumed: a quantity for its footnote. */
+export function lengthQuantity(pseudo: string): Quantity {
+	const a = assumedLength(pseudo);
+	return { ...a.num, role: 'trainSize', source: 'assumed', expr: pseudo, assumed: { why: 'runtime', basis: a.basis } };
 }
 
 /** The book's `max(train_size / batch_size, 1)`: always a float. */

@@ -6,7 +6,7 @@ import type { PyNum } from './evaluate';
 import { epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
 import { breakIn, callsFunction, counterBreak, loopSlice, periodicCheck, trains, type LoopSlice, type PeriodicCheck, type StmtRange } from './loopBody';
 import type { ForLoop, FunctionDef, PythonModel } from './model';
-import { DEFAULTS, changeInLoop, enclosingDef, ipeQuantity, quantity, type Quantity } from './quantities';
+import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
 import { samplerCallAt } from './samplers';
 import { K_NAME, startOf } from './tokens';
 import { countEvaluations, loopStop, type Evaluations, type LoopStop } from './evaluations';
@@ -200,6 +200,7 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		if (name === names.itersNum) return DEFAULTS.itersNum.num;
 		if (name === names.learningRate) return DEFAULTS.learningRate.num;
 		if (name === names.epochs) return DEFAULTS.epochs.num;
+		if (isLengthName(name)) return assumedLength(name).num;
 		return undefined;
 	};
 	// Values changed inside the loop are read as they are before it, and say so.
@@ -218,7 +219,7 @@ function computeSetup(model: PythonModel): TrainingSetup {
 	let stop: LoopStop | undefined;
 	if (epochs) {
 		names.epochVar = epochs.epochVar;
-		names.epochs = epochs.epochs.name;
+		names.epochs = epochs.epochsName;
 		names.itersNum = undefined;
 		if (epochs.iterPerEpoch.name) names.iterPerEpoch = epochs.iterPerEpoch.name;
 		iterPerEpoch = withChange(epochs.iterPerEpoch);
@@ -226,7 +227,7 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		itersNum = { value: total, isFloat: false, role: 'itersNum', source: 'computed', expr: `${epochs.epochs.name ?? epochs.epochs.expr} × ${iterPerEpoch.name ?? iterPerEpoch.expr}` };
 		// A file without `train_size` / `batch_size` names them in its slices: `perm = permutation(n_train)`, `perm[i*bs:…]`.
 		const c = epochs.slices;
-		if (c && trainSize.source === 'assumed' && c.population.source !== 'assumed') {
+		if (c && trainSize.source === 'assumed' && (c.population.source !== 'assumed' || trainSize.assumed?.why === 'missing')) {
 			trainSize = withChange({ ...c.population, role: 'trainSize' });
 			names.trainSize = c.population.name;
 		}
@@ -263,11 +264,22 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		slicesPerEpoch: batchSize.value > 0 ? Math.ceil(trainSize.value / batchSize.value) : NaN,
 		evaluations,
 		// The learning rate only matters to its own hover, which adds it itself.
-		assumptions: [trainSize, batchSize, itersNum, iterPerEpoch, ...(epochs ? [epochs.epochs] : []), ...(epochs?.slices && epochs.slices.population !== trainSize ? [epochs.slices.population] : [])].filter((x) => x.source === 'assumed'),
+		assumptions: distinct([trainSize, batchSize, itersNum, iterPerEpoch, ...(epochs ? [epochs.epochs] : []), ...(epochs?.slices ? [epochs.slices.population] : [])].filter((x) => x.source === 'assumed')),
 		...(epochs ? { epochLoop: epochs } : {}),
 		...(stop ? { stop } : {}),
 	};
 	return { loop, choiceTok, slice, stepFunction, names, batchMasks: masks.masks, batchData: masks.data, numbers, ref, fallback };
+}
+
+/** One quantity per name (or expression): the training set size may also be the sliced array's length. */
+function distinct(qs: Quantity[]): Quantity[] {
+	const seen = new Set<string>();
+	return qs.filter((q) => {
+		const key = `${q.role === 'trainSize' ? 'n' : q.role}:${q.name ?? q.expr ?? ''}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
 }
 
 /** The divisor of the periodic check as a number: the epoch length when it is the epoch length's name. */

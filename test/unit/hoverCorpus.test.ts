@@ -130,10 +130,12 @@ describe('hover corpus: real chapter-4 to chapter-6 training scripts and learner
 			[join('python', 'learner', 'train_epochs_short.py')]: 3752,
 			[join('python', 'learner', 'train_epochs_floor.py')]: 2600,
 			[join('python', 'learner', 'train_epochs_choice.py')]: 2000,
+			[join('python', 'learner', 'train_epochs_math.py')]: 948,
+			[join('python', 'learner', 'train_epochs_len.py')]: 705,
 		};
 		for (const [file, iters] of Object.entries(expected)) {
 			const text = readFileSync(join(fixtures, file), 'utf8');
-			const at = text.search(/\bfor (?:i|it|step|start) in range/);
+			const at = text.search(/\bfor (?:i|it|b|step|start) in range/);
 			assert.ok(at >= 0, file);
 			const info = hoverAt(analysePython(text), text, at + 4);
 			assert.ok(info?.kind === 'term', `${file}: ${info?.kind}`);

@@ -218,6 +218,36 @@ describe('hover patterns: loops over epochs', () => {
 		assert.equal(term(float, 'mask').numbers.epochLoop?.floatRange, 'steps');
 	});
 
+	it('capital names, epochs from 1, math.ceil, a subset x_train[:5000] and a slice clipped with min()', () => {
+		const text = learner('train_epochs_math.py');
+		const n = term(text, 'N_EPOCHS = ').numbers;
+		const ep = n.epochLoop;
+		assert.ok(ep?.slices);
+		assert.equal(term(text, 'N_EPOCHS = ').term, 'epoch', 'N_EPOCHS names the count (range(1, N_EPOCHS + 1))');
+		assert.deepEqual([ep.epochs.value, ep.epochValues, n.iterPerEpoch.value, n.itersNum.value], [12, { first: 1, step: 1, last: 12 }, 79, 948]);
+		assert.deepEqual([ep.slices.population.value, ep.slices.width, ep.slices.lastSize, ep.slices.exactlyOnce], [5000, 64, 8, true]);
+		assert.deepEqual([n.trainSize.value, n.batchSize.name, n.batchSize.value], [5000, 'BS', 64]);
+		assert.deepEqual(n.assumptions, []);
+		assert.equal(term(text, 'BS = ').term, 'batchSize');
+	});
+
+	it('the data\'s own length is assumed with its reason, and a loop over slice starts steps by the batch size', () => {
+		const text = learner('train_epochs_len.py');
+		const n = term(text, 'epochs, ').numbers;
+		const ep = n.epochLoop;
+		assert.ok(ep?.slices);
+		assert.deepEqual([n.iterPerEpoch.value, ep.slices.count, ep.slices.lastSize, ep.slices.exactlyOnce, ep.innerValues], [235, 235, 96, true, { first: 0, step: 256, last: 59904 }]);
+		const pop = ep.slices.population;
+		assert.deepEqual([pop.value, pop.source, pop.expr, pop.assumed?.why], [60000, 'assumed', 'len(x_train)', 'runtime']);
+		assert.deepEqual(n.assumptions.map((q) => q.expr), ['len(x_train)']);
+		const m = analysePython('import math, numpy as np\na = math.ceil(7 / 2)\nb = np.floor(7 / 2)\nc = int(np.ceil(7 / 2))\n');
+		assert.deepEqual(['a', 'b', 'c'].map((x) => m.valueOf(x, m.tokens.count)), [
+			{ value: 4, isFloat: false },
+			{ value: 3, isFloat: true },
+			{ value: 4, isFloat: false },
+		]);
+	});
+
 	it('a single loop is not an epoch loop, and the book\'s chapter-4 layout keeps its numbers', () => {
 		const n = term(learner('train_tuple.py'), 'batch_size').numbers;
 		assert.equal(n.epochLoop, undefined);

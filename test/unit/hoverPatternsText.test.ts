@@ -106,6 +106,23 @@ describe('pattern hovers in English', () => {
 		assert.ok(over.includes('`i` counts iterations from 0 to 600'), over);
 	});
 
+	it('epochs counted from 1, a clipped last slice, slice starts and an assumed data length', () => {
+		const math = read('python', 'learner', 'train_epochs_math.py');
+		const e = md(math, 'e in range', en);
+		assert.ok(e.startsWith('`e` counts epochs from 1 to 12. Each epoch runs the inner loop 79 times: 12 × 79 = 948 iterations in all.'), e);
+		assert.ok(e.includes('each epoch cuts `idx` into 79 slices: 78 of 64 and a last, shorter one of 8; every sample is used exactly once per epoch'), e);
+		assert.ok(e.includes('`n_batches = math.ceil(len(X) / BS)` → 79'), e);
+		const len = read('python', 'learner', 'train_epochs_len.py');
+		const s = md(len, 'start in', en);
+		assert.ok(s.startsWith('`start` is where each slice starts: 0, 256, …, 59,904, and starts again at 0 in every epoch.'), s);
+		assert.ok(s.includes('_Assumed `len(x_train)` = 60,000: it is only known when the script runs. 60,000 is the size of the MNIST training set._'), s);
+		const { t, missing } = japanese();
+		const j = md(len, 'start in', t);
+		assert.deepEqual(missing, []);
+		assert.ok(j.includes('`start` は各スライスの先頭の位置で、0, 256, …, 59,904 と進み'), j);
+		assert.ok(md(math, 'e in range', t).includes('`e` はエポックの番号で、1 から 12 まで進みます'));
+	});
+
 	it('a float given to range() is called out', () => {
 		const src = ['import numpy as np', 'n, bs = 1000, 100', 'steps = n / bs', 'for epoch in range(3):', '    order = np.random.permutation(n)', '    for k in range(steps):', '        mask = order[k * bs:(k + 1) * bs]', ''].join('\n');
 		assert.ok(md(src, 'mask', en).includes('`steps` is a float (10.0): `range()` needs an int, so this loop raises TypeError.'));

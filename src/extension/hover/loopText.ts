@@ -92,19 +92,28 @@ export function epochTerm(h: TermHover, t: Translate): string {
 		case 'epoch':
 			intro = t('{0} is the number of epochs: the outer loop runs {1} times, and each epoch runs the inner loop {2} times, so training makes {1} × {2} = {3} updates in all.', name, num(e), num(ipe), num(total));
 			break;
-		case 'epochIndex':
-			intro = t('{0} counts epochs from 0 to {1}. Each epoch runs the inner loop {2} times: {3} × {2} = {4} iterations in all.', name, num(e - 1), num(ipe), num(e), num(total));
+		case 'epochIndex': {
+			const v = ep.epochValues ?? { first: 0, step: 1, last: e - 1 };
+			intro = t('{0} counts epochs from {1} to {2}. Each epoch runs the inner loop {3} times: {4} × {3} = {5} iterations in all.', name, num(v.first), num(v.last), num(ipe), num(e), num(total));
 			break;
+		}
 		case 'iterPerEpoch':
 		case 'itersNum':
 			intro = t('{0} is the number of iterations in one epoch: the inner loop runs {1} times in each of the {2} epochs, {3} iterations in all.', name, num(ipe), num(e), num(total));
 			break;
-		case 'loopIndex':
-			intro =
-				ep.batching === 'slices'
-					? t('{0} counts the iterations of one epoch, from 0 to {1}, and starts again at 0 in every epoch. Each iteration takes the next slice of {2} samples and makes one update.', name, num(ipe - 1), num(b))
-					: t('{0} counts the iterations of one epoch, from 0 to {1}, and starts again at 0 in every epoch. Each iteration draws a minibatch of {2} and makes one update.', name, num(ipe - 1), num(b));
+		case 'loopIndex': {
+			const v = ep.innerValues ?? { first: 0, step: 1, last: ipe - 1 };
+			if (v.step !== 1 && ep.batching === 'slices') {
+				const list = ipe <= 3 ? [v.first, v.first + v.step, v.last].slice(0, ipe).map(num).join(', ') : `${num(v.first)}, ${num(v.first + v.step)}, …, ${num(v.last)}`;
+				intro = t('{0} is where each slice starts: {1}, and starts again at {2} in every epoch. Each iteration takes the slice of {3} samples from there and makes one update.', name, list, num(v.first), num(b));
+			} else {
+				intro =
+					ep.batching === 'slices'
+						? t('{0} counts the iterations of one epoch, from {1} to {2}, and starts again at {1} in every epoch. Each iteration takes the next slice of {3} samples and makes one update.', name, num(v.first), num(v.last), num(b))
+						: t('{0} counts the iterations of one epoch, from {1} to {2}, and starts again at {1} in every epoch. Each iteration draws a minibatch of {3} and makes one update.', name, num(v.first), num(v.last), num(b));
+			}
 			break;
+		}
 		case 'batchSize':
 			intro = t('{0} is the batch size: how many samples each iteration uses to estimate the gradient. Larger batches give a smoother gradient but fewer updates per epoch.', name);
 			extra = valueCode(n.batchSize);

@@ -63,11 +63,27 @@ export function footnotes(assumed: readonly Quantity[], shown: readonly Quantity
 		if (!lines.includes(s)) lines.push(s);
 	};
 	for (const q of assumed) add(assumedSentence(q, t));
+	// An array length assumed inside a computed value, unless a footnote above already covers that array.
+	const arrays = new Set(assumed.map((q) => arrayOf(q.expr)).filter((a): a is string => a !== undefined));
+	for (const q of shown) {
+		for (const input of q.assumedInputs ?? []) {
+			const a = arrayOf(input.expr);
+			if (a !== undefined && !arrays.has(a)) {
+				arrays.add(a);
+				add(assumedSentence(input, t));
+			}
+		}
+	}
 	for (const q of shown) {
 		for (const d of q.defaults ?? []) add(t('{0} is the default of a parameter of {1}: a caller can pass another value.', code(`${d.param}=${d.value}`), code(d.fn)));
 		if (q.changes) add(t('{0} changes inside the loop ({1}, line {2}), so it is not one number: the figures use its value before the loop, {3}.', label(q), code(q.changes.code), q.changes.line + 1, num(q.value)));
 	}
 	return lines.length ? lines.map((l) => `_${l}_`).join('  \n') : undefined;
+}
+
+/** The array of `len(x)` or `x.shape[0]`. */
+function arrayOf(expr: string | undefined): string | undefined {
+	return expr === undefined ? undefined : (/^len\((.+)\)$/.exec(expr)?.[1] ?? /^(.+)\.shape\[0\]$/.exec(expr)?.[1]);
 }
 
 /** `train_size = x_train.shape[0]` or `batch_size = 100`, when the file has such a line. */
