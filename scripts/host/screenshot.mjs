@@ -1,9 +1,12 @@
 // Screenshots of the real workbench with the extension loaded for development, driven like a user would drive it.
 // CLI: node scripts/host/screenshot.mjs [--theme dark|light] [--command "Minibatch Lab: Run minibatch comparison"]
-//        [--pick "quick pick entry"] [--open train_neuralnet.py] [--wait-webview CSS] [--wait-text TEXT] [--wait-ms 2000] [--out file.png]
+//        [--pick "quick pick entry"] [--open train_neuralnet.py] [--wait-webview CSS] [--wait-text TEXT] [--click-webview CSS]
+//        [--wait-ms 2000] [--out file.png]
 //        [--width 1400 --height 900] [--locale ja] [--workspace DIR]
 // --wait-text waits until the webview shows that text (a finished run's status line, say).
 // --pick chooses the entry holding that text in the quick pick the command opens (the gradient check asks what to time).
+// --click-webview clicks that element in the webview once --wait-webview has shown, then waits for --wait-webview again
+// (the gradient panel's exact-log switch reruns the check and redraws the page).
 // --wait-webview waits for an element inside the webview (e.g. "table") before --wait-ms; panels can take seconds to paint.
 // Import the helpers (openWorkbench, runPaletteCommand, webviewFrame, ...) for end-to-end checks of your own.
 import { mkdirSync } from 'node:fs';
@@ -86,7 +89,7 @@ export function webviewFrame(page, outerSelector = 'iframe.webview') {
  * Opens the workbench, optionally opens a file and runs a palette command, waits, and saves a PNG of the whole window.
  * @returns {Promise<string>} the absolute path written
  */
-export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitText, waitMs = 2000, out, width, height, locale, workspace } = {}) {
+export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitText, clickWebview, waitMs = 2000, out, width, height, locale, workspace } = {}) {
 	const file = resolve(out ?? join(repoRoot, '.vscode-test', 'screenshots', `workbench-${theme}.png`));
 	const wb = await openWorkbench({ theme, width, height, locale, workspace });
 	try {
@@ -95,6 +98,11 @@ export async function takeScreenshot({ theme = 'dark', command, pick, open, wait
 		if (pick) await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click({ timeout: 15_000 });
 		if (waitWebview) await webviewFrame(wb.page).locator(waitWebview).first().waitFor({ state: 'visible', timeout: 90_000 });
 		if (waitText) await webviewFrame(wb.page).getByText(waitText).first().waitFor({ state: 'visible', timeout: 300_000 });
+		if (clickWebview) {
+			await webviewFrame(wb.page).locator(clickWebview).first().click({ timeout: 30_000 });
+			await wb.page.waitForTimeout(1000);
+			if (waitWebview) await webviewFrame(wb.page).locator(waitWebview).first().waitFor({ state: 'visible', timeout: 90_000 });
+		}
 		await wb.page.waitForTimeout(waitMs);
 		mkdirSync(dirname(file), { recursive: true });
 		await wb.page.screenshot({ path: file });
@@ -114,6 +122,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			open: { type: 'string' },
 			'wait-webview': { type: 'string' },
 			'wait-text': { type: 'string' },
+			'click-webview': { type: 'string' },
 			'wait-ms': { type: 'string', default: '2000' },
 			out: { type: 'string' },
 			width: { type: 'string', default: '1400' },
@@ -131,6 +140,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			open: opts.open,
 			waitWebview: opts['wait-webview'],
 			waitText: opts['wait-text'],
+			clickWebview: opts['click-webview'],
 			waitMs: Number(opts['wait-ms']),
 			out: opts.out,
 			width: Number(opts.width),

@@ -4,6 +4,19 @@ import { gradientCheck, gradientCheckStart } from '../core/gradientCheck';
 import { SettingsError } from '../core/errors';
 import { BOOK_DEFAULTS, checkValue } from '../core/settings';
 import { PARAM_NAMES } from '../core/twoLayerNet';
+import { LOSS_DELTA } from '../core/fastKernel';
+import { gradStrings } from '../shared/strings/grad';
+import { ENGLISH, fill, type L10n } from '../shared/strings/l10n';
+import jaBundle from '../../l10n/bundle.l10n.ja.json';
+
+/** The extension's Japanese bundle, for the explanation --json gives in both languages (one translation, not a copy). */
+const JAPANESE: L10n = { t: (m) => (jaBundle as Record<string, string>)[m] ?? m };
+
+/** Why the two gradients differ, in plain text: the book's log(y + 1e-7) versus backprop's exact log, or rounding. */
+export function gradcheckExplanation(exactLog: boolean, l10n: L10n): string {
+	const S = gradStrings(l10n);
+	return exactLog ? fill(S.noteExactLog, 'log(y)', '(y − t)/B') : fill(S.noteBookLog, 'log(y + 1e-7)', '(y − t)/B', 'log(y)');
+}
 
 export const GRADCHECK_USAGE = `Usage: minibatch-lab gradcheck [options]
 
@@ -17,6 +30,8 @@ Options:
   --hidden N        hidden units                                      default ${BOOK_DEFAULTS.hidden}
   --mode M          partial: recompute only what a parameter moves (same loss values, bit for bit); full: two whole
                     forward passes per parameter, as the book's code    default partial
+  --exact-log       the numerical gradient's loss takes log(y), the function backprop differentiates, instead of the
+                    book's log(y + 1e-7): what is left of the difference is rounding
   --data DIR        folder with the four MNIST idx files; default: the bundled MNIST
   --json            print one JSON object
   -h, --help        show this help
@@ -33,6 +48,7 @@ export async function gradcheck(argv: string[], loadData: (dir: string | undefin
 			'batch-size': { type: 'string' },
 			hidden: { type: 'string' },
 			mode: { type: 'string', default: 'partial' },
+			'exact-log': { type: 'boolean', default: false },
 			data: { type: 'string' },
 			json: { type: 'boolean', default: false },
 			help: { type: 'boolean', short: 'h', default: false },
@@ -55,8 +71,10 @@ export async function gradcheck(argv: string[], loadData: (dir: string | undefin
 
 	const { batch, params } = gradientCheckStart(data, seed, hidden, batchSize);
 	let shown = -1;
+	const exactLog = values['exact-log'];
 	const r = gradientCheck(batch, params, {
 		mode,
+		delta: exactLog ? 0 : LOSS_DELTA,
 		progressEvery: 500,
 		onProgress: (done, total) => {
 			const pct = Math.floor((100 * done) / total);
@@ -69,14 +87,20 @@ export async function gradcheck(argv: string[], loadData: (dir: string | undefin
 	if (process.stderr.isTTY) process.stderr.write('\n');
 	const P = r.numerical.total;
 	const out = {
-		settings: { seed, batchSize, hidden, mode, parameters: P },
+		settings: { seed, batchSize, hidden, mode, exactLog, parameters: P },
 		engine: r.numerical.engine,
 		numericalSeconds: r.numerical.seconds,
 		backpropSeconds: r.backpropSeconds,
 		ratio: r.numerical.seconds / r.backpropSeconds,
 		lossEvaluations: r.numerical.lossEvaluations,
+		/** Largest |num − bp| / max(|num|, |bp|) over elements where that max exceeds 1e-6. */
 		maxRelErr: r.maxRelErr,
+		/** ‖num − bp‖ / (‖num‖ + ‖bp‖) over every parameter. */
+		normRelErr: r.normRelErr,
+		maxRelErrBy: r.maxRelErrBy,
+		normRelErrBy: r.normRelErrBy,
 		avgAbsDiff: r.avgAbsDiff,
+		explanation: { en: gradcheckExplanation(exactLog, ENGLISH), ja: gradcheckExplanation(exactLog, JAPANESE) },
 	};
 	if (values.json) {
 		process.stdout.write(JSON.stringify(out, null, 2) + '\n');
@@ -90,9 +114,12 @@ export async function gradcheck(argv: string[], loadData: (dir: string | undefin
 		`ratio: ${Math.round(out.ratio).toLocaleString('en-US')}×. The cost model: the numerical gradient evaluates the loss 2 × P = ${(2 * P).toLocaleString('en-US')} times`,
 		`(each a forward pass over the batch${mode === 'partial' ? '; here only the part a parameter can change is recomputed, --mode full does it all' : ''}), backprop one forward and one backward pass.`,
 		'',
-		'mean |numerical − backprop| per parameter (the book’s gradient_check.py):',
-		...PARAM_NAMES.map((k) => `  ${k}: ${r.avgAbsDiff[k].toExponential(2)}`),
-		`largest relative error: ${r.maxRelErr.toExponential(2)} (the 1e-7 inside the log, which backprop's (y − t)/B ignores, accounts for most of it)`,
+		`loss of the numerical gradient: ${exactLog ? 'log(y), exact (--exact-log)' : 'the book’s log(y + 1e-7)'}`,
+		'per parameter: mean |numerical − backprop| (the book’s gradient_check.py), norm-relative error, largest relative error',
+		...PARAM_NAMES.map((k) => `  ${k.padEnd(3)} ${r.avgAbsDiff[k].toExponential(2)}  ${r.normRelErrBy[k].toExponential(2)}  ${r.maxRelErrBy[k].toExponential(2)}`),
+		`norm-relative error ‖num − bp‖ / (‖num‖ + ‖bp‖): ${r.normRelErr.toExponential(2)}`,
+		`largest relative error (elements above 1e-6):     ${r.maxRelErr.toExponential(2)}`,
+		exactLog ? gradcheckExplanation(true, ENGLISH) : `${gradcheckExplanation(false, ENGLISH)} Run again with --exact-log to see it go.`,
 	];
 	process.stdout.write(lines.join('\n') + '\n');
 	return 0;

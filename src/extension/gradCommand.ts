@@ -13,10 +13,22 @@ import type { Platform } from './platform';
 
 export const GRAD_VIEW_TYPE = 'minibatchLab.gradients';
 
-/** Optional argument, for tests and the walkthrough: a random subset of parameters, or the book's full passes. */
+export const GRAD_COMMAND = 'minibatchLab.compareGradients';
+
+/**
+ * Optional argument, for tests, the walkthrough and the panel's switch: a random subset of parameters, the book's full
+ * passes, and the exact log(y) instead of the book's log(y + 1e-7) in the numerical gradient's loss.
+ */
 export interface GradCommandArgs {
 	subset?: number;
 	mode?: 'partial' | 'full';
+	exactLog?: boolean;
+}
+
+/** The panel's switch: the same check again, with the other log. A command link, so the page needs no script. */
+function exactLogToggle(scope: GradCommandArgs, report: GradReport): string {
+	const again: GradCommandArgs = { ...(scope.subset !== undefined ? { subset: scope.subset } : {}), mode: report.mode, exactLog: !report.exactLog };
+	return `command:${GRAD_COMMAND}?${encodeURIComponent(JSON.stringify([again]))}`;
 }
 
 export type GradOutcome = GradReport & { cancelled: boolean };
@@ -31,11 +43,13 @@ interface ActiveCheck {
 }
 let active: ActiveCheck | undefined;
 
-function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean): void {
+function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean, scope: GradCommandArgs): void {
 	const media = vscode.Uri.joinPath(extensionUri, 'media');
 	if (!panel) {
 		panel = vscode.window.createWebviewPanel(GRAD_VIEW_TYPE, vscode.l10n.t('Numerical gradient vs backprop'), vscode.ViewColumn.Active, {
 			enableScripts: false,
+			// The exact-log switch is a link to this one command; no other command link can run from the page.
+			enableCommandUris: [GRAD_COMMAND],
 			localResourceRoots: [media],
 		});
 		panel.onDidDispose(() => {
@@ -55,6 +69,7 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean):
 		strings: gradStrings(vscode.l10n),
 		report,
 		cancelled,
+		exactLogToggle: exactLogToggle(scope, report),
 	});
 	panel.reveal();
 }
@@ -106,7 +121,7 @@ async function pickScope(): Promise<GradCommandArgs | undefined> {
 }
 
 export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, platform: Platform): vscode.Disposable {
-	const command = vscode.commands.registerCommand('minibatchLab.compareGradients', async (args?: GradCommandArgs): Promise<GradOutcome | undefined> => {
+	const command = vscode.commands.registerCommand(GRAD_COMMAND, async (args?: GradCommandArgs): Promise<GradOutcome | undefined> => {
 		let settings;
 		try {
 			settings = readRunRequest().settings;
@@ -129,7 +144,7 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		try {
 			const dataset = await discoverDataset(extensionUri, log, platform);
 			const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
-			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset } as const;
+			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset, exactLog: picked.exactLog === true } as const;
 			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
 			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'), check);
 			if (check.closed) {
@@ -137,8 +152,8 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 				return undefined;
 			}
 			if (!outcome) return undefined;
-			log.info(`Gradient check: numerical ${outcome.numericalSeconds.toFixed(3)} s${outcome.estimate ? ' (estimate)' : ''}${outcome.cancelled ? ` (cancelled after ${outcome.checked} of ${outcome.parameters} parameters)` : ''}, backprop ${outcome.backpropSeconds.toFixed(4)} s, max rel err ${outcome.maxRelErr.toExponential(2)}`);
-			show(extensionUri, outcome, outcome.cancelled);
+			log.info(`Gradient check: numerical ${outcome.numericalSeconds.toFixed(3)} s${outcome.estimate ? ' (estimate)' : ''}${outcome.cancelled ? ` (cancelled after ${outcome.checked} of ${outcome.parameters} parameters)` : ''}, backprop ${outcome.backpropSeconds.toFixed(4)} s, ${outcome.exactLog ? 'exact log, ' : ''}norm-relative error ${outcome.normRelErr.toExponential(2)}, largest relative error ${outcome.maxRelErr.toExponential(2)}`);
+			show(extensionUri, outcome, outcome.cancelled, { subset });
 			return outcome;
 		} catch (e) {
 			const reason = e instanceof Error ? e.message : String(e);

@@ -18,6 +18,11 @@ export interface GradPanelOptions {
 	strings: GradStrings;
 	report: GradReport;
 	cancelled: boolean;
+	/**
+	 * A `command:` link that runs the check again with the other log (the host enables only that command's links). Absent:
+	 * no switch is shown.
+	 */
+	exactLogToggle?: string;
 }
 
 const PARAMS: readonly GradParamName[] = ['W1', 'b1', 'W2', 'b2'];
@@ -29,6 +34,9 @@ export function gradContentSecurityPolicy(cspSource: string): string {
 	if (!sources.every((t) => CSP_SOURCE.test(t))) throw new Error(`gradPanelHtml: cspSource is not a list of CSP sources: ${JSON.stringify(cspSource)}`);
 	return `default-src 'none'; style-src ${sources.join(' ')}`;
 }
+
+/** The only links the page may hold: the host's own command, with JSON arguments. */
+const TOGGLE_HREF = /^command:minibatchLab\.compareGradients\?[A-Za-z0-9%._~!*'()-]*$/;
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const exp = (n: number) => (Number.isFinite(n) ? n.toExponential(2) : '—');
@@ -49,7 +57,16 @@ export function gradPanelHtml(o: GradPanelOptions): string {
 	const P = r.parameters;
 	const numLabel = r.estimate ? html(S.numericalEstimate, int(r.checked), escapeHtml(sec(r.measuredSeconds))) : html(S.numerical);
 	const cancelled = o.cancelled ? `<p class="warning">${html(S.cancelled, int(r.checked), int(P))}</p>` : '';
-	const rows = PARAMS.map((k) => `<tr><th scope="row"><code>${k}</code></th><td class="num">${exp(r.avgAbsDiff[k])}</td><td class="num">${exp(r.maxRelErrBy[k])}</td></tr>`).join('\n');
+	const rows = PARAMS.map(
+		(k) => `<tr><th scope="row"><code>${k}</code></th><td class="num">${exp(r.avgAbsDiff[k])}</td><td class="num">${exp(r.normRelErrBy[k])}</td><td class="num">${exp(r.maxRelErrBy[k])}</td></tr>`,
+	).join('\n');
+	if (o.exactLogToggle !== undefined && !TOGGLE_HREF.test(o.exactLogToggle)) throw new Error(`gradPanelHtml: not a compareGradients command link: ${JSON.stringify(o.exactLogToggle)}`);
+	const toggle =
+		o.exactLogToggle === undefined
+			? ''
+			: `<p class="switch-line"><a class="switch" id="exact-log" role="switch" aria-checked="${r.exactLog}" href="${escapeHtml(o.exactLogToggle)}" title="${escapeHtml(r.exactLog ? S.exactLogOn : S.exactLogOff)}"><span class="track" aria-hidden="true"></span>${html(S.exactLogSwitch, code('log(y)'))}</a></p>`;
+	const loss = r.exactLog ? code('log(y)') : code('log(y + 1e-7)');
+	const note = r.exactLog ? html(S.noteExactLog, loss, code('(y − t)/B')) : `${html(S.noteBookLog, loss, code('(y − t)/B'), code('log(y)'))}${toggle ? ` ${html(S.tryExactLog)}` : ''}`;
 	return `<!DOCTYPE html>
 <html lang="${escapeHtml(pageLanguage(o.language))}">
 <head>
@@ -70,13 +87,15 @@ ${cancelled}
 <tr><th scope="row">${html(S.ratio)}</th><td class="num" id="ratio">${escapeHtml(`${int(r.ratio)}×`)}</td></tr>
 </table>
 <h2>${html(S.checkHeading)}</h2>
+${toggle}
+<p class="summary" id="errors">${html(S.errorSummary, code('‖num − bp‖ / (‖num‖ + ‖bp‖)'), `<strong id="norm-rel-err">${exp(r.normRelErr)}</strong>`, `<strong id="max-rel-err">${exp(r.maxRelErr)}</strong>`)}</p>
 <table class="check">
-<thead><tr><th scope="col">${html(S.parameter)}</th><th scope="col">${html(S.meanAbsDiff)}</th><th scope="col">${html(S.largestRelErr)}</th></tr></thead>
+<thead><tr><th scope="col">${html(S.parameter)}</th><th scope="col">${html(S.meanAbsDiff)}</th><th scope="col">${html(S.normRelErr)}</th><th scope="col">${html(S.largestRelErr)}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
-<p class="note">${r.checked < P ? `${html(S.notChecked)} ` : ''}${html(S.relErrNote, code('log'), code('(y − t)/B'))}</p>
+<p class="note">${r.checked < P ? `${html(S.notChecked)} ` : ''}${note}</p>
 <h2>${html(S.costHeading)}</h2>
 <ul class="cost">
 <li>${html(S.costNumerical, int(P), int(2 * P))}</li>

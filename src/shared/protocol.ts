@@ -206,6 +206,8 @@ export interface GradJob {
 	mode: 'partial' | 'full';
 	/** Time only about this many randomly chosen parameters and extrapolate; undefined: all of them. */
 	subset?: number;
+	/** The numerical gradient's loss takes the exact log(y), not the book's log(y + 1e-7) (which backprop ignores). */
+	exactLog: boolean;
 	/** Int32Array view target: a non-zero first element asks the worker to stop. */
 	cancel: SharedArrayBuffer;
 }
@@ -228,10 +230,16 @@ export interface GradReport {
 	backpropSeconds: number;
 	ratio: number;
 	lossEvaluations: number;
+	/** Whether the numerical gradient took the exact log (GradJob.exactLog). */
+	exactLog: boolean;
 	maxRelErr: number;
+	/** ‖numerical − backprop‖ / (‖numerical‖ + ‖backprop‖) over the checked parameters. */
+	normRelErr: number;
 	avgAbsDiff: Record<GradParamName, number>;
 	/** Largest relative error per tensor, as gradientCheck defines it (NaN where nothing was checked). */
 	maxRelErrBy: Record<GradParamName, number>;
+	/** Norm-relative error per tensor (NaN where nothing was checked). */
+	normRelErrBy: Record<GradParamName, number>;
 }
 
 export type GradWorkerMessage =

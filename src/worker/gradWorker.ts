@@ -2,8 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadMnistFolder, type ImageSet } from '../core/dataset';
 import { nodeIo } from '../platform/node';
 import { gradientCheck, gradientCheckStart, type GradientBatch } from '../core/gradientCheck';
-import { PARAM_NAMES, type Params } from '../core/twoLayerNet';
-import type { GradJob, GradParamName, GradReport, GradWorkerMessage } from '../shared/protocol';
+import { LOSS_DELTA } from '../core/fastKernel';
+import type { Params } from '../core/twoLayerNet';
+import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
 
 /**
  * The loss does not change when input pixels and the rows of W1 are permuted together. Putting `rows` random pixels
@@ -32,23 +33,6 @@ function permutePixels(batch: GradientBatch, params: Params, rows: number): { ba
 	return { batch: { set: small, indices: Int32Array.from({ length: len }, (_, i) => i), len }, params: { ...params, W1 } };
 }
 
-/** gradientCheck's largest relative error, split per tensor, over the first `checked` parameters in the book's order. */
-function relErrBy(num: Params, back: Params, checked: number): Record<GradParamName, number> {
-	const out = {} as Record<GradParamName, number>;
-	let left = checked;
-	for (const name of PARAM_NAMES) {
-		const n = Math.max(0, Math.min(num[name].length, left));
-		left -= num[name].length;
-		let worst = n > 0 ? 0 : NaN;
-		for (let i = 0; i < n; i++) {
-			const big = Math.max(Math.abs(num[name][i]), Math.abs(back[name][i]));
-			if (big > 1e-6) worst = Math.max(worst, Math.abs(num[name][i] - back[name][i]) / big);
-		}
-		out[name] = worst;
-	}
-	return out;
-}
-
 async function main(port: NonNullable<typeof parentPort>, job: GradJob): Promise<void> {
 	const post = (m: GradWorkerMessage) => port.postMessage(m);
 	const cancel = new Int32Array(job.cancel);
@@ -65,6 +49,7 @@ async function main(port: NonNullable<typeof parentPort>, job: GradJob): Promise
 		let reached = 0;
 		const r = gradientCheck(batch, params, {
 			mode: job.mode,
+			delta: job.exactLog ? 0 : LOSS_DELTA,
 			progressEvery: rows > 0 ? job.hidden : 500,
 			onProgress: (done) => {
 				reached = done;
@@ -92,9 +77,12 @@ async function main(port: NonNullable<typeof parentPort>, job: GradJob): Promise
 			backpropSeconds: r.backpropSeconds,
 			ratio: 0,
 			lossEvaluations: r.numerical.lossEvaluations,
+			exactLog: job.exactLog,
 			maxRelErr: r.maxRelErr,
+			normRelErr: r.normRelErr,
 			avgAbsDiff: r.avgAbsDiff,
-			maxRelErrBy: relErrBy(r.numerical.grad, r.backprop, checked),
+			maxRelErrBy: r.maxRelErrBy,
+			normRelErrBy: r.normRelErrBy,
 		};
 		report.ratio = report.numericalSeconds / report.backpropSeconds;
 		post({ type: 'done', report, cancelled });

@@ -45,6 +45,59 @@ describe('Numerical gradient vs backprop', function () {
 	});
 });
 
+describe('the exact-log switch in the gradient panel', function () {
+	this.timeout(180_000);
+
+	before(async function () {
+		if (!browserBridgeAvailable) this.skip();
+		await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+	});
+
+	after(async () => {
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+	});
+
+	/** What the panel shows now: the switch's state and the two errors. */
+	const panel = async () => ({
+		on: await queryDom({ target: 'webview', selector: '#exact-log', op: 'attr', name: 'aria-checked' }),
+		norm: Number(await queryDom({ target: 'webview', selector: '#norm-rel-err', op: 'text' })),
+		max: Number(await queryDom({ target: 'webview', selector: '#max-rel-err', op: 'text' })),
+		note: String(await queryDom({ target: 'webview', selector: '.note', op: 'text' })),
+	});
+
+	it('a click runs the same check with log(y): both errors fall, the note says what remains; a second click goes back', async () => {
+		const r = await within('the first check', vscode.commands.executeCommand<GradOutcome | undefined>('minibatchLab.compareGradients', {}), 120_000);
+		assert.ok(r && !r.exactLog, 'the book\'s log first');
+		assert.ok(r.normRelErr > 1e-7 && r.normRelErr < 1e-6, `norm-relative error ${r.normRelErr}`);
+		const book = await until('the switch, off', async () => {
+			const p = await panel().catch(() => undefined);
+			return p?.on === 'false' ? p : undefined;
+		});
+		assert.equal(book.norm, Number(r.normRelErr.toExponential(2)));
+		assert.match(book.note, /That 1e-7 causes most of the difference/);
+
+		const since = (await logText()).length;
+		await queryDom({ target: 'webview', selector: '#exact-log', op: 'click' });
+		const exact = await until('the check again, with the exact log', async () => {
+			const p = await panel().catch(() => undefined);
+			return p?.on === 'true' ? p : undefined;
+		}, 120_000);
+		await logged('the exact-log check', since, /Gradient check: numerical .* exact log, norm-relative error/);
+		assert.ok(exact.norm < book.norm / 100, `norm-relative error ${book.norm} → ${exact.norm}`);
+		assert.ok(exact.max < book.max / 10, `largest relative error ${book.max} → ${exact.max}`);
+		assert.match(exact.note, /What remains is rounding in the central difference/);
+
+		await queryDom({ target: 'webview', selector: '#exact-log', op: 'click' });
+		const back = await until('the book\'s log again', async () => {
+			const p = await panel().catch(() => undefined);
+			return p?.on === 'false' ? p : undefined;
+		}, 120_000);
+		assert.equal(back.norm, book.norm, 'the same check as the first: the same numbers');
+		await until('no live workers', async () => (await liveWorkers()) === 0, 60_000);
+	});
+});
+
 describe('the gradient check\'s worker: cancel, close the panel, run twice', function () {
 	this.timeout(180_000);
 	/** The progress notification's Cancel button, as a user clicks it. */

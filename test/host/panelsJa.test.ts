@@ -46,7 +46,8 @@ describe('webviews in Japanese @ja', function () {
 		assert.equal(await queryDom({ target: 'webview', selector: 'h1', op: 'text' }), S.title);
 		assert.deepEqual(await queryDom({ target: 'webview', selector: 'h2', op: 'texts' }), [S.checkHeading, S.costHeading]);
 		const heads = (await queryDom({ target: 'webview', selector: 'table.check th[scope=col]', op: 'texts' })) as string[];
-		assert.deepEqual(heads, [S.parameter, S.meanAbsDiff, S.largestRelErr]);
+		assert.deepEqual(heads, [S.parameter, S.meanAbsDiff, S.normRelErr, S.largestRelErr]);
+		assert.equal(String(await queryDom({ target: 'webview', selector: '#exact-log', op: 'text' })).replace(/\s+/g, ' '), fill(S.exactLogSwitch, 'log(y)'));
 		const body = String(await queryDom({ target: 'webview', selector: 'body', op: 'text' }));
 		assert.ok(body.includes(fill(S.costNumerical, '39,760', '79,520')), body);
 		assert.ok(body.includes(S.estimate), 'the extrapolated time is labelled in Japanese');

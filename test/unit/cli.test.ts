@@ -226,6 +226,33 @@ describe('CLI gradcheck', () => {
 		assert.deepEqual(results[0].avgAbsDiff, results[1].avgAbsDiff, 'partial recomputation gives the same gradient as full passes');
 	});
 
+	it('--exact-log: the loss takes log(y); --json gives both errors, the setting and the explanation in English and Japanese', () => {
+		type G = { settings: { exactLog: boolean }; maxRelErr: number; normRelErr: number; normRelErrBy: Record<string, number>; maxRelErrBy: Record<string, number>; explanation: { en: string; ja: string } };
+		const [book, exact] = [[], ['--exact-log']].map((extra) => {
+			const r = runCli(['gradcheck', '--data', dir, '--batch-size', '20', '--hidden', '6', '--seed', '3', ...extra, '--json']);
+			assert.equal(r.status, 0, r.stderr);
+			return JSON.parse(r.stdout) as G;
+		});
+		assert.deepEqual([book.settings.exactLog, exact.settings.exactLog], [false, true]);
+		for (const g of [book, exact]) {
+			assert.ok(g.normRelErr > 0 && g.normRelErr < 1e-3 && g.maxRelErr > 0, JSON.stringify(g));
+			assert.deepEqual(Object.keys(g.normRelErrBy).sort(), ['W1', 'W2', 'b1', 'b2']);
+			assert.deepEqual(Object.keys(g.maxRelErrBy).sort(), ['W1', 'W2', 'b1', 'b2']);
+		}
+		assert.ok(exact.normRelErr < book.normRelErr / 10, `the exact log leaves rounding only: ${book.normRelErr} → ${exact.normRelErr}`);
+		assert.match(book.explanation.en, /the book’s loss, log\(y \+ 1e-7\); backprop’s \(y − t\)\/B is the derivative of log\(y\)\. That 1e-7 causes most of the difference\.$/);
+		assert.match(book.explanation.ja, /^数値微分が微分しているのは本書の損失 log\(y \+ 1e-7\) ですが/);
+		assert.match(exact.explanation.en, /^The numerical gradient differentiates log\(y\), .* What remains is rounding in the central difference/);
+		assert.match(exact.explanation.ja, /丸め誤差/);
+
+		const text = runCli(['gradcheck', '--data', dir, '--batch-size', '20', '--hidden', '6', '--seed', '3', '--exact-log']);
+		assert.equal(text.status, 0, text.stderr);
+		assert.match(text.stdout, /^loss of the numerical gradient: log\(y\), exact \(--exact-log\)$/m);
+		assert.match(text.stdout, /^norm-relative error ‖num − bp‖ \/ \(‖num‖ \+ ‖bp‖\): \d\.\d\de-\d+$/m);
+		assert.match(text.stdout, /^largest relative error \(elements above 1e-6\): +\d\.\d\de-\d+$/m);
+		assert.match(runCli(['gradcheck', '--help']).stdout, /--exact-log +the numerical gradient's loss takes log\(y\)/);
+	});
+
 	it('rejects a bad mode in one line with exit code 2', () => {
 		const r = runCli(['gradcheck', '--data', dir, '--mode', 'fast']);
 		assert.equal(r.status, 2);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadMnistFolder } from '../support/nodeData';
 import type { SamplerId } from '../../src/core/samplers';
+import { LOSS_DELTA } from '../../src/core/fastKernel';
+import { gradientCheck, gradientCheckStart, gradientDifference, type GradientCheckResult } from '../../src/core/gradientCheck';
 import { trainRun } from '../../src/core/train';
+import type { Params } from '../../src/core/twoLayerNet';
 import { needPython } from '../support/python';
 import { within } from '../support/wait';
 
@@ -30,7 +33,12 @@ interface NumpyRun {
 }
 
 function numpyRun(python: string, seed: number, sampler: SamplerId): Promise<NumpyRun> {
-	const args = [join(root, 'bench', 'numpy_reference.py'), '--seed', String(seed), '--sampler', sampler, '--iters', String(ITERS), '--data', mnist, '--json'];
+	return numpyJson(python, ['--seed', String(seed), '--sampler', sampler, '--iters', String(ITERS), '--data', mnist, '--json']);
+}
+
+/** bench/numpy_reference.py with `args`, its JSON output parsed; killed at the limit. */
+function numpyJson<T>(python: string, args: string[]): Promise<T> {
+	args = [join(root, 'bench', 'numpy_reference.py'), ...args];
 	return new Promise((resolve, reject) => {
 		const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
@@ -41,8 +49,8 @@ function numpyRun(python: string, seed: number, sampler: SamplerId): Promise<Num
 		child.on('error', reject);
 		child.on('close', (code, signal) => {
 			clearTimeout(kill);
-			if (code !== 0) reject(new Error(`numpy_reference.py --seed ${seed} --sampler ${sampler} exited ${code ?? signal}:\n${err}`));
-			else resolve(JSON.parse(out) as NumpyRun);
+			if (code !== 0) reject(new Error(`numpy_reference.py ${args.slice(1).join(' ')} exited ${code ?? signal}:\n${err}`));
+			else resolve(JSON.parse(out) as T);
 		});
 	});
 }
@@ -77,3 +85,72 @@ describe('the TypeScript training against NumPy, end to end', () => {
 		});
 	});
 });
+
+interface NumpyGradcheck {
+	tensors: string[];
+	delta: number;
+	normRelErr: number;
+	maxRelErr: number;
+}
+
+/** The check restricted to b1, W2 and b2 (what NumPy with reference BLAS does in a second), W1 left out on both sides. */
+function withoutW1(r: GradientCheckResult): { normRelErr: number; maxRelErr: number } {
+	const drop = (p: Params): Params => ({ ...p, W1: new Float64Array(p.W1.length) });
+	return gradientDifference(drop(r.numerical.grad), drop(r.backprop), r.numerical.total);
+}
+
+describe('the gradient check against NumPy: the book\'s log(y + 1e-7) and the exact log', () => {
+	const numpy = needPython(['numpy'], ['python3-numpy']);
+	const built = existsSync(mnist) ? {} : { skip: `no MNIST at ${mnist} (node scripts/build.mjs copies it)` };
+
+	it('seed 0\'s batch: the 1e-7 makes the difference, and what the exact log leaves is rounding on tiny gradients', { ...numpy.options, ...built, timeout: 300_000 }, async (t) => {
+		const python = numpy.require();
+		const checks = [LOSS_DELTA, 0].map((delta) => numpyJson<NumpyGradcheck>(python, ['--gradcheck', '--gradcheck-tensors', 'b1,W2,b2', '--delta', String(delta), '--data', mnist]));
+		Promise.all(checks).catch(() => undefined);
+		const data = await loadMnistFolder(mnist);
+		const { batch, params } = gradientCheckStart(data, 0, 50, 100);
+		const [book, exact] = [LOSS_DELTA, 0].map((delta) => gradientCheck(batch, params, { delta }));
+		const [npBook, npExact] = await within('NumPy\'s gradient checks', Promise.all(checks), 240_000);
+		const [ours, oursExact] = [withoutW1(book), withoutW1(exact)];
+		const e = (x: number) => x.toExponential(2);
+		t.diagnostic(`b1, W2, b2 with log(y + 1e-7): norm-relative ${e(ours.normRelErr)} (NumPy ${e(npBook.normRelErr)}), largest relative ${e(ours.maxRelErr)} (NumPy ${e(npBook.maxRelErr)})`);
+		t.diagnostic(`b1, W2, b2 with log(y): norm-relative ${e(oursExact.normRelErr)} (NumPy ${e(npExact.normRelErr)}), largest relative ${e(oursExact.maxRelErr)} (NumPy ${e(npExact.maxRelErr)})`);
+		t.diagnostic(`every parameter: log(y + 1e-7) ${e(book.normRelErr)} / ${e(book.maxRelErr)}, log(y) ${e(exact.normRelErr)} / ${e(exact.maxRelErr)}`);
+		assert.deepEqual([npBook.tensors, npBook.delta, npExact.delta], [['b1', 'W2', 'b2'], 1e-7, 0]);
+
+		// With the book's log the 1e-7 dominates, so both sides agree to a few digits: the anchors 4.6e-7 and 9.0e-5.
+		const near = (got: number, want: number, rel: number, what: string) => assert.ok(Math.abs(got - want) <= rel * want, `${what}: ${got} vs ${want}`);
+		near(ours.normRelErr, npBook.normRelErr, 0.01, 'norm-relative error, log(y + 1e-7)');
+		near(ours.maxRelErr, npBook.maxRelErr, 0.01, 'largest relative error, log(y + 1e-7)');
+		near(npBook.normRelErr, 4.6e-7, 0.02, 'NumPy\'s norm-relative error, log(y + 1e-7)');
+		near(npBook.maxRelErr, 9.0e-5, 0.02, 'NumPy\'s largest relative error, log(y + 1e-7)');
+		// With the exact log only rounding is left, on both sides: the norm-relative error falls by more than 100×.
+		for (const [who, b, x] of [['ours', ours, oursExact], ['NumPy', npBook, npExact]] as const) {
+			assert.ok(x.normRelErr < 1e-8 && b.normRelErr / x.normRelErr > 100, `${who}: norm-relative ${b.normRelErr} → ${x.normRelErr}`);
+			assert.ok(x.maxRelErr < 1e-5 && b.maxRelErr / x.maxRelErr > 10, `${who}: largest relative ${b.maxRelErr} → ${x.maxRelErr}`);
+		}
+		// Rounding on tiny gradients: the element with the largest relative error is far below the typical gradient.
+		const worst = worstElement(exact);
+		t.diagnostic(`the worst element under the exact log: ${worst.name}[${worst.index}], |gradient| ${e(worst.magnitude)}, relative error ${e(worst.relErr)}; median |gradient| ${e(worst.median)}`);
+		assert.ok(worst.magnitude < worst.median / 10, `the largest relative error is on |g| = ${worst.magnitude}, median ${worst.median}`);
+	});
+});
+
+/** Where the largest relative error sits (elements above 1e-6, as maxRelErr counts them), and the median magnitude there. */
+function worstElement(r: GradientCheckResult): { name: string; index: number; magnitude: number; relErr: number; median: number } {
+	let best = { name: '', index: -1, magnitude: 0, relErr: -1 };
+	const mags: number[] = [];
+	for (const name of ['W1', 'b1', 'W2', 'b2'] as const) {
+		const a = r.numerical.grad[name];
+		const b = r.backprop[name];
+		for (let i = 0; i < a.length; i++) {
+			const big = Math.max(Math.abs(a[i]), Math.abs(b[i]));
+			if (big <= 1e-6) continue;
+			mags.push(big);
+			const rel = Math.abs(a[i] - b[i]) / big;
+			if (rel > best.relErr) best = { name, index: i, magnitude: big, relErr: rel };
+		}
+	}
+	mags.sort((x, y) => x - y);
+	return { ...best, median: mags[mags.length >> 1] };
+}
