@@ -114,7 +114,8 @@ const MAX_FILE_BYTES = MAX_IDX_BYTES + MAX_IDX_BYTES / 8192 + 1024;
 /** Reads a whole file (into shared memory with `shared`), or only its first `bytes`, naming the file in every error. */
 async function readOrExplain(files: DataFiles, path: string, bytes?: number, shared = false): Promise<Uint8Array> {
 	try {
-		// stat before reading: opening a FIFO would block and reading a device would never end.
+		// stat first for a clear message and the size limit; a host's read checks what it opened again (a FIFO swapped in
+		// after this stat would block: src/platform/node.ts opens without blocking and checks the descriptor).
 		const st = await files.stat(path);
 		if (!st) throw new DatasetError(path, 'does not exist');
 		if (st.kind === 'directory') throw new DatasetError(path, 'is a folder, not an idx file');

@@ -1,5 +1,5 @@
 /** The dataset reader's host services in Node (the CLI, the Node workers, the unit tests): node:fs and node:zlib. */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import { FileAccessError, GunzipError, type DataFiles, type DataIo, type FileInfo, type Gunzip } from '../core/io';
@@ -13,14 +13,31 @@ function accessError(e: unknown): FileAccessError {
 	return new FileAccessError('other', code ?? (e as Error).message);
 }
 
-/** The whole file into shared memory (one read, no second copy), so workers can share what it holds. */
-function readShared(path: string): Uint8Array {
-	const fd = openSync(path, 'r');
+/**
+ * Opens without blocking and checks what was opened, by its descriptor: a path checked with stat and then opened could
+ * have been swapped for a FIFO in between, and opening or reading a FIFO waits for a writer forever.
+ */
+function openRegularFile(path: string): { fd: number; size: number } {
+	const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
 	try {
-		const size = fstatSync(fd).size;
-		const out = new Uint8Array(new SharedArrayBuffer(size));
+		const st = fstatSync(fd);
+		if (st.isDirectory()) throw new FileAccessError('is-directory', 'EISDIR');
+		if (!st.isFile()) throw new FileAccessError('other', 'not a regular file');
+		return { fd, size: st.size };
+	} catch (e) {
+		closeSync(fd);
+		throw e;
+	}
+}
+
+/** The whole file, or its first `maxBytes`, into a fresh buffer (shared memory with `shared`: workers share what it holds). */
+function readRegular(path: string, maxBytes: number | undefined, shared: boolean): Uint8Array {
+	const { fd, size } = openRegularFile(path);
+	try {
+		const want = maxBytes === undefined ? size : Math.min(maxBytes, size);
+		const out = shared ? new Uint8Array(new SharedArrayBuffer(want)) : Buffer.alloc(want);
 		let at = 0;
-		for (let n; at < size && (n = readSync(fd, out, at, size - at, at)) > 0; ) at += n;
+		for (let n; at < want && (n = readSync(fd, out, at, want - at, at)) > 0; ) at += n;
 		return out.subarray(0, at);
 	} finally {
 		closeSync(fd);
@@ -50,16 +67,9 @@ export const nodeFiles: DataFiles = {
 	},
 	async read(path, maxBytes, shared) {
 		try {
-			if (maxBytes === undefined) return shared && canShareMemory ? readShared(path) : readFileSync(path);
-			const fd = openSync(path, 'r');
-			try {
-				const head = Buffer.alloc(maxBytes);
-				return head.subarray(0, readSync(fd, head, 0, maxBytes, 0));
-			} finally {
-				closeSync(fd);
-			}
+			return readRegular(path, maxBytes, maxBytes === undefined && shared === true && canShareMemory);
 		} catch (e) {
-			throw accessError(e);
+			throw e instanceof FileAccessError ? e : accessError(e);
 		}
 	},
 	join,
