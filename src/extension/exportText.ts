@@ -131,6 +131,16 @@ export function toMarkdown(r: Results, S: MarkdownStrings, lang: 'en' | 'ja' = '
 const csvNum = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
 const comment = (s: string) => `# ${s.replace(/[\r\n]+/g, ' ')}`;
 
+/**
+ * A cell holding text from outside (a dataset path, a failure reason): quoted, so its commas stay in one cell, and with
+ * a `'` before a leading = + - @ (or tab, CR), so no spreadsheet reads it as a formula.
+ */
+export function csvText(s: string): string {
+	const one = s.replace(/[\r\n]+/g, ' ');
+	const literal = /^[=+\-@\t\r]/.test(one) ? `'${one}` : one;
+	return `"${literal.replace(/"/g, '""')}"`;
+}
+
 /** The settings as the book names them, for the CSV header and the JSON. */
 function bookSettings(r: Results): Record<string, string | number> {
 	const s = r.run.settings;
@@ -149,8 +159,9 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 	const out = [
 		comment(`Minibatch Lab ${meta.extension.version} results, exported ${meta.exportedAt}; run started ${r.run.startedAt}, ${r.state}${r.seconds !== undefined ? ` in ${r.seconds.toFixed(1)} s` : ''}`),
 		comment(`settings: ${settings} seeds=${r.seeds.join(';')} samplers=${r.run.samplers.join(';')}`),
-		comment(`dataset: ${r.run.dataset} (${r.run.datasetOrigin})`),
-		...r.runs.filter((x) => x.state !== 'done').map((x) => comment(`${x.sampler} seed ${x.seed}: ${x.state}${x.failure ? `: ${x.failure}` : ''}`)),
+		// Outside text goes in a cell of its own after the comment's first cell; pandas still skips the whole line.
+		`${comment('dataset')},${csvText(`${r.run.dataset} (${r.run.datasetOrigin})`)}`,
+		...r.runs.filter((x) => x.state !== 'done').map((x) => `${comment(`${x.sampler} seed ${x.seed}`)},${x.state}${x.failure ? `,${csvText(x.failure)}` : ''}`),
 		...(r.run.lossStride > 1
 			? [comment(`loss is the mean over the ${r.run.lossStride} iterations from its row's iteration: a run keeps at most ${LOSS_POINTS_PER_RUN} loss points (${LOSS_POINTS_TOTAL} over the comparison)`)]
 			: []),

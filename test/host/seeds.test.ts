@@ -151,7 +151,7 @@ describe('Several seeds, paired', function () {
 		const comments = lines.filter((l) => l.startsWith('#')).join('\n');
 		assert.match(comments, new RegExp(`Minibatch Lab ${doc.extension.version.replace(/\./g, '\\.')} results`));
 		assert.match(comments, /iters_num=601 batch_size=100 learning_rate=0\.1 hidden_size=50 train_size=6000 seeds=0;1;2 samplers=replacement;epoch-shuffle/);
-		assert.match(comments, /dataset: MNIST \(bundled\) \(bundled\)/);
+		assert.match(comments, /^# dataset,"MNIST \(bundled\) \(bundled\)"$/m);
 		const data = lines.filter((l) => !l.startsWith('#'));
 		assert.equal(data[0], 'sampler,seed,iteration,epoch,loss,train_acc,test_acc');
 		const rows = data.slice(1).map((l) => l.split(','));

