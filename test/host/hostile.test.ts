@@ -47,6 +47,25 @@ describe('a hostile workspace @hostile', function () {
 		assert.equal(await liveWorkers(), 0);
 	});
 
+	it('a `|` in a keepdims hover\'s shape table renders neither a link nor an image', async () => {
+		// The second cell is where a break-out would land: a 2-column table drops any cell after it.
+		const input = 'x | [Fix](https://example.com/x) ![i](https://example.com/t.png) | 0';
+		const text = `import numpy as np\nx = np.zeros((100, 10))\ny = np.max(${input}, axis=1, keepdims=True)\n`;
+		const doc = await vscode.workspace.openTextDocument({ language: 'python', content: text });
+		const editor = await vscode.window.showTextDocument(doc);
+		const at = doc.positionAt(text.indexOf('keepdims') + 2);
+		editor.selection = new vscode.Selection(at, at);
+		await vscode.commands.executeCommand('editor.action.showHover');
+		const HOVER = '.monaco-hover:not(.hidden) .monaco-hover-content';
+		const shown = String(await queryDom({ selector: HOVER, hasText: 'keepdims', op: 'text', timeoutMs: 30_000 }));
+		assert.ok(shown.includes('x | [Fix](https://example.com/x) ![i](https://example.com/t.png) | 0'), `the expression, as text, in its cell: ${shown}`);
+		// The hover renderer keeps a link's target in data-href.
+		const links = await queryDom({ selector: `${HOVER} a[href*="example.com"], ${HOVER} a[data-href*="example.com"]`, op: 'count' });
+		const images = await queryDom({ selector: `${HOVER} img`, op: 'count' });
+		assert.deepEqual({ links, images }, { links: 0, images: 0 }, 'no link and no image from the file');
+		await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+	});
+
 	it('a folder named as a command link, holding a corrupt dataset/, is named in the error as text', async () => {
 		await clearNotifications();
 		// The study group's samplers again; the folder's name still reaches the message through the dataset's path.

@@ -19,15 +19,24 @@ function shapeSourceNote(h: ReductionHover, t: Translate): string {
 	return t('{0} is an example shape: the softmax input in the book\'s chapter 4 (100 images × 10 class scores). This file does not show the shape of {1}.', formatShape(h.inputShape), code(h.call.input || 'x'));
 }
 
+/**
+ * A table cell: a `|` ends the cell even inside a code span, and what follows it would render as Markdown (a link, a
+ * remote image), so the file's text has its pipes escaped (a `\|` in a cell shows as `|`, also in code).
+ */
+function cell(markdown: string): string {
+	return markdown.replace(/\|/g, '\\|');
+}
+
 function shapeTable(h: ReductionHover, t: Translate): string | undefined {
 	if (!h.without || !h.with) return undefined;
 	const input = h.call.input || 'x';
+	const row = (a: string, b: string) => `| ${cell(a)} | ${cell(b)} |`;
 	return [
-		`| ${t('Expression')} | ${t('Shape')} |`,
+		row(t('Expression'), t('Shape')),
 		'|---|---|',
-		`| ${code(input)} | ${code(formatShape(h.inputShape))} |`,
-		`| ${code(callText(h, false))} | ${code(h.without.length ? formatShape(h.without) : t('scalar'))} |`,
-		`| ${code(callText(h, true))} | ${code(formatShape(h.with))} |`,
+		row(code(input), code(formatShape(h.inputShape))),
+		row(code(callText(h, false)), code(h.without.length ? formatShape(h.without) : t('scalar'))),
+		row(code(callText(h, true)), code(formatShape(h.with))),
 	].join('\n');
 }
 
