@@ -40,6 +40,7 @@ const testModules: TestModules = [
 	['hostile.test', () => import('./hostile.test')],
 	['longRun.test', () => import('./longRun.test')],
 	['script.test', () => import('./script.test')],
+	['staleFix.test', () => import('./staleFix.test')],
 ];
 
 const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;

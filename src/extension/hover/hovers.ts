@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { analysePython, hoverAt, samplingActionsAt, type PythonModel, type SamplingAction } from '../../python';
+import { showInfo } from '../notify';
 import { APPLY_SAMPLING_FIX_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs } from './hoverText';
 
 /** Python files and notebook cells whose language is Python. */
@@ -54,11 +55,15 @@ export function registerPythonHelp(): vscode.Disposable[] {
 		},
 	};
 
-	/** The hover's link: re-analyses, so a link from an older hover applies to the current text or does nothing. */
+	/** The hover's link. A link from a hover on an older version of the text does nothing: the offset it carries is stale. */
 	const applyFix = async (args?: ApplySamplingFixArgs): Promise<boolean> => {
 		if (!args || typeof args.uri !== 'string' || typeof args.offset !== 'number') return false;
 		const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
 		if (!doc) return false;
+		if (args.version !== doc.version) {
+			void showInfo(t('The file changed after this hover was shown, so the quick fix was not applied. Hover again to get a fresh link.'));
+			return false;
+		}
 		const { model } = models.get(doc);
 		const action = samplingActionsAt(model, args.offset).find((a) => a.direction === args.direction);
 		if (!action) return false;
