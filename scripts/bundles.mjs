@@ -31,7 +31,7 @@ export function bundlesFor({ production = false } = {}) {
 		worker: { ...node, entryPoints: ['src/worker/trainWorker.ts'], outfile: 'dist/trainWorker.js' },
 		gradWorker: { ...node, entryPoints: ['src/worker/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
 		cli: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-		webview: { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['media/main.ts'], outfile: 'dist/webview.js' },
+		webview: { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['media/main.ts'], outfile: 'dist/webview/webview.js' },
 	};
 	if (production) return bundles;
 	return {

@@ -6,7 +6,7 @@ import { reportSettingsError } from './problems';
 import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
 import { readRunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
-import { gradPanelHtml } from './gradPanelHtml';
+import { gradPanelHtml, GRAD_PANEL_FILES, GRAD_PANEL_ROOTS } from './gradPanelHtml';
 import { gradStrings } from '../shared/strings/grad';
 import { showError, showInfo, withProgress } from './notify';
 import type { Platform } from './platform';
@@ -44,13 +44,12 @@ interface ActiveCheck {
 let active: ActiveCheck | undefined;
 
 function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean, scope: GradCommandArgs): void {
-	const media = vscode.Uri.joinPath(extensionUri, 'media');
 	if (!panel) {
 		panel = vscode.window.createWebviewPanel(GRAD_VIEW_TYPE, vscode.l10n.t('Numerical gradient vs backprop'), vscode.ViewColumn.Active, {
 			enableScripts: false,
 			// The exact-log switch is a link to this one command; no other command link can run from the page.
 			enableCommandUris: [GRAD_COMMAND],
-			localResourceRoots: [media],
+			localResourceRoots: GRAD_PANEL_ROOTS.map((folder) => vscode.Uri.joinPath(extensionUri, folder)),
 		});
 		panel.onDidDispose(() => {
 			panel = undefined;
@@ -64,7 +63,7 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean, 
 	const w = panel.webview;
 	w.html = gradPanelHtml({
 		cspSource: w.cspSource,
-		styleUri: w.asWebviewUri(vscode.Uri.joinPath(media, 'grad.css')).toString(),
+		styleUri: w.asWebviewUri(vscode.Uri.joinPath(extensionUri, GRAD_PANEL_FILES.style)).toString(),
 		language: vscode.env.language,
 		strings: gradStrings(vscode.l10n),
 		report,

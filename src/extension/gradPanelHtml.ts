@@ -7,6 +7,10 @@ import type { GradStrings } from '../shared/strings/grad';
 import { fill, pageLanguage } from '../shared/strings/l10n';
 import { escapeHtml } from './panelHtml';
 
+/** The only file the page loads (it runs no script), relative to the extension's folder, and its folder (its localResourceRoots). */
+export const GRAD_PANEL_FILES = { style: 'media/grad.css' } as const;
+export const GRAD_PANEL_ROOTS = ['media'] as const;
+
 export interface GradPanelOptions {
 	/** `webview.cspSource` */
 	cspSource: string;

@@ -3,7 +3,7 @@ import { LIMITS } from '../core/settings';
 import { SEED_COUNT_LIMITS } from '../core/stats';
 import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
-import { panelHtml } from './panelHtml';
+import { panelHtml, PANEL_FILES, PANEL_ROOTS } from './panelHtml';
 import { panelStrings } from '../shared/strings/panel';
 
 export const VIEW_TYPE = 'minibatchLab.comparison';
@@ -63,8 +63,8 @@ export class ComparisonPanel implements vscode.Disposable {
 		webview.html = panelHtml({
 			cspSource: webview.cspSource,
 			nonce,
-			scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
-			styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'style.css')).toString(),
+			scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, PANEL_FILES.script)).toString(),
+			styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, PANEL_FILES.style)).toString(),
 			title: vscode.l10n.t('Minibatch comparison'),
 			language: vscode.env.language,
 			strings: panelStrings(vscode.l10n),
@@ -203,6 +203,6 @@ export class ComparisonPanel implements vscode.Disposable {
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
 	return {
 		enableScripts: true,
-		localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+		localResourceRoots: PANEL_ROOTS.map((folder) => vscode.Uri.joinPath(extensionUri, folder)),
 	};
 }

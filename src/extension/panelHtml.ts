@@ -6,11 +6,19 @@
 import { fill, pageLanguage } from '../shared/strings/l10n';
 import type { PanelStrings } from '../shared/strings/panel';
 
+/** The only files the page loads, relative to the extension's folder. */
+export const PANEL_FILES = { script: 'dist/webview/webview.js', style: 'media/style.css' } as const;
+/**
+ * Its localResourceRoots: the folders of those files (VS Code takes folders only). The page's bundle has a folder of its
+ * own, so the page cannot load the other bundles, the test bundles or the bundled MNIST in dist/.
+ */
+export const PANEL_ROOTS = ['dist/webview', 'media'] as const;
+
 export interface PanelHtmlOptions {
 	/** `webview.cspSource` */
 	cspSource: string;
 	nonce: string;
-	/** `asWebviewUri` of dist/webview.js */
+	/** `asWebviewUri` of dist/webview/webview.js */
 	scriptUri: string;
 	/** `asWebviewUri` of media/style.css */
 	styleUri: string;

@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, escapeHtml, panelHtml, type PanelHtmlOptions } from '../../src/extension/panelHtml';
+import { GRAD_PANEL_FILES, GRAD_PANEL_ROOTS } from '../../src/extension/gradPanelHtml';
+import { contentSecurityPolicy, escapeHtml, PANEL_FILES, PANEL_ROOTS, panelHtml, type PanelHtmlOptions } from '../../src/extension/panelHtml';
 import { ENGLISH } from '../../src/shared/strings/l10n';
 import { panelStrings } from '../../src/shared/strings/panel';
 import { bundleL10n } from '../support/japanese';
@@ -12,7 +13,7 @@ const JA = bundleL10n(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 
 const base: PanelHtmlOptions = {
 	cspSource: 'https://*.vscode-cdn.net',
 	nonce: 'q83vEjRWeJq83vEjRWeJqw==',
-	scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+	scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/webview.js',
 	styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/style.css',
 	title: 'Minibatch comparison',
 	language: 'en',
@@ -46,7 +47,7 @@ describe('panelHtml', () => {
 		const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
 		assert.equal(scripts.length, 1);
 		assert.match(scripts[0][1], / nonce="q83vEjRWeJq83vEjRWeJqw=="/);
-		assert.match(scripts[0][1], / src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
+		assert.match(scripts[0][1], / src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/webview\.js"/);
 		assert.equal(scripts[0][2].trim(), '', 'no inline script body');
 		assert.doesNotMatch(html, /\sstyle=/i, 'no style attributes');
 		assert.doesNotMatch(html, /<style\b/i, 'no style elements');
@@ -114,5 +115,33 @@ describe('panelHtml', () => {
 
 	it('escapeHtml covers the five characters', () => {
 		assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+	});
+});
+
+describe('what the webviews may load', () => {
+	const root = join(__dirname, '..', '..', '..');
+	for (const [name, files, roots] of [
+		['comparison panel', PANEL_FILES, PANEL_ROOTS],
+		['gradient panel', GRAD_PANEL_FILES, GRAD_PANEL_ROOTS],
+	] as const) {
+		it(`the ${name}'s resource roots hold the files its page loads, and no other bundle or data`, () => {
+			for (const file of Object.values(files)) {
+				assert.ok(statSync(join(root, file)).isFile(), `${file} is a file the build or the package ships`);
+				assert.ok(roots.some((r: string) => file.startsWith(`${r}/`)), `${file} is under a root`);
+			}
+			for (const r of roots) {
+				// dist/ itself holds the extension, worker, CLI and test bundles and the bundled MNIST.
+				assert.notEqual(r, 'dist');
+				const shipped = readdirSync(join(root, r), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+				assert.deepEqual(shipped.filter((n) => /\.(js|wasm|gz)$|ubyte/.test(n) && !Object.values(files).some((f: string) => f.endsWith(`/${n}`))), [], `${r} holds only what the page loads`);
+			}
+		});
+	}
+
+	it('the comparison page references exactly those files', () => {
+		const uri = (file: string) => `https://file+.vscode-resource.vscode-cdn.net/ext/${file}`;
+		const html = panelHtml({ ...base, scriptUri: uri(PANEL_FILES.script), styleUri: uri(PANEL_FILES.style) });
+		const loaded = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1].replace(uri(''), '')).sort();
+		assert.deepEqual(loaded, Object.values(PANEL_FILES).sort());
 	});
 });
