@@ -52,3 +52,14 @@ describe('webview strings', () => {
 		for (const f of ['panelHtml.ts', 'gradPanelHtml.ts']) assert.doesNotMatch(readFileSync(join(root, 'src', 'extension', f), 'utf8'), /[\u3040-\u30ff\u4e00-\u9fff]/, f);
 	});
 });
+
+describe('the panel names the palette command by its title', () => {
+	it('in both languages, as package.nls gives it', () => {
+		const read = (...p: string[]) => JSON.parse(readFileSync(join(root, ...p), 'utf8')) as Record<string, string>;
+		const ja = read('l10n', 'bundle.l10n.ja.json');
+		const panel = readFileSync(join(root, 'src', 'shared', 'strings', 'panel.ts'), 'utf8');
+		const key = /command: l10n\.t\('([^']+)'\)/.exec(panel)?.[1];
+		assert.equal(key, read('package.nls.json')['command.runComparison']);
+		assert.equal(ja[key!], read('package.nls.ja.json')['command.runComparison']);
+	});
+});
