@@ -111,7 +111,10 @@ export function parseCompareArgs(argv: string[]): CompareArgs | 'help' {
  */
 async function loadData(dir: string | undefined, shared = false): Promise<{ dataDir: string; data: Dataset }> {
 	const load = async (d: string) => {
-		if (shared) checkFitsInMemory(d, await peekMnistFolder(nodeIo, d), freemem());
+		const head = await peekMnistFolder(nodeIo, d);
+		// Which file is read where a folder offers two (X and X.gz), or a link that leads nowhere was passed over.
+		for (const note of head.notes) process.stderr.write(`${note}\n`);
+		if (shared) checkFitsInMemory(d, head, freemem());
 		return loadMnistFolder(nodeIo, d, { shared });
 	};
 	if (dir !== undefined) return { dataDir: dir, data: await load(dir) };

@@ -1,6 +1,6 @@
 import { DatasetError } from './errors';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from './idx';
-import type { DataFiles, DataIo } from './io';
+import { FileAccessError, type DataFiles, type DataIo } from './io';
 import type { Dataset, ImageSet } from './types';
 
 export type { Dataset, ImageSet } from './types';
@@ -15,21 +15,43 @@ export const MNIST_FILES = {
 
 const CLASSES = 10;
 
-/** The file's path, or undefined when none of its spellings is there (or can be looked at: see mnistFiles). */
-async function findFile(files: DataFiles, dir: string, base: string): Promise<string | undefined> {
-	const dotted = base.replace('-idx', '.idx');
-	for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
-		const p = files.join(dir, name);
-		const st = await files.stat(p).catch(() => undefined);
-		if (st) return p;
-	}
-	return undefined;
+/** Where one of the four files is: the spelling read, the other spellings that are there too, and a broken link. */
+interface Found {
+	path?: string;
+	name?: string;
+	/** Other spellings present as well (the raw file and its .gz, say); not read. */
+	also: string[];
+	/** A spelling that is a symbolic link leading nowhere. */
+	broken?: { path: string; name: string; detail: string };
 }
 
-/** Returns which of the four MNIST files a folder lacks (empty when it has all of them). */
+/** Looks at every spelling of `base` (raw, `.gz`, `-idx3.` or `.idx3.`); the first one present is the one read. */
+async function findFile(files: DataFiles, dir: string, base: string): Promise<Found> {
+	const dotted = base.replace('-idx', '.idx');
+	const out: Found = { also: [] };
+	for (const name of [base, `${base}.gz`, dotted, `${dotted}.gz`]) {
+		const p = files.join(dir, name);
+		let st;
+		try {
+			st = await files.stat(p);
+		} catch (e) {
+			if (e instanceof FileAccessError && e.problem === 'broken-link') out.broken ??= { path: p, name, detail: e.detail };
+			continue;
+		}
+		if (!st) continue;
+		if (out.path === undefined) Object.assign(out, { path: p, name });
+		else out.also.push(name);
+	}
+	return out;
+}
+
+/**
+ * Returns which of the four MNIST files a folder lacks (empty when it has all of them); a file that is there only as a
+ * symbolic link leading nowhere is listed with that reason.
+ */
 export async function missingMnistFiles(files: DataFiles, dir: string): Promise<string[]> {
 	const found = await Promise.all(Object.values(MNIST_FILES).map(async (base) => [base, await findFile(files, dir, base)] as const));
-	return found.filter(([, p]) => p === undefined).map(([base]) => base);
+	return found.filter(([, f]) => f.path === undefined).map(([base, f]) => (f.broken ? `${f.broken.name} (a symbolic link that cannot be resolved)` : base));
 }
 
 async function loadPair(io: DataIo, imagesPath: string, labelsPath: string, shared: boolean): Promise<{ set: ImageSet; rows: number; cols: number }> {
@@ -51,14 +73,16 @@ async function loadPair(io: DataIo, imagesPath: string, labelsPath: string, shar
  * Checks the folder and returns the four files, or throws naming the folder and what is missing. A file that cannot
  * be looked at (a folder without search permission) counts as missing; listing the folder then says why.
  */
-async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files: Record<keyof typeof MNIST_FILES, string> }> {
+async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files: Record<keyof typeof MNIST_FILES, string>; notes: string[] }> {
 	const { files } = io;
 	const abs = files.resolve(dir);
 	const st = await files.stat(abs).catch(() => undefined);
 	if (!st) throw new DatasetError(abs, 'does not exist; give a folder that holds the four MNIST idx files');
 	if (st.kind !== 'directory') throw new DatasetError(abs, 'is a file; give the folder that holds the four MNIST idx files');
-	const found = Object.fromEntries(await Promise.all(Object.entries(MNIST_FILES).map(async ([k, base]) => [k, await findFile(files, abs, base)] as const)));
-	const missing = Object.entries(MNIST_FILES).filter(([k]) => found[k] === undefined).map(([, base]) => base);
+	const found = Object.fromEntries(await Promise.all(Object.entries(MNIST_FILES).map(async ([k, base]) => [k, await findFile(files, abs, base)] as const))) as Record<keyof typeof MNIST_FILES, Found>;
+	// A link that leads nowhere is there, not missing: say so, unless another spelling of the file can be read.
+	for (const f of Object.values(found)) if (f.path === undefined && f.broken) throw new DatasetError(f.broken.path, `is a symbolic link that cannot be resolved (${f.broken.detail})`);
+	const missing = Object.entries(MNIST_FILES).filter(([k]) => found[k as keyof typeof MNIST_FILES].path === undefined).map(([, base]) => base);
 	if (missing.length > 0) {
 		let entries: string[] = [];
 		try {
@@ -74,15 +98,21 @@ async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files
 		}
 		throw new DatasetError(abs, `is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; an MNIST folder needs all four idx files`);
 	}
-	return { abs, files: found as Record<keyof typeof MNIST_FILES, string> };
+	// Which file is read when there is a choice: the first spelling present (raw before .gz).
+	const notes: string[] = [];
+	for (const f of Object.values(found)) {
+		if (f.also.length > 0) notes.push(`${abs} holds both ${[f.name, ...f.also].join(' and ')}; reading ${f.name}`);
+		if (f.broken) notes.push(`${f.broken.path} is a symbolic link that cannot be resolved (${f.broken.detail}); reading ${f.name}`);
+	}
+	return { abs, files: Object.fromEntries(Object.entries(found).map(([k, f]) => [k, f.path!])) as Record<keyof typeof MNIST_FILES, string>, notes };
 }
 
 /** The headers only: counts and sizes, to validate settings on the host thread before a worker loads everything. */
-export async function peekMnistFolder(io: DataIo, dir: string): Promise<{ trainCount: number; testCount: number; rows: number; cols: number }> {
-	const { files } = await mnistFiles(io, dir);
+export async function peekMnistFolder(io: DataIo, dir: string): Promise<{ trainCount: number; testCount: number; rows: number; cols: number; notes: string[] }> {
+	const { files, notes } = await mnistFiles(io, dir);
 	const [trainCount, rows, cols] = await peekIdxDims(io, files.trainImages, IDX_IMAGES_MAGIC);
 	const [testCount] = await peekIdxDims(io, files.testImages, IDX_IMAGES_MAGIC);
-	return { trainCount, testCount, rows, cols };
+	return { trainCount, testCount, rows, cols, notes };
 }
 
 /**

@@ -135,6 +135,8 @@ async function readOrExplain(files: DataFiles, path: string, bytes?: number, sha
 				throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');
 			case 'is-directory':
 				throw new DatasetError(path, 'is a folder, not an idx file');
+			case 'broken-link':
+				throw new DatasetError(path, `is a symbolic link that cannot be resolved (${e.detail})`);
 			default:
 				throw new DatasetError(path, `cannot be read (${e.detail})`);
 		}

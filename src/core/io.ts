@@ -12,8 +12,11 @@ export interface FileInfo {
 	size: number;
 }
 
-/** Why a file could not be reached; the reader turns it into a DatasetError that names the file. */
-export type FileProblem = 'not-found' | 'permission' | 'is-directory' | 'other';
+/**
+ * Why a file could not be reached; the reader turns it into a DatasetError that names the file. 'broken-link': a
+ * symbolic link whose target cannot be reached (a loop of links, or a target that does not exist).
+ */
+export type FileProblem = 'not-found' | 'permission' | 'is-directory' | 'broken-link' | 'other';
 
 export class FileAccessError extends Error {
 	constructor(
@@ -27,7 +30,10 @@ export class FileAccessError extends Error {
 }
 
 export interface DataFiles {
-	/** What is at `path`, or undefined when nothing is; throws FileAccessError when it cannot be looked at. */
+	/**
+	 * What is at `path`, or undefined when nothing is; throws FileAccessError when it cannot be looked at ('broken-link'
+	 * for a symbolic link that leads nowhere, which is something there, not nothing).
+	 */
 	stat(path: string): Promise<FileInfo | undefined>;
 	/** The names in a folder; throws FileAccessError. */
 	list(dir: string): Promise<string[]>;

@@ -92,6 +92,7 @@ export class RunController implements vscode.Disposable {
 		let settings = req.settings;
 		try {
 			const head = await peekMnistFolder({ files: workspaceFiles, gunzip: this.platform.gunzip }, choice.dir);
+			for (const note of head.notes) this.log.info(note);
 			settings = validateSettings(req.settings, SETTING_NAMES, head.trainCount);
 		} catch (e) {
 			if (e instanceof DatasetError || e instanceof SettingsError) {

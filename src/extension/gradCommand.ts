@@ -5,8 +5,10 @@ import { countWorker } from '../runner/pool';
 import { reportSettingsError } from './problems';
 import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
 import { readRunRequest } from './config';
+import { peekMnistFolder } from '../core/dataset';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml, GRAD_PANEL_FILES, GRAD_PANEL_ROOTS } from './gradPanelHtml';
+import { workspaceFiles } from './workspaceFiles';
 import { gradStrings } from '../shared/strings/grad';
 import { showError, showInfo, withProgress } from './notify';
 import type { Platform } from './platform';
@@ -142,6 +144,8 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		active = check;
 		try {
 			const dataset = await discoverDataset(extensionUri, log, platform);
+			// Which file is read where the folder offers two (X and X.gz), as the comparison's log says.
+			for (const note of (await peekMnistFolder({ files: workspaceFiles, gunzip: platform.gunzip }, dataset.dir)).notes) log.info(note);
 			const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
 			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset, exactLog: picked.exactLog === true } as const;
 			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);

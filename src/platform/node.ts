@@ -1,12 +1,25 @@
 /** The dataset reader's host services in Node (the CLI, the Node workers, the unit tests): node:fs and node:zlib. */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
 import { FileAccessError, GunzipError, type DataFiles, type DataIo, type FileInfo, type Gunzip } from '../core/io';
 import { canShareMemory } from '../core/sharedDataset';
 
+/** A symbolic link at `path` that leads nowhere: the error to give for it, or undefined when it is something else. */
+function brokenLink(path: string, code: string | undefined): FileAccessError | undefined {
+	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links');
+	if (code !== 'ENOENT') return undefined;
+	try {
+		if (lstatSync(path).isSymbolicLink()) return new FileAccessError('broken-link', `it points to ${readlinkSync(path)}, which does not exist`);
+	} catch {
+		// nothing there at all
+	}
+	return undefined;
+}
+
 function accessError(e: unknown): FileAccessError {
 	const code = (e as NodeJS.ErrnoException).code;
+	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links');
 	if (code === 'ENOENT' || code === 'ENOTDIR') return new FileAccessError('not-found', code);
 	if (code === 'EACCES' || code === 'EPERM') return new FileAccessError('permission', code);
 	if (code === 'EISDIR') return new FileAccessError('is-directory', code);
@@ -51,6 +64,8 @@ export const nodeFiles: DataFiles = {
 		try {
 			st = statSync(path);
 		} catch (e) {
+			const link = brokenLink(path, (e as NodeJS.ErrnoException).code);
+			if (link) throw link;
 			const err = accessError(e);
 			if (err.problem === 'not-found') return undefined;
 			throw err;

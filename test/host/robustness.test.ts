@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -66,6 +67,33 @@ describe('robustness in the real host', function () {
 		// The same sentence in the log and in the notification.
 		await logged('the corrupt file', since, /\[error\].*train-labels-idx1-ubyte\.gz.*is named \.gz but is not gzip/);
 		if (browserBridgeAvailable) assert.match(await errorToast('train-labels-idx1-ubyte.gz'), /is named \.gz but is not gzip/);
+		assert.equal(await liveWorkers(), 0);
+	});
+
+	it('a folder with both X and X.gz: the log says which one is read', async () => {
+		const dir = hostileFolder(mkdtempSync(join(root, 'both-')));
+		const gz = join(dir, 'train-labels-idx1-ubyte.gz');
+		writeFileSync(gz.slice(0, -3), gunzipSync(readFileSync(gz)));
+		await setSettings({ datasetPath: dir });
+		const since = (await logText()).length;
+		await runComparison(100_000);
+		await logged('the note', since, new RegExp(`holds both train-labels-idx1-ubyte and train-labels-idx1-ubyte\\.gz; reading train-labels-idx1-ubyte$`, 'm'));
+		assert.equal(await liveWorkers(), 0);
+	});
+
+	it('a file that is a loop of symbolic links: "cannot be resolved", not "missing", in the notification and the log', async () => {
+		const dir = hostileFolder(mkdtempSync(join(root, 'loop-')));
+		const file = join(dir, 'train-images-idx3-ubyte');
+		rmSync(`${file}.gz`);
+		symlinkSync('train-images-idx3-ubyte', file);
+		await setSettings({ datasetPath: dir });
+		await clearNotifications();
+		const since = (await logText()).length;
+		await runComparison(100_000);
+		const [line] = await logged('the link', since, /\[error\] .*train-images-idx3-ubyte: .*$/m);
+		assert.match(line, /train-images-idx3-ubyte: is a symbolic link that cannot be resolved \(a loop of symbolic links\)$/);
+		assert.doesNotMatch(line, /missing/);
+		if (browserBridgeAvailable) assert.match(await errorToast('symbolic link'), /train-images-idx3-ubyte: is a symbolic link that cannot be resolved/);
 		assert.equal(await liveWorkers(), 0);
 	});
 

@@ -1,9 +1,10 @@
 /**
- * The Python the tests run NumPy (and SciPy) with. `npm test` installs Debian's python3-numpy and python3-scipy
- * (scripts/setup-system.mjs) and then sets MINIBATCH_LAB_SETUP_COMPLETE=1: from then on a missing module is a failure,
+ * What the tests need from Debian: the Python they run NumPy (and SciPy) with, and other packages. `npm test` installs
+ * them (scripts/setup-system.mjs) and then sets MINIBATCH_LAB_SETUP_COMPLETE=1: from then on a missing one is a failure,
  * not a skip. Run by hand on a machine without them, the tests that need them skip and say why.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** scripts/test.mjs sets it once every Debian package the tests use is installed. */
 export const setupComplete = process.env.MINIBATCH_LAB_SETUP_COMPLETE === '1';
@@ -49,6 +50,18 @@ export function needPython(modules: readonly string[], debianPackages: readonly 
 		require() {
 			if (!python) throw new Error(`${reason}; npm test's setup ran, so this is a failure, not a skip`);
 			return python;
+		},
+	};
+}
+
+/** A Debian package the tests read files from (`path` exists once it is installed). */
+export function needInstalled(path: string, debianPackage: string): { options: { skip?: string }; require(): void } {
+	const there = existsSync(path);
+	const reason = `Debian's ${debianPackage} is not installed (no ${path})`;
+	return {
+		options: there || setupComplete ? {} : { skip: reason },
+		require() {
+			if (!there) throw new Error(`${reason}; npm test's setup ran, so this is a failure, not a skip`);
 		},
 	};
 }

@@ -2,7 +2,8 @@
 // `node scripts/build.mjs --only=unitTests,worker,cli` first.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ciContainsZero, tQuantile } from '../../src/core/stats';
@@ -74,6 +75,16 @@ describe('CLI compare', () => {
 		assert.match(lines[4], /^with replacement \(book\)\s+[01]\.\d{4}\s+[01]\.\d{4}/);
 		assert.match(lines[5], /^per-epoch shuffle\s+[01]\.\d{4}\s+[01]\.\d{4}\s+[01]\.\d{4}\s+\d+\.\d\s+100\.0%\s+0\s+1$/);
 		assert.doesNotMatch(r.stdout, /±|Paired difference/);
+	});
+
+	it('says on stderr which file it reads when a folder has both X and X.gz', () => {
+		const both = writeMnistFolder(syntheticDataset(600, 200, 6, 2));
+		folders.push(both);
+		writeFileSync(join(both, 't10k-images-idx3-ubyte'), gunzipSync(readFileSync(join(both, 't10k-images-idx3-ubyte.gz'))));
+		const r = runCli(['compare', '--data', both, ...tiny, '--samplers', 'sequential']);
+		assert.equal(r.status, 0, r.stderr);
+		assert.ok(r.stderr.includes(`${both} holds both t10k-images-idx3-ubyte and t10k-images-idx3-ubyte.gz; reading t10k-images-idx3-ubyte\n`), r.stderr);
+		assert.doesNotMatch(runCli(['compare', '--data', dir, ...tiny, '--samplers', 'sequential']).stderr, /holds both/);
 	});
 
 	it('prints settings, dataset and every run with its seed as JSON', () => {

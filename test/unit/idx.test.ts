@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DatasetError } from '../../src/core/errors';
 import { MAX_IDX_BYTES } from '../../src/core/idx';
-import { loadMnistFolder, parseIdx, readIdxFile } from '../support/nodeData';
+import { loadMnistFolder, missingMnistFiles, parseIdx, peekMnistFolder, readIdxFile } from '../support/nodeData';
+import { needInstalled } from '../support/python';
 import { idxBytes, syntheticDataset, writeMnistFolder } from '../support/synthetic';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mbl-idx-'));
@@ -106,10 +107,54 @@ describe('MNIST folders', () => {
 		await rejects(() => loadMnistFolder(dir), 'train-labels-idx1-ubyte.gz', /49 labels.*50 images/);
 	});
 
+	it('a file that is a loop of symbolic links is a link that cannot be resolved, not a missing file', async () => {
+		const dir = writeMnistFolder(data);
+		const file = join(dir, 'train-images-idx3-ubyte');
+		rmSync(`${file}.gz`);
+		symlinkSync('loop-b', file);
+		symlinkSync('train-images-idx3-ubyte', join(dir, 'loop-b'));
+		for (const call of [() => loadMnistFolder(dir), () => peekMnistFolder(dir)]) {
+			await rejects(call, file, /: is a symbolic link that cannot be resolved \(a loop of symbolic links\)$/);
+		}
+		assert.deepEqual(await missingMnistFiles(dir), ['train-images-idx3-ubyte (a symbolic link that cannot be resolved)']);
+		await assert.rejects(() => readIdxFile(file), /is a symbolic link that cannot be resolved \(a loop of symbolic links\)/);
+		rmSync(dir, { recursive: true });
+	});
+
+	it('a dangling symbolic link says where it points', async () => {
+		const dir = writeMnistFolder(data);
+		const file = join(dir, 't10k-labels-idx1-ubyte.gz');
+		rmSync(file);
+		symlinkSync('/nowhere/t10k-labels-idx1-ubyte.gz', file);
+		await rejects(() => loadMnistFolder(dir), file, /is a symbolic link that cannot be resolved \(it points to \/nowhere\/t10k-labels-idx1-ubyte\.gz, which does not exist\)$/);
+		rmSync(dir, { recursive: true });
+	});
+
+	it('with both X and X.gz it reads X, and says so; a broken link beside a readable spelling is passed over, and said', async () => {
+		const dir = writeMnistFolder(data);
+		// The raw file holds fewer images than the .gz, so the count shows which one was read.
+		const fewer = syntheticDataset(30, 20, 4);
+		writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxBytes(0x803, [30, 4, 4], fewer.train.pixels));
+		writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes(0x801, [30], fewer.train.labels));
+		symlinkSync('t10k-images-idx3-ubyte', join(dir, 't10k-images-idx3-ubyte'));
+		const head = await peekMnistFolder(dir);
+		assert.equal(head.trainCount, 30);
+		assert.equal((await loadMnistFolder(dir)).train.count, 30);
+		assert.deepEqual(head.notes, [
+			`${dir} holds both train-images-idx3-ubyte and train-images-idx3-ubyte.gz; reading train-images-idx3-ubyte`,
+			`${dir} holds both train-labels-idx1-ubyte and train-labels-idx1-ubyte.gz; reading train-labels-idx1-ubyte`,
+			`${join(dir, 't10k-images-idx3-ubyte')} is a symbolic link that cannot be resolved (a loop of symbolic links); reading t10k-images-idx3-ubyte.gz`,
+		]);
+		assert.deepEqual((await peekMnistFolder(writeMnistFolder(data))).notes, [], 'one spelling each: nothing to say');
+		rmSync(dir, { recursive: true });
+	});
+
 	it('rejects a path that is not a folder', () => rejects(() => loadMnistFolder('/nonexistent-mnist'), '/nonexistent-mnist', /does not exist/));
 
 	const fashion = '/usr/share/datasets/fashion-mnist';
-	it('reads Fashion-MNIST through the same reader', { skip: existsSync(fashion) ? false : 'Debian dataset-fashion-mnist is not installed' }, async () => {
+	const fashionInstalled = needInstalled(fashion, 'dataset-fashion-mnist');
+	it('reads Fashion-MNIST through the same reader', fashionInstalled.options, async () => {
+		fashionInstalled.require();
 		const f = await loadMnistFolder(fashion);
 		assert.equal(f.train.count, 60000);
 		assert.equal(f.test.count, 10000);
