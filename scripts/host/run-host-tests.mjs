@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,7 +39,8 @@ class RunError extends Error {}
 /**
  * The launches. `main` is a trusted workspace in English; `ja` runs VS Code with Japanese as its display language (a minimal
  * language pack, see writeLanguagePack in codeServer.mjs); `hostile` opens a workspace written to plant command links
- * (./hostileWorkspace.mjs) instead of the fixture folder. `web` runs the extension with its Node entry removed in the
+ * (./hostileWorkspace.mjs) instead of the fixture folder; `installed` runs the extension as a user's editor does (installed, so
+ * in ExtensionMode.Production, not under development), with a stub extension as the development path that carries the suite. `web` runs the extension with its Node entry removed in the
  * browser's web worker extension host, with the suite bundled for the browser (test/host/webIndex.ts), and `web-ja` does
  * that in Japanese. Which tests run in which pass: inPass in test/host/suite.ts, which keeps only the tests of the pass it
  * runs in (MINIBATCH_LAB_TEST_PASS).
@@ -49,6 +50,7 @@ const PASSES = [
 	{ name: 'untrusted', tag: '@untrusted', server: { workspaceTrust: 'untrusted' } },
 	{ name: 'ja', tag: '@ja', server: { locale: 'ja' } },
 	{ name: 'hostile', tag: '@hostile', server: {}, workspace: writeHostileWorkspace },
+	{ name: 'installed', tag: '@installed', server: {}, installed: true },
 	{ name: 'web', web: true, server: {} },
 	{ name: 'web-ja', web: true, server: { locale: 'ja' } },
 ];
@@ -147,6 +149,24 @@ function localStacks(results, server, webTests) {
 	return results;
 }
 
+/**
+ * The `installed` pass's development extension: an empty one, there only so VS Code runs the test suite. Minibatch Lab
+ * itself is then an installed extension (installFromRepository), which VS Code runs in ExtensionMode.Production.
+ */
+function writeProbeExtension(tmp) {
+	const dir = join(tmp, 'probe');
+	mkdirSync(dir);
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'host-test-probe', publisher: 'minibatch-lab-tests', version: '0.0.0', engines: { vscode: '^1.100.0' } }, null, '\t') + '\n');
+	return dir;
+}
+
+/** This repository's build as an installed extension of the server: a link in its fresh extensions folder, before any window opens. */
+function installFromRepository(server) {
+	const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+	const extensionsDir = join(dirname(server.userDataDir), 'extensions');
+	symlinkSync(repoRoot, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+}
+
 async function runPass(pass) {
 	if (pass.name !== 'main' || wanted.length > 1) say(`pass "${pass.name}"`);
 	const tmp = mkdtempSync(join(tmpdir(), 'minibatch-lab-host-tests-'));
@@ -154,7 +174,7 @@ async function runPass(pass) {
 	const unregister = registerCleanup(removeTmp);
 	const resultsFile = join(tmp, 'results.json');
 	const web = pass.web === true;
-	const extensionDir = web ? stageWebExtension(tmp) : repoRoot;
+	const extensionDir = web ? stageWebExtension(tmp) : pass.installed ? writeProbeExtension(tmp) : repoRoot;
 	let testsIndex = hostTestsIndex;
 	let server;
 	let browser;
@@ -169,6 +189,7 @@ async function runPass(pass) {
 			env,
 			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
 		});
+		if (pass.installed) installFromRepository(server);
 		if (web) testsIndex = writeWebTests(extensionDir, { ...env, MINIBATCH_LAB_TEST_RESULTS_URI: remoteUri(server, resultsFile), MINIBATCH_LAB_TEST_TIMEOUT_MS: process.env.MINIBATCH_LAB_TEST_TIMEOUT_MS ?? '' });
 		const readPass = () => (web ? localStacks(readResults(resultsFile), server, testsIndex) : readResults(resultsFile));
 		say(`code-server up at ${server.url} (${elapsed()})`);

@@ -3,6 +3,7 @@ import type { ExportFormat } from '../shared/protocol';
 import type { RunController } from './controller';
 import { resultsFromHistory, toCsv, toJson, toMarkdown, type ExportMeta, type Results } from './exportText';
 import { showError, showInfo } from './notify';
+import { isTestMode } from './testHooks';
 import type { ComparisonPanel } from './panel';
 import type { Platform } from './platform';
 import { panelStrings } from '../shared/strings/panel';
@@ -16,11 +17,11 @@ export const EXPORT_COMMANDS: Record<ExportFormat, string> = {
 };
 
 /**
- * Test hook: `{ uri }` (a Uri or a file path) saves there without the dialog. Users never pass it (the palette and
- * the panel's buttons call with no argument), so anything else is ignored and the dialog shows.
+ * Test hook: `{ uri }` (a Uri or a file path) saves there without the dialog, only while VS Code runs the extension's
+ * tests. Anywhere else any extension could write any file through it, so the argument is ignored and the dialog shows.
  */
-function targetOf(arg: unknown): vscode.Uri | undefined {
-	if (typeof arg !== 'object' || arg === null || !('uri' in arg)) return undefined;
+function targetOf(arg: unknown, testMode: boolean): vscode.Uri | undefined {
+	if (!testMode || typeof arg !== 'object' || arg === null || !('uri' in arg)) return undefined;
 	const uri = (arg as { uri: unknown }).uri;
 	if (uri instanceof vscode.Uri) return uri;
 	return typeof uri === 'string' && uri !== '' ? vscode.Uri.file(uri) : undefined;
@@ -40,11 +41,12 @@ export class ResultsExporter {
 	) {}
 
 	register(): vscode.Disposable[] {
+		const test = isTestMode(this.context);
 		return [
 			vscode.commands.registerCommand(EXPORT_COMMANDS.markdown, () => this.copyMarkdown()),
-			vscode.commands.registerCommand(EXPORT_COMMANDS.csv, (arg?: unknown) => this.saveResults('csv', targetOf(arg))),
-			vscode.commands.registerCommand(EXPORT_COMMANDS.json, (arg?: unknown) => this.saveResults('json', targetOf(arg))),
-			vscode.commands.registerCommand(EXPORT_COMMANDS.png, (arg?: unknown) => this.saveChart(targetOf(arg))),
+			vscode.commands.registerCommand(EXPORT_COMMANDS.csv, (arg?: unknown) => this.saveResults('csv', targetOf(arg, test))),
+			vscode.commands.registerCommand(EXPORT_COMMANDS.json, (arg?: unknown) => this.saveResults('json', targetOf(arg, test))),
+			vscode.commands.registerCommand(EXPORT_COMMANDS.png, (arg?: unknown) => this.saveChart(targetOf(arg, test))),
 		];
 	}
 

@@ -9,6 +9,7 @@ import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 import type { Platform } from './platform';
 import { registerScriptCommands } from './script/register';
 import { reportSettingsError } from './problems';
+import { registerTestHooks } from './testHooks';
 
 /** The comparison, its panel and exports, and the gradient check. Kept cheap: nothing heavy starts until a command runs. */
 export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, platform: Platform): void {
@@ -69,20 +70,22 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 		}),
 		...exporter.register(),
 		registerGradientComparison(context.extensionUri, log, platform),
-		vscode.commands.registerCommand('minibatchLab._snapshot', () => ComparisonPanel.current?.snapshot()),
-		vscode.commands.registerCommand('minibatchLab._liveWorkers', () => liveWorkers()),
-		// Test hooks for the fault tests, deliberately not contributed in package.json: see src/runner/faults.ts.
-		vscode.commands.registerCommand('minibatchLab._peakWorkers', () => takePeakLiveWorkers()),
-		vscode.commands.registerCommand('minibatchLab._injectFault', (fault: unknown) => armFault(fault)),
 		vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, serializer),
-		// Test hook: what a window reload does to the panel (a fresh page, the in-memory history gone), without reloading the window.
-		vscode.commands.registerCommand('minibatchLab._simulateRevive', async () => {
-			if (controller.running) return false;
-			ComparisonPanel.current?.dispose();
-			controller.history.forget();
-			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Minibatch comparison'), vscode.ViewColumn.Active, {});
-			await serializer.deserializeWebviewPanel(panel, undefined);
-			return true;
+		...registerTestHooks(context, {
+			'minibatchLab._snapshot': () => ComparisonPanel.current?.snapshot(),
+			'minibatchLab._liveWorkers': () => liveWorkers(),
+			'minibatchLab._peakWorkers': () => takePeakLiveWorkers(),
+			// The fault tests: see src/runner/faults.ts.
+			'minibatchLab._injectFault': (fault: unknown) => armFault(fault),
+			// What a window reload does to the panel (a fresh page, the in-memory history gone), without reloading the window.
+			'minibatchLab._simulateRevive': async () => {
+				if (controller.running) return false;
+				ComparisonPanel.current?.dispose();
+				controller.history.forget();
+				const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Minibatch comparison'), vscode.ViewColumn.Active, {});
+				await serializer.deserializeWebviewPanel(panel, undefined);
+				return true;
+			},
 		}),
 	);
 }

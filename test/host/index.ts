@@ -41,6 +41,7 @@ const testModules: TestModules = [
 	['longRun.test', () => import('./longRun.test')],
 	['script.test', () => import('./script.test')],
 	['staleFix.test', () => import('./staleFix.test')],
+	['installed.test', () => import('./installed.test')],
 ];
 
 const resultsPath = process.env.MINIBATCH_LAB_TEST_RESULTS;

@@ -31,12 +31,12 @@ export interface TestResults {
 
 /**
  * Whether a test runs in this pass, from the tags in its full title; keep in sync with PASSES in scripts/host/run-host-tests.mjs.
- * Untagged tests run in `main`; `@untrusted`, `@ja` and `@hostile` ones in their pass. The browser passes run what their bundle
+ * Untagged tests run in `main`; `@untrusted`, `@ja`, `@hostile` and `@installed` ones in their pass. The browser passes run what their bundle
  * holds: `web` the untagged and `@web` tests, `web-ja` the `@ja` ones; `@node` keeps a test out of both.
  */
 export function inPass(fullTitle: string, pass: string): boolean {
 	const tag = (t: string) => fullTitle.includes(t);
-	const home = tag('@untrusted') ? 'untrusted' : tag('@ja') ? 'ja' : tag('@hostile') ? 'hostile' : tag('@web') ? 'web' : 'main';
+	const home = tag('@untrusted') ? 'untrusted' : tag('@ja') ? 'ja' : tag('@hostile') ? 'hostile' : tag('@installed') ? 'installed' : tag('@web') ? 'web' : 'main';
 	if (pass === 'web') return (home === 'main' || home === 'web') && !tag('@node');
 	if (pass === 'web-ja') return home === 'ja' && !tag('@node');
 	return home === pass;

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { planScript } from '../../python/scriptPlan';
 import type { ProcessHost } from '../../runner/processHost';
 import { ScriptController, type ScriptCommandOptions } from './scriptController';
+import { registerTestHooks } from '../testHooks';
 
 export const COMPARE_SCRIPT_COMMAND = 'minibatchLab.compareScript';
 
@@ -43,8 +44,8 @@ export function registerScriptCommands(context: vscode.ExtensionContext, log: vs
 		vscode.commands.registerCommand('minibatchLab.cancelScript', () => controller.cancel()),
 		vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, lens),
 		vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('minibatchLab.codeLens') && lens.refresh()),
-		// Test hooks, deliberately not contributed: the last session's results and the Python processes alive now.
-		vscode.commands.registerCommand('minibatchLab._scriptState', () => ({ running: controller.running, liveProcesses: host?.live() ?? 0, last: controller.last })),
+		// The last session's results and the Python processes alive now.
+		...registerTestHooks(context, { 'minibatchLab._scriptState': () => ({ running: controller.running, liveProcesses: host?.live() ?? 0, last: controller.last }) }),
 	);
 	return controller;
 }
