@@ -8,9 +8,23 @@ export const DIALOG = '.monaco-dialog-box';
 
 export const clearNotifications = () => vscode.commands.executeCommand('notifications.clearAll');
 
-/** The text of the error notification that contains `text`, once it shows. */
-export async function errorToast(text: string): Promise<string> {
-	return String(await queryDom({ selector: ERROR_TOAST, hasText: text, op: 'text', timeoutMs: 30_000 }));
+const CENTER_ERROR = '.notifications-center .notification-list-item:has(.codicon-error) .notification-list-item-message';
+
+/**
+ * The text of the error notification that contains `text`, once it shows. A toast can miss its moment (at most three show, and none
+ * while the notification centre is open), so after a while this reads the centre, which lists every notification until cleared.
+ */
+export async function errorToast(text: string, toastMs = 10_000): Promise<string> {
+	try {
+		return String(await queryDom({ selector: ERROR_TOAST, hasText: text, op: 'text', timeoutMs: toastMs }));
+	} catch {
+		await vscode.commands.executeCommand('notifications.showList');
+		try {
+			return String(await queryDom({ selector: CENTER_ERROR, hasText: text, op: 'text', timeoutMs: 20_000 }));
+		} finally {
+			await vscode.commands.executeCommand('notifications.hideList');
+		}
+	}
 }
 
 /** The "Minibatch Lab" log as its Output view shows it (the view is opened once, which loads it as a document). */
