@@ -18,6 +18,7 @@ import { textFileStore, workspaceFiles } from './workspaceFiles';
 export class RunController implements vscode.Disposable {
 	readonly history: RunHistory;
 	private current?: { comparison: Comparison; done: Promise<void> };
+	private starting = false;
 	private runId = 0;
 	private sink: (m: RunMessage) => void = () => undefined;
 	private progressHook?: (runKey: string, iter: number) => void;
@@ -57,17 +58,28 @@ export class RunController implements vscode.Disposable {
 
 	/** Validates, then trains; resolves when the comparison has ended. Errors are shown, logged and sent to the panel. */
 	async start(req: RunRequest): Promise<void> {
-		if (this.current) {
-			const restart = vscode.l10n.t('Restart');
-			const pick = await showWarning(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
-			if (pick !== restart) return;
-			this.cancel();
-			await this.waitIdle();
+		// Set before the first await: a double click or a burst of "Run again" would otherwise start one comparison each.
+		if (this.starting) {
+			this.log.info('A comparison is already starting; this request is ignored.');
+			return;
 		}
+		this.starting = true;
 		let done!: () => void;
-		const comparison = await this.prepare(req);
-		if (!comparison) return;
-		this.current = { comparison: comparison.comparison, done: new Promise((r) => (done = r)) };
+		let comparison: Awaited<ReturnType<RunController['prepare']>>;
+		try {
+			if (this.current) {
+				const restart = vscode.l10n.t('Restart');
+				const pick = await showWarning(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
+				if (pick !== restart) return;
+				this.cancel();
+				await this.waitIdle();
+			}
+			comparison = await this.prepare(req);
+			if (!comparison) return;
+			this.current = { comparison: comparison.comparison, done: new Promise((r) => (done = r)) };
+		} finally {
+			this.starting = false;
+		}
 		void vscode.commands.executeCommand('setContext', 'minibatchLab.running', true);
 		try {
 			await this.execute(comparison.comparison, comparison.runId, req);

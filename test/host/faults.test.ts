@@ -273,6 +273,25 @@ describe('faults in the real host', function () {
 		});
 	});
 
+	describe('starts in a burst', () => {
+		it('three starts without waiting make one comparison; Cancel leaves no worker', async () => {
+			await setSettings({ ...SHORT, iterations: 200_000 });
+			assert.equal(await liveWorkers(), 0);
+			await peakWorkers();
+			const before = (await logText()).length;
+			const starts = [1, 2, 3].map(() => vscode.commands.executeCommand('minibatchLab.runComparison'));
+			await until('the run training', async () => (await liveWorkers()) >= WIDTH, 60_000);
+			await logged('the run', before, / Run \d+: /);
+			assert.equal(await liveWorkers(), WIDTH, 'the workers of one comparison');
+			await vscode.commands.executeCommand('minibatchLab.cancelComparison');
+			await within('every start to end after the cancel', Promise.all(starts), 60_000);
+			assert.equal(await liveWorkers(), 0);
+			assert.equal((await logText()).slice(before).match(/ Run \d+: /g)?.length, 1, 'one comparison started');
+			const peak = await peakWorkers();
+			assert.ok(peak <= WIDTH, `at most ${WIDTH} workers at once, saw ${peak}`);
+		});
+	});
+
 	describe('divergence', () => {
 		it('lr 100: "diverged at iteration N" in the panel, not an accuracy nor a crash, and no worker left', async () => {
 			await setSettings({ ...SHORT, learningRate: 100 });
