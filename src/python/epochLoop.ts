@@ -4,7 +4,7 @@
  * slices of one epoch cover.
  */
 import type { PyNum } from './evaluate';
-import type { LoopSlice } from './loopBody';
+import { sameBoundsSlices, type LoopSlice } from './loopBody';
 import type { Fallback, ForLoop, PythonModel } from './model';
 import { DEFAULTS, bookIpe, exprSource, ipeQuantity, isLengthName, lengthQuantity, quantity, type Quantity } from './quantities';
 import { samplerCallAt } from './samplers';
@@ -73,6 +73,11 @@ export interface EpochLoop {
 	readonly slices?: SliceCoverage;
 	/** The outer body calls `accuracy(…)` (after the inner loop): once per epoch. */
 	readonly evaluatesEachEpoch: boolean;
+	/**
+	 * The data itself is shuffled in place (`np.random.shuffle(x_train)`) while another array is sliced with the same
+	 * bounds (`t_train[i:i + b]`): the two no longer line up.
+	 */
+	readonly misaligned?: { readonly shuffled: string; readonly others: readonly string[] };
 }
 
 const EPOCH_NAME = /epoch/i;
@@ -328,6 +333,13 @@ export function epochLoop(
 		}
 	}
 	const floatRange = r?.stopFloat && iterPerEpoch.name ? iterPerEpoch.name : undefined;
+	let misaligned: EpochLoop['misaligned'];
+	if (slice && order?.api === 'shuffle') {
+		const arg = model.callArgs(order.tok + 1)[0];
+		const shuffled = arg && !arg.keyword ? model.compact(arg.start, arg.end) : undefined;
+		const arrays = [slice.array, ...sameBoundsSlices(model, inner, slice)];
+		if (shuffled && arrays.length > 1 && arrays.includes(shuffled)) misaligned = { shuffled, others: arrays.filter((a) => a !== shuffled) };
+	}
 	return {
 		outer,
 		epochVar: outer.varName,
@@ -341,6 +353,7 @@ export function epochLoop(
 		order,
 		slices,
 		evaluatesEachEpoch,
+		...(misaligned ? { misaligned } : {}),
 	};
 }
 

@@ -86,6 +86,12 @@ function mentions(model: PythonModel, [s, e]: readonly [number, number], names: 
 
 /** The first slice taken with the loop's variable in the loop's own statements (not in loops nested in it). */
 export function loopSlice(model: PythonModel, loop: ForLoop): LoopSlice | undefined {
+	return loopSlices(model, loop, 1)[0];
+}
+
+/** The slices taken with the loop's variable in its own statements, in order, at most `limit`. */
+export function loopSlices(model: PythonModel, loop: ForLoop, limit: number): LoopSlice[] {
+	const out: LoopSlice[] = [];
 	const st = model.stmts;
 	const t = model.tokens;
 	let names: Set<string> | undefined;
@@ -123,10 +129,22 @@ export function loopSlice(model: PythonModel, loop: ForLoop): LoopSlice | undefi
 			const hi = [colon + 1, hiEnd] as const;
 			if (!mentions(model, lo, names) && !mentions(model, hi, names)) continue;
 			const target = model.isName(a) && model.isOp(a + 1, '=') && start === a + 2 && close === e - 1 ? model.tok(a) : undefined;
-			return { stmt: s, open: j, arrayStart: start, array: model.compact(start, j), lo, hi, target };
+			out.push({ stmt: s, open: j, arrayStart: start, array: model.compact(start, j), lo, hi, target });
+			if (out.length >= limit) return out;
 		}
 	}
-	return undefined;
+	return out;
+}
+
+/** Other arrays the loop slices with the same bounds as `slice` (`t_train[i:i + b]` beside `x_train[i:i + b]`). */
+export function sameBoundsSlices(model: PythonModel, loop: ForLoop, slice: LoopSlice): string[] {
+	const text = (r: readonly [number, number]) => model.compact(r[0], r[1]);
+	const lo = text(slice.lo);
+	const hi = text(slice.hi);
+	const arrays = loopSlices(model, loop, 16)
+		.filter((x) => x.array !== slice.array && text(x.lo) === lo && text(x.hi) === hi)
+		.map((x) => x.array);
+	return [...new Set(arrays)];
 }
 
 /** `if <counter> % <divisor> == 0:` in a body: the block that runs every `divisor` iterations. */

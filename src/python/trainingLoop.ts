@@ -6,7 +6,7 @@ import type { PyNum } from './evaluate';
 import { epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
 import { breakIn, callsFunction, counterBreak, loopSlice, periodicCheck, trains, type LoopSlice, type PeriodicCheck, type StmtRange } from './loopBody';
 import type { ForLoop, FunctionDef, PythonModel } from './model';
-import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
+import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, exprSource, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
 import { samplerCallAt } from './samplers';
 import { K_NAME, startOf } from './tokens';
 import { countEvaluations, loopStop, type Evaluations, type LoopStop } from './evaluations';
@@ -38,6 +38,11 @@ export interface TrainingNumbers {
 	readonly epochLoop?: EpochLoop;
 	/** Present when a `break` can end the loop before its range does. */
 	readonly stop?: LoopStop;
+	/**
+	 * Present when each iteration trains several networks on its one minibatch: the gradient is taken in a loop over
+	 * them inside the training loop (chapter 6's `for key in optimizers.keys():`). `over` is that loop's iterable.
+	 */
+	readonly sharedBatch?: { readonly over: string };
 }
 
 /** The training loop and the names that play each role in it. */
@@ -267,8 +272,28 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		assumptions: distinct([trainSize, batchSize, itersNum, iterPerEpoch, ...(epochs ? [epochs.epochs] : []), ...(epochs?.slices ? [epochs.slices.population] : [])].filter((x) => x.source === 'assumed')),
 		...(epochs ? { epochLoop: epochs } : {}),
 		...(stop ? { stop } : {}),
+		...(loop ? sharedBatch(model, loop) : {}),
 	};
 	return { loop, choiceTok, slice, stepFunction, names, batchMasks: masks.masks, batchData: masks.data, numbers, ref, fallback };
+}
+
+/** The loop over networks inside the training loop that takes the gradient, if the gradient is taken in one. */
+function sharedBatch(model: PythonModel, loop: ForLoop): { sharedBatch?: { over: string } } {
+	const st = model.stmts;
+	for (let s = loop.bodyFirst; s < loop.bodyEnd; s++) {
+		const a = st.firstTok[s];
+		const e = st.endTok[s];
+		for (let j = a; j < e; j++) {
+			if (!model.isName(j, 'gradient') || !model.isOp(j + 1, '(')) continue;
+			const inner = model.loopAt(j);
+			if (!inner || inner === loop || inner.rangeOpen >= 0) return {};
+			const header = st.firstTok[inner.stmt];
+			const end = st.endTok[inner.stmt];
+			if (!model.isOp(end - 1, ':') || end - 1 <= header + 3) return {};
+			return { sharedBatch: { over: exprSource(model, header + 3, end - 1) } };
+		}
+	}
+	return {};
 }
 
 /** One quantity per name (or expression): the training set size may also be the sliced array's length. */

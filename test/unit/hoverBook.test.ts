@@ -90,7 +90,10 @@ describe('hovers on the book: later training code', () => {
 			assert.deepEqual([ev?.count, ev?.divisor, ev?.accuracy, ev?.first, ev?.last], [20, '100', false, [0, 100, 200], 1900], f);
 			assert.deepEqual([h.numbers.itersNum.value, h.numbers.itersNum.name, h.numbers.batchSize.value], [2000, 'max_iterations', 128], f);
 			assert.equal(h.names.iterPerEpoch, undefined, `${f}: the file names no epoch length`);
+			assert.deepEqual(h.numbers.sharedBatch, { over: f.includes('optimizer') ? 'optimizers.keys()' : 'weight_init_types.keys()' }, f);
 		}
+		const ch4 = hover(book('ch04/train_neuralnet.py'), 'i in range');
+		assert.ok(ch4?.kind === 'term' && ch4.numbers.sharedBatch === undefined, 'chapter 4 trains one network');
 	});
 
 	it('chapter 6 overfitting: train_size is 300 (x_train[:300]) and the loop ends at its break after 201 evaluations', () => {

@@ -248,6 +248,20 @@ describe('hover patterns: loops over epochs', () => {
 		]);
 	});
 
+	it('shuffling the data in place while its labels are sliced with the same bounds is caught', () => {
+		const src = lines(
+			'import numpy as np',
+			'epochs, batch_size = 10, 100',
+			'for epoch in range(epochs):',
+			'    np.random.shuffle(x_train)',
+			'    for i in range(0, len(x_train), batch_size):',
+			'        grad = network.gradient(x_train[i:i + batch_size], t_train[i:i + batch_size])',
+		);
+		assert.deepEqual(term(src, 'epochs, ').numbers.epochLoop?.misaligned, { shuffled: 'x_train', others: ['t_train'] });
+		const indexed = src.replace('np.random.shuffle(x_train)', 'idx = np.random.permutation(len(x_train))').replace(/(\w_train)\[i:i \+ batch_size\]/g, '$1[idx[i:i + batch_size]]');
+		assert.equal(term(indexed, 'epochs, ').numbers.epochLoop?.misaligned, undefined, 'one permutation for both is right');
+	});
+
 	it('a single loop is not an epoch loop, and the book\'s chapter-4 layout keeps its numbers', () => {
 		const n = term(learner('train_tuple.py'), 'batch_size').numbers;
 		assert.equal(n.epochLoop, undefined);

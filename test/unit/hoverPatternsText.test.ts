@@ -123,6 +123,19 @@ describe('pattern hovers in English', () => {
 		assert.ok(md(math, 'e in range', t).includes('`e` はエポックの番号で、1 から 12 まで進みます'));
 	});
 
+	it('chapter 6: one minibatch for every network; a shuffle of the data alone is called out (English and Japanese)', () => {
+		const { t, missing } = japanese();
+		const cmp = read('book', 'ch06', 'optimizer_compare_mnist.py');
+		assert.ok(md(cmp, 'i in range', en).startsWith('`i` counts iterations from 0 to 1,999: each one draws one minibatch and updates every network of `optimizers.keys()` on it once.'));
+		assert.ok(md(cmp, 'x_batch = ', en).includes('each iteration updates every network of `optimizers.keys()` once, all on the same minibatch'));
+		assert.ok(md(cmp, 'i in range', t).includes('`optimizers.keys()` のネットワークをそれぞれ 1 回更新します'));
+		const src = ['import numpy as np', 'epochs, batch_size = 10, 100', 'for epoch in range(epochs):', '    np.random.shuffle(x_train)', '    for i in range(0, len(x_train), batch_size):', '        grad = network.gradient(x_train[i:i + batch_size], t_train[i:i + batch_size])', ''].join('\n');
+		const e = md(src, 'shuffle(', en);
+		assert.ok(e.includes('`np.random.shuffle(x_train)` shuffles `x_train` alone: `t_train` is sliced with the same bounds but keeps its old order, so each batch pairs images with the wrong labels.'), e);
+		assert.ok(md(src, 'epochs, ', t).includes('`np.random.shuffle(x_train)` がシャッフルするのは `x_train` だけです'));
+		assert.deepEqual(missing, []);
+	});
+
 	it('a float given to range() is called out', () => {
 		const src = ['import numpy as np', 'n, bs = 1000, 100', 'steps = n / bs', 'for epoch in range(3):', '    order = np.random.permutation(n)', '    for k in range(steps):', '        mask = order[k * bs:(k + 1) * bs]', ''].join('\n');
 		assert.ok(md(src, 'mask', en).includes('`steps` is a float (10.0): `range()` needs an int, so this loop raises TypeError.'));

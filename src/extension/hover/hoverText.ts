@@ -102,6 +102,12 @@ function checksEpochs(h: TermHover): boolean {
 	return ev?.divisor !== undefined && ev.divisor === (h.numbers.iterPerEpoch.name ?? h.names.iterPerEpoch);
 }
 
+/** Chapter 6's comparisons: one minibatch per iteration, shared by every network the inner loop updates. */
+function sharedLine(h: TermHover, t: Translate): string | undefined {
+	const over = h.numbers.sharedBatch?.over;
+	return over ? t('each iteration updates every network of {0} once, all on the same minibatch', code(over)) : undefined;
+}
+
 function term(h: TermHover, t: Translate): string {
 	if (h.numbers.epochLoop) return epochTerm(h, t);
 	const n = h.numbers;
@@ -122,7 +128,7 @@ function term(h: TermHover, t: Translate): string {
 		case 'itersNum':
 			return paragraphs([
 				t('{0} is the number of iterations: each one takes a minibatch and makes one parameter update. It counts updates, not epochs.', name),
-				bullets([valueCode(n.itersNum), stop, epochsLine(h, t), ipeCode(h)]),
+				bullets([valueCode(n.itersNum), stop, sharedLine(h, t), epochsLine(h, t), ipeCode(h)]),
 				foot,
 			]);
 		case 'iterPerEpoch': {
@@ -140,9 +146,11 @@ function term(h: TermHover, t: Translate): string {
 		}
 		case 'loopIndex':
 			return paragraphs([
-				checksEpochs(h)
-					? t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${n.evaluations?.counter ?? h.name} % ${ipeName} == 0`))
-					: t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update.', name, num(n.itersNum.value - 1)),
+				n.sharedBatch
+					? t('{0} counts iterations from 0 to {1}: each one draws one minibatch and updates every network of {2} on it once.', name, num(n.itersNum.value - 1), code(n.sharedBatch.over))
+					: checksEpochs(h)
+						? t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${n.evaluations?.counter ?? h.name} % ${ipeName} == 0`))
+						: t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update.', name, num(n.itersNum.value - 1)),
 				bullets([evaluationsLine(h, t), stop, epochsLine(h, t), ipeCode(h)]),
 				foot,
 			]);
@@ -164,6 +172,7 @@ function term(h: TermHover, t: Translate): string {
 					? t('{0} is the minibatch: the {1} rows of {2} selected by {3}.', name, num(n.batchSize.value), code(h.batch.source), code(h.batch.mask))
 					: t('{0} is the minibatch: the {1} rows of the training data selected by the batch mask.', name, num(n.batchSize.value)),
 				t('The gradient is computed on these rows only, so each update sees {0} of the {1} samples.', num(n.batchSize.value), num(n.trainSize.value)),
+				sharedLine(h, t),
 				foot,
 			]);
 		case 'trainSize':

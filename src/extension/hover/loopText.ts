@@ -64,6 +64,14 @@ function epochBullets(n: TrainingNumbers, t: Translate): string {
 	]);
 }
 
+/** The data shuffled in place while its labels are sliced in their old order. */
+function misalignedNote(n: TrainingNumbers, t: Translate): string | undefined {
+	const m = n.epochLoop?.misaligned;
+	const order = n.epochLoop?.order;
+	if (!m || !order) return undefined;
+	return t('{0} shuffles {1} alone: {2} is sliced with the same bounds but keeps its old order, so each batch pairs images with the wrong labels. Shuffle an index array and take both through it (`x_train[idx]`, `t_train[idx]`).', code(`${order.callee}(${m.shuffled})`), code(m.shuffled), m.others.map(code).join(', '));
+}
+
 /** The note on a float given to `range()`, which Python refuses. */
 function floatNote(n: TrainingNumbers, t: Translate): string | undefined {
 	const ep = n.epochLoop;
@@ -138,13 +146,13 @@ export function epochTerm(h: TermHover, t: Translate): string {
 			intro = t('{0} is the learning rate: each update moves every parameter by {1} × its gradient. Too large and the loss jumps around; too small and learning is slow.', name, py(n.learningRate));
 			return paragraphs([intro, bullets([valueCode(n.learningRate)]), footnotes(n.learningRate.source === 'assumed' ? [n.learningRate] : [], [n.learningRate], t)]);
 	}
-	return paragraphs([intro, extra, epochBullets(n, t), floatNote(n, t), epochFootnotes(n, t)]);
+	return paragraphs([intro, extra, epochBullets(n, t), misalignedNote(n, t), floatNote(n, t), epochFootnotes(n, t)]);
 }
 
 /** Added to a shuffle/permutation hover when that call makes the order of an epoch loop's slices. */
 export function epochOrderNote(n: TrainingNumbers, t: Translate): string | undefined {
 	if (!n.epochLoop) return undefined;
-	return epochBullets(n, t);
+	return paragraphs([epochBullets(n, t), misalignedNote(n, t)]);
 }
 
 /** A name in a batch-processing (inference) loop. */
