@@ -1,9 +1,10 @@
 /* global document, NodeFilter -- used inside page.evaluate, which runs in the browser */
 // Screenshots of real hovers in the workbench: the mouse rests on a word like a user's, then the hover widget is captured.
-// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner]
+// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner|axes]
 // Writes the whole window (hover-<word>-<theme>[-<locale>].png) and a close-up of the hover (…-closeup.png) per word.
 // --set learner opens a throwaway workspace with the learner-style fixtures (tuple settings, epoch loops) and the book's
-// chapter-3 inference script, copied from test/fixtures, and rests on their new hovers.
+// chapter-3 inference script, copied from test/fixtures, and rests on their new hovers. --set axes does the same with
+// test/fixtures/python/axes.py: a repeated axis (NumPy's ValueError) and a kept axis of size 1.
 // --locale ja runs VS Code in Japanese (a minimal language pack, see codeServer.mjs) and needs a Japanese font for chromium.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +42,10 @@ const SETS = {
 		['neuralnet_mnist_batch.py', 'batch_size', 0, 'inference-batch-size'],
 		['neuralnet_mnist_batch.py', 'x_batch', 0, 'inference-x-batch'],
 	],
+	axes: [
+		['axes.py', 'keepdims', 0, 'keepdims-repeated-axis'],
+		['axes.py', 'keepdims', 1, 'keepdims-size-one'],
+	],
 };
 const targets = SETS[opts.set];
 if (!targets) throw new Error(`unknown --set ${opts.set}; use ${Object.keys(SETS).join(' or ')}`);
@@ -52,10 +57,11 @@ const LEARNER_FILES = [
 	'test/fixtures/python/learner/train_epochs_short.py',
 	'test/fixtures/book/ch03/neuralnet_mnist_batch.py',
 ];
+const SET_FILES = { learner: LEARNER_FILES, axes: ['test/fixtures/python/axes.py'] };
 let workspace;
-if (opts.set === 'learner') {
+if (SET_FILES[opts.set]) {
 	workspace = mkdtempSync(join(tmpdir(), 'minibatch-lab-hovers-'));
-	for (const f of LEARNER_FILES) copyFileSync(join(repoRoot, f), join(workspace, basename(f)));
+	for (const f of SET_FILES[opts.set]) copyFileSync(join(repoRoot, f), join(workspace, basename(f)));
 }
 
 /** The on-screen box of the nth occurrence of `word` in the editor's rendered lines (a token may hold more than the word). */

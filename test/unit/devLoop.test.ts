@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { within } from '../support/wait';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -74,7 +75,7 @@ describe('F5 and npm run watch', () => {
 		} finally {
 			child.kill('SIGTERM');
 		}
-		assert.equal(await exited, 0);
+		assert.equal(await within('the watch build to exit after SIGTERM', exited, 60_000), 0);
 	});
 
 	it('one start and one finish for several bundles rebuilding together, errors on the line the matcher reads', async () => {

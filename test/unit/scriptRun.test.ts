@@ -7,6 +7,7 @@ import { chmodSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSyn
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder';
+import { waitFor, within } from '../support/wait';
 
 const root = join(__dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
@@ -173,15 +174,13 @@ describe('minibatch-lab script (real Python)', need.options, () => {
 		let stderr = '';
 		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 		const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-		for (let k = 0; k < 600 && !/iteration 60 /.test(stderr); k++) await new Promise((r) => setTimeout(r, 100));
-		assert.match(stderr, /iteration 60 /, 'the runs got going');
+		await waitFor('the runs to get going (iteration 60 on stderr)', () => /iteration 60 /.test(stderr), 60_000, 100);
 		assert.ok(processesWith(marker, book).length >= 1, 'the script started its own child');
 		assert.ok(processesWith("Minibatch Lab: runs a learner's training script", book).length >= 2, 'two runs in parallel');
 		child.kill('SIGINT');
-		assert.equal(await exited, 130);
-		await new Promise((r) => setTimeout(r, 300));
-		assert.deepEqual(processesWith(marker, book), []);
-		assert.deepEqual(processesWith("Minibatch Lab: runs a learner's training script", book), []);
+		assert.equal(await within('the CLI to exit after Ctrl+C', exited, 60_000), 130);
+		// The event, not a pause: the processes' exit, under a generous limit.
+		await waitFor('no Python process left', () => processesWith(marker, book).length === 0 && processesWith("Minibatch Lab: runs a learner's training script", book).length === 0, 30_000, 100);
 	});
 
 	it('refuses, in one line with exit code 2: no Python, no NumPy, no file, no loop, a hidden setting', () => {
