@@ -163,6 +163,15 @@ describe('minibatch-lab script (real Python)', need.options, () => {
 		assert.equal(json.runs[0].reference.identical, true);
 	});
 
+	it('a script that never reaches an evaluation says so, and how far its loop got', () => {
+		const file = join(book, 'ch04', 'never.py');
+		writeFileSync(file, readFileSync(join(book, 'ch04', 'fstrings.py'), 'utf8').replace('if step % per_epoch == 0:', 'if step % per_epoch == 1000:'));
+		const { json, status, stderr } = script(file, '--samplers', 'replacement');
+		assert.equal(status, 1);
+		assert.deepEqual(json.runs[0].error, { type: 'NoEvaluation', message: 'the script ran 121 iterations but never reached an evaluation (no accuracy call inside the loop ran)', file, line: null });
+		assert.match(stderr, /never reached an evaluation/);
+	});
+
 	it('Cancel (Ctrl+C) leaves no Python process, not even one the script started', async () => {
 		const marker = `mbl-cancel-${process.pid}`;
 		const file = join(book, 'ch04', 'long.py');
