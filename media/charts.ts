@@ -4,8 +4,8 @@
  */
 import { Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type ChartOptions } from 'chart.js';
 import { mean, sampleStd } from '../src/core/stats';
-import type { SamplerId } from '../src/shared/protocol';
-import { epochsPerIter, runKey, tracksOf, type PanelModel, type SamplerTrack } from './model';
+import type { SamplerId, TrackSource } from '../src/shared/protocol';
+import { epochsPerIter, trackKey, tracksOf, type PanelModel, type SamplerTrack } from './model';
 import { fill, type PanelStrings } from './strings';
 import { withAlpha, type Palette } from './theme';
 
@@ -18,6 +18,8 @@ type Role = 'train' | 'test' | 'loss' | 'bandHigh' | 'bandLow' | 'seed';
 type LineSet = ChartDataset<'line', Point[]> & {
 	sampler: SamplerId;
 	role: Role;
+	/** Your script's mean lines (dotted, with hollow diamonds) beside the reference's. */
+	source: TrackSource;
 	/** For a seed line: its seed. */
 	seed?: number;
 	/** For a mean line: the std and the number of seeds behind each point, for the tooltip. */
@@ -53,6 +55,8 @@ export function meanCurve(series: readonly (readonly Point[])[]): { mean: Point[
 }
 
 const TRAIN_DASH = [6, 4];
+/** Your script's lines: dotted, so the reference's line shows through where they coincide. */
+const SCRIPT_DASH = [2, 3];
 
 /** At most this many plotted loss points per sampler, whatever the iteration count. */
 const MAX_LOSS_POINTS = 1500;
@@ -158,7 +162,7 @@ function baseOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
 						Chart.defaults.plugins.legend.labels.generateLabels(chart).filter((item) => isMeanLine((chart.data.datasets[item.datasetIndex ?? -1] ?? {}) as LineSet)).map((item) => {
 							const set = chart.data.datasets[item.datasetIndex ?? -1] as LineSet | undefined;
 							if (!set) return item;
-							return { ...item, lineWidth: typeof set.borderWidth === 'number' ? set.borderWidth : item.lineWidth, lineDash: set.role === 'train' ? TRAIN_DASH : [] };
+							return { ...item, lineWidth: typeof set.borderWidth === 'number' ? set.borderWidth : item.lineWidth, lineDash: set.source === 'script' ? SCRIPT_DASH : set.role === 'train' ? TRAIN_DASH : [] };
 						}),
 				},
 			},
@@ -214,6 +218,7 @@ export class Charts {
 	 */
 	reset(model: PanelModel): void {
 		const run = model.run;
+		this.besideScript = run?.script !== undefined;
 		this.smoothers.clear();
 		const acc: LineSet[] = [];
 		const loss: LineSet[] = [];
@@ -229,7 +234,15 @@ export class Charts {
 					acc.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 					loss.push(this.line(s, 'bandHigh'), this.line(s, 'bandLow'), ...model.seeds.map((seed) => this.line(s, 'seed', seed)));
 				}
-				for (const seed of model.seeds) this.smoothers.set(runKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride, run.lossStride));
+				for (const seed of model.seeds) this.smoothers.set(trackKey(s, seed), new LossSmoother(1 - 2 / (span + 1), stride, run.lossStride));
+			}
+			// Your script's runs beside the reference's: their mean lines only, after them in the legend.
+			if (run.script) {
+				for (const s of run.samplers) {
+					acc.push(this.line(s, 'train', undefined, 'script'), this.line(s, 'test', undefined, 'script'));
+					loss.push(this.line(s, 'loss', undefined, 'script'));
+					for (const seed of model.seeds) this.smoothers.set(trackKey(s, seed, 'script'), new LossSmoother(1 - 2 / (span + 1), stride, run.lossStride));
+				}
 			}
 			this.loss.options.scales!.x!.max = run.settings.iters;
 		}
@@ -238,11 +251,14 @@ export class Charts {
 		this.loss.data.datasets = loss;
 	}
 
-	private line(sampler: SamplerId, role: Role, seed?: number): LineSet {
-		const name = this.S.samplers[sampler];
+	/** Beside your script's lines, the reference's say so. */
+	private besideScript = false;
+
+	private line(sampler: SamplerId, role: Role, seed?: number, source: TrackSource = 'reference'): LineSet {
+		const name = source === 'script' ? this.S.script.runs[sampler] : this.besideScript ? fill(this.S.script.reference, this.S.samplers[sampler]) : this.S.samplers[sampler];
 		const C = this.S.charts;
 		const label = role === 'loss' ? name : role === 'seed' ? fill(C.seedLine, name, seed ?? '') : role === 'bandHigh' || role === 'bandLow' ? fill(C.band, name) : fill(role === 'train' ? C.train : C.test, name);
-		const set: LineSet = { label, data: [], sampler, role, seed };
+		const set: LineSet = { label, data: [], sampler, role, seed, source };
 		this.style(set);
 		return set;
 	}
@@ -269,13 +285,22 @@ export class Charts {
 			set.borderColor = withAlpha(colour, hc ? 0.7 : 0.45);
 			set.hidden = !this.showSeeds;
 		}
+		if (set.source === 'script') {
+			set.borderDash = SCRIPT_DASH;
+			set.pointStyle = 'rectRot';
+			set.pointRadius = set.role === 'loss' ? 0 : set.role === 'test' ? (hc ? 5 : 4.5) : hc ? 4 : 3.5;
+			set.pointBorderWidth = hc ? 2 : 1.5;
+			// Hollow: the reference's point stays visible inside the diamond when both agree.
+			set.pointBackgroundColor = this.palette.background;
+			set.pointBorderColor = colour;
+		}
 	}
 
 	/** Copies the model's points into the datasets (cheap: evals are few, losses are smoothed incrementally). */
 	updateAccuracy(model: PanelModel): void {
 		const points = (t: SamplerTrack, key: 'trainAcc' | 'testAcc') => t.evals.filter((p) => Number.isFinite(p[key])).map((p) => ({ x: p.epoch, y: 100 * p[key] }));
-		this.setCurves(this.accuracy, model, (sampler) => {
-			const tracks = tracksOf(model, sampler);
+		this.setCurves(this.accuracy, model, (sampler, source) => {
+			const tracks = tracksOf(model, sampler, source);
 			return { train: meanCurve(tracks.map((t) => points(t, 'trainAcc'))), test: meanCurve(tracks.map((t) => points(t, 'testAcc'))), seeds: new Map(tracks.map((t) => [t.seed, points(t, 'testAcc')])) };
 		});
 		// Pin the x axis to the whole run once the epoch length is known, so the curves grow instead of rescaling.
@@ -299,20 +324,23 @@ export class Charts {
 	}
 
 	updateLoss(model: PanelModel): void {
-		for (const t of model.tracks.values()) this.smoothers.get(runKey(t.sampler, t.seed))?.update(t);
-		this.setCurves(this.loss, model, (sampler) => {
-			const series = new Map(tracksOf(model, sampler).map((t) => [t.seed, this.smoothers.get(runKey(sampler, t.seed))?.points ?? []]));
+		for (const t of model.tracks.values()) this.smoothers.get(trackKey(t.sampler, t.seed, t.source))?.update(t);
+		this.setCurves(this.loss, model, (sampler, source) => {
+			const series = new Map(tracksOf(model, sampler, source).map((t) => [t.seed, this.smoothers.get(trackKey(sampler, t.seed, source))?.points ?? []]));
 			return { loss: meanCurve([...series.values()]), seeds: series };
 		});
 	}
 
 	/** Sets every dataset of a chart from per-sampler curves: the mean lines, the band around the test (or loss) mean, the seeds. */
-	private setCurves(chart: LineChart, model: PanelModel, curves: (s: SamplerId) => { train?: MeanCurve; test?: MeanCurve; loss?: MeanCurve; seeds: Map<number, Point[]> }): void {
-		const cache = new Map<SamplerId, ReturnType<typeof curves>>();
-		const of = (s: SamplerId) => cache.get(s) ?? cache.set(s, curves(s)).get(s)!;
+	private setCurves(chart: LineChart, model: PanelModel, curves: (s: SamplerId, source: TrackSource) => { train?: MeanCurve; test?: MeanCurve; loss?: MeanCurve; seeds: Map<number, Point[]> }): void {
+		const cache = new Map<string, ReturnType<typeof curves>>();
+		const of = (s: SamplerId, source: TrackSource) => {
+			const key = `${source}:${s}`;
+			return cache.get(key) ?? cache.set(key, curves(s, source)).get(key)!;
+		};
 		for (const set of chart.data.datasets as LineSet[]) {
 			if (!model.run?.samplers.includes(set.sampler)) continue;
-			const c = of(set.sampler);
+			const c = of(set.sampler, set.source);
 			const banded = c.test ?? c.loss;
 			switch (set.role) {
 				case 'train':

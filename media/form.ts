@@ -2,7 +2,7 @@
 import { SAMPLER_IDS } from '../src/core/samplers';
 import { LIMITS } from '../src/core/settings';
 import { SEED_COUNT_LIMITS } from '../src/core/stats';
-import { WEBVIEW_LIMITS, type FormValues, type SamplerId } from '../src/shared/protocol';
+import { WEBVIEW_LIMITS, type FormScript, type FormValues, type SamplerId } from '../src/shared/protocol';
 import { appendFilled, fill, type PanelStrings } from './strings';
 
 type FormStrings = PanelStrings['form'];
@@ -64,6 +64,8 @@ export class SettingsForm {
 	private hostValues?: FormValues;
 
 	private readonly S: FormStrings;
+	private readonly scriptNote: HTMLParagraphElement;
+	private readonly scriptNoteText: string;
 
 	constructor(
 		private readonly form: HTMLFormElement,
@@ -74,6 +76,9 @@ export class SettingsForm {
 		private readonly onRefused: (problems: string[]) => void = () => undefined,
 	) {
 		const S = (this.S = strings.form);
+		this.scriptNoteText = strings.script.page.formNote;
+		this.scriptNote = el('p', { id: 'form-script-note', className: 'muted hint' });
+		this.scriptNote.hidden = true;
 		const grid = el('div', { className: 'fields' });
 		for (const f of FIELDS) {
 			const id = `field-${f.key}`;
@@ -123,7 +128,7 @@ export class SettingsForm {
 		revert.addEventListener('click', () => this.revert());
 		buttons.append(submit, revert);
 
-		form.replaceChildren(grid, samplers, dsWrap, buttons);
+		form.replaceChildren(this.scriptNote, grid, samplers, dsWrap, buttons);
 		form.addEventListener('submit', (e) => {
 			e.preventDefault();
 			this.submit();
@@ -147,6 +152,17 @@ export class SettingsForm {
 		}
 		if (draft) this.fill(draft);
 		else this.fill({ fields: Object.fromEntries(FIELDS.map((f) => [f.key, String(values[f.key])])) as Record<NumKey, string>, samplers: values.samplers, dataset: values.dataset });
+	}
+
+	/**
+	 * When the panel shows your script's run, "Run again" runs the script again: the fields the script sets itself (batch
+	 * size, learning rate, hidden size) and the dataset are shown but not editable, and a note says so.
+	 */
+	setScript(script: FormScript | undefined): void {
+		this.scriptNote.hidden = !script;
+		this.scriptNote.textContent = script ? fill(this.scriptNoteText, script.file) : '';
+		for (const key of ['batchSize', 'lr', 'hidden'] as const) this.inputs.get(key)!.readOnly = script !== undefined;
+		this.dataset.readOnly = script !== undefined;
 	}
 
 	private fill(d: FormDraft): void {

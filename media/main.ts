@@ -7,6 +7,7 @@ import { Charts, emaSpan } from './charts';
 import { SettingsForm, type FormDraft } from './form';
 import { apply, describeRun, emptyModel, lossIterations, noChanges, progress, tracksOf, type Changes, type PanelModel } from './model';
 import { fill, pageLang, readStrings } from './strings';
+import { ScriptResults } from './scriptResults';
 import { ComparisonTable, fmtAcc } from './table';
 import { readPalette, themeClass, watchTheme } from './theme';
 
@@ -48,6 +49,7 @@ const lossCanvas = byId('loss', HTMLCanvasElement);
 const model: PanelModel = emptyModel();
 const charts = new Charts(accCanvas, lossCanvas, readPalette(), S);
 const table = new ComparisonTable(byId('comparison', HTMLTableElement), byId('table-empty', HTMLElement), byId('table-notes', HTMLElement), byId('pairs', HTMLElement), S);
+const scriptResults = new ScriptResults(byId('script-results', HTMLElement), S, (sampler, seed) => post({ type: 'openScriptError', sampler, seed }));
 const form = new SettingsForm(
 	byId('settings', HTMLFormElement),
 	S,
@@ -101,6 +103,14 @@ function chartLabel(kind: 'accuracy' | 'loss'): string {
 	return fill(C.aria, name, parts.length ? parts.join('; ') : C.ariaNoData);
 }
 
+/** The settings line; for your script's run, which script and Python first. */
+function headerText(): string {
+	const run = model.run!;
+	const line = describeRun(run, S.run);
+	const sc = run.script;
+	return sc ? `${fill(S.script.page.header, sc.file, sc.python.version, sc.python.numpy)} ${line}` : line;
+}
+
 let pending: Changes = noChanges();
 
 /** Applies everything that changed since the last frame: DOM text first, then one chart.update per canvas. */
@@ -118,7 +128,7 @@ function render(): void {
 		if (iters) lossNote.textContent = several ? fill(C.lossNoteEmaSeeds, emaSpan(iters), n) : fill(C.lossNoteEma, emaSpan(iters));
 		else lossNote.textContent = several ? fill(C.lossNoteSeeds, n) : C.lossNote;
 	}
-	if (c.header) settingsLine.textContent = model.run ? describeRun(model.run, S.run) : S.page.noRunYet;
+	if (c.header) settingsLine.textContent = model.run ? headerText() : S.page.noRunYet;
 	if (c.status) {
 		statusLine.textContent = statusText();
 		const key = `${model.run?.id ?? ''}:${model.state}`;
@@ -134,6 +144,7 @@ function render(): void {
 	}
 	if (c.table) {
 		table.render(model, lang);
+		scriptResults.render(model);
 		// Anything trained can be exported; the statistics in it cover the runs that have ended.
 		const any = [...model.tracks.values()].some((t) => t.evals.length > 0 || t.summary !== undefined);
 		for (const b of exportButtons) b.disabled = !any;
@@ -188,6 +199,7 @@ function snapshot(requestId: number): PanelSnapshot {
 		theme: themeClass(),
 		seedLines: { shown: !seedsLabel.hidden, checked: seedsBox.checked },
 		exportEnabled: exportButtons.length > 0 && exportButtons.every((b) => !b.disabled),
+		scriptVerdicts: scriptResults.texts(),
 	};
 }
 
@@ -201,6 +213,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
 	switch (m.type) {
 		case 'form':
 			form.setValues(m.values, m.limits, vscode.getState()?.draft);
+			form.setScript(m.script);
 			return;
 		case 'snapshot':
 			post({ type: 'snapshot', snapshot: snapshot(m.requestId) });

@@ -7,7 +7,7 @@ import { emptyFold, epochsPerIter as epochsPerIterOf, foldMessage, foldStats, lo
 import { settingsLine } from '../src/shared/settingsText';
 import type { PanelStrings } from '../src/shared/strings/panel';
 
-export { lossIterations, runKey, seedRuns, tracksOf, type RunState } from '../src/shared/runFold';
+export { lossIterations, runKey, scriptTracks, seedRuns, trackKey, tracksOf, type RunState } from '../src/shared/runFold';
 
 /** One (sampler, seed) run. */
 export type SamplerTrack = RunTrack;

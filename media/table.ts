@@ -4,6 +4,7 @@
  */
 import { formatInterval, formatSigned, type MeanStd, type PairedComparison, type SamplerAggregate, type SeedStats } from '../src/core/stats';
 import type { SamplerId } from '../src/shared/protocol';
+import type { TrackSource } from '../src/shared/protocol';
 import { modelStats, tracksOf, type PanelModel, type SamplerTrack } from './model';
 import { fill, type PanelStrings } from './strings';
 import { samplerCssColor } from './theme';
@@ -77,7 +78,14 @@ export class ComparisonTable {
 	render(model: PanelModel, lang: Lang): void {
 		const stats = modelStats(model);
 		const samplers = model.run?.samplers ?? [];
-		const rows = stats ? samplers.map((s, i) => this.row(model, s, stats.samplers[i])) : [];
+		const rows = stats ? samplers.map((s, i) => this.row(model, s, stats.samplers[i], 'reference')) : [];
+		// Your script's rows under the reference's, in the same columns.
+		const scriptStats = model.run?.script ? modelStats(model, 'script') : undefined;
+		if (scriptStats) {
+			const scriptRows = samplers.map((s, i) => this.row(model, s, scriptStats.samplers[i], 'script'));
+			scriptRows[0]?.classList.add('script-first');
+			rows.push(...scriptRows);
+		}
 		// An empty-state row would read as a sampler row to the snapshot and to screen readers.
 		this.empty.hidden = rows.length > 0;
 		this.body.replaceChildren(...rows);
@@ -85,7 +93,19 @@ export class ComparisonTable {
 		this.renderPairs(model, stats, lang);
 	}
 
-	private row(model: PanelModel, sampler: SamplerId, agg: SamplerAggregate): HTMLTableRowElement {
+	private row(model: PanelModel, sampler: SamplerId, agg: SamplerAggregate, source: TrackSource): HTMLTableRowElement {
+		const tr = this.rowOf(model, sampler, agg, source);
+		if (source === 'script') tr.classList.add('script-row');
+		return tr;
+	}
+
+	/** The row's label: the sampler's, "reference · …" beside a script's rows, or "your script · …". */
+	private label(model: PanelModel, sampler: SamplerId, source: TrackSource): string {
+		if (source === 'script') return this.S.script.runs[sampler];
+		return model.run?.script ? fill(this.S.script.reference, this.S.samplers[sampler]) : this.S.samplers[sampler];
+	}
+
+	private rowOf(model: PanelModel, sampler: SamplerId, agg: SamplerAggregate, source: TrackSource): HTMLTableRowElement {
 		const tr = el('tr');
 		const th = el('th');
 		th.scope = 'row';
@@ -93,10 +113,10 @@ export class ComparisonTable {
 		swatch.setAttribute('aria-hidden', 'true');
 		// CSSOM writes are allowed under `style-src` without 'unsafe-inline'; the var() follows theme switches by itself.
 		swatch.style.backgroundColor = samplerCssColor(sampler);
-		th.append(swatch, this.S.samplers[sampler]);
+		th.append(swatch, this.label(model, sampler, source));
 		tr.append(th);
 
-		const tracks = tracksOf(model, sampler);
+		const tracks = tracksOf(model, sampler, source);
 		const total = tracks.length;
 		const n = agg.seeds.length;
 		const running = model.state === 'running' || model.state === 'cancelling';

@@ -13,7 +13,11 @@ import { PATH_CANDIDATES, findPython } from '../runner/pythonProbe';
 import { isSingleLoop, prepareScript } from '../runner/scriptPrepare';
 import { ScriptSession, type ScriptRunResult, type ScriptSettings } from '../runner/scriptSession';
 import { english as t, errorText, instrumentText, missingText, mismatchText, noEvaluationText, numericalGradientText, probeText, problemText, runLabel, verdictText } from '../runner/scriptText';
+import { ENGLISH } from '../shared/strings/l10n';
+import { scriptStrings } from '../shared/strings/script';
 import { ScriptProgress } from './scriptProgress';
+
+const S = scriptStrings(ENGLISH);
 
 export const SCRIPT_USAGE = `Usage: minibatch-lab script FILE.py [options]
 
@@ -152,7 +156,7 @@ export async function scriptCommand(argv: string[]): Promise<number> {
 				seconds: r.seconds,
 				error: r.error && { type: r.error.type, message: r.error.message, file: r.error.file, line: r.error.line },
 				reference: { match: r.reference.match, identical: r.reference.identical, firstDifference: r.reference.firstDifference, largestGap: r.reference.largestGap },
-				verdict: verdictText(r.reference, t).verdict,
+				verdict: verdictText(r.reference, S).verdict,
 				...(r.mismatches.length > 0 ? { mismatches: r.mismatches } : {}),
 				...(r.cancelled ? { cancelled: true } : {}),
 			})),
@@ -162,7 +166,7 @@ export async function scriptCommand(argv: string[]): Promise<number> {
 	for (const r of results) {
 		if (!r.error) continue;
 		const at = r.error.line !== null ? `${r.error.file}:${r.error.line}: ` : '';
-		process.stderr.write(`${runLabel(r.sampler, t)} seed ${r.seed}: ${at}${errorText(r.error, t)}\n`);
+		process.stderr.write(`${runLabel(r.sampler, t)} seed ${r.seed}: ${at}${errorText(r.error, S)}\n`);
 	}
 	if (session.isCancelled) return 130;
 	return results.some((r) => r.error) ? 1 : 0;
@@ -173,7 +177,7 @@ function formatResults(file: string, s: ScriptSettings, results: ScriptRunResult
 	const rows = results.map((r) => {
 		const last = r.evals[r.evals.length - 1];
 		const f = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(4));
-		const verdict = r.cancelled ? 'cancelled' : verdictText(r.reference, t).verdict;
+		const verdict = r.cancelled ? 'cancelled' : verdictText(r.reference, S).verdict;
 		return [runLabel(r.sampler, t), String(r.seed), String(r.evals.length), f(last?.trainAcc), f(last?.testAcc), r.seconds.toFixed(1), verdict];
 	});
 	const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -181,9 +185,9 @@ function formatResults(file: string, s: ScriptSettings, results: ScriptRunResult
 	const notes: string[] = [];
 	for (const r of results) {
 		const who = `${runLabel(r.sampler, t)} seed ${r.seed}`;
-		const hint = verdictText(r.reference, t).hint;
+		const hint = verdictText(r.reference, S).hint;
 		if (hint) notes.push(`${who}: ${hint}`);
-		for (const m of r.mismatches) notes.push(`${who}: ${mismatchText(m, t)}`);
+		for (const m of r.mismatches) notes.push(`${who}: ${mismatchText(m, S)}`);
 		if (r.referenceFailure) notes.push(`${who}: the reference failed: ${r.referenceFailure}`);
 	}
 	return [

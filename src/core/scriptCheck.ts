@@ -3,6 +3,35 @@
  * exactly the reference's accuracies. Pure data in, pure data out.
  */
 
+/** The five numbers the reference trains with, read from the script (or given by the user). */
+export interface ScriptSettings {
+	iters: number;
+	batchSize: number;
+	lr: number;
+	hidden: number;
+	trainSize: number;
+}
+
+/** A setting the script ran with (read from its variables when its loop started) that is not what the reference used. */
+export interface SettingMismatch {
+	key: keyof ScriptSettings;
+	script: number;
+	reference: number;
+}
+
+/** The exception the script raised (or why it stopped), at the innermost line of the learner's own code. */
+export interface ScriptError {
+	type: string;
+	message: string;
+	file: string;
+	/** 1-based; null when unknown. */
+	line: number | null;
+	/** The innermost line in the script itself (the one that led there), when the error is in an imported file. */
+	scriptLine?: number | null;
+	/** Python's traceback, with the script's real line numbers. */
+	trace?: string;
+}
+
 /** Two accuracies closer than this "match": over many iterations, equivalent arithmetic in another order can flip a near-tie image or two. */
 export const MATCH_TOLERANCE = 2e-4;
 

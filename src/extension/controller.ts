@@ -4,7 +4,7 @@ import { DatasetError, SettingsError } from '../core/errors';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
 import { LossDownsampler, lossStride, type LossPoints } from '../shared/lossSeries';
-import type { RunMessage, WorkerMessage } from '../shared/protocol';
+import type { RunInfo, RunMessage, WorkerMessage } from '../shared/protocol';
 import { Comparison } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
@@ -14,10 +14,17 @@ import { showError, showWarning, withProgress } from './notify';
 import type { Platform } from './platform';
 import { textFileStore, workspaceFiles } from './workspaceFiles';
 
-/** Owns the one comparison that may run at a time, its progress notification and its history. */
+/** A run the controller does not train itself (your own script): it emits into the history and the panel, then ends. */
+export interface ExternalRun {
+	readonly runId: number;
+	emit(m: RunMessage): void;
+	end(state: 'done' | 'cancelled' | 'failed', seconds: number): Promise<void>;
+}
+
+/** Owns the one run that may go at a time (a comparison, or your script's), its progress notification and its history. */
 export class RunController implements vscode.Disposable {
 	readonly history: RunHistory;
-	private current?: { comparison: Comparison; done: Promise<void> };
+	private current?: { cancel(): void; done: Promise<void> };
 	private starting = false;
 	private runId = 0;
 	private sink: (m: RunMessage) => void = () => undefined;
@@ -44,7 +51,7 @@ export class RunController implements vscode.Disposable {
 	cancel(): void {
 		if (!this.current) return;
 		this.log.info('Cancelling the running comparison.');
-		this.current.comparison.cancel();
+		this.current.cancel();
 	}
 
 	async waitIdle(): Promise<void> {
@@ -59,24 +66,15 @@ export class RunController implements vscode.Disposable {
 	/** Validates, then trains; resolves when the comparison has ended. Errors are shown, logged and sent to the panel. */
 	async start(req: RunRequest): Promise<void> {
 		// Set before the first await: a double click or a burst of "Run again" would otherwise start one comparison each.
-		if (this.starting) {
-			this.log.info('A comparison is already starting; this request is ignored.');
-			return;
-		}
-		this.starting = true;
+		if (!this.claimStart()) return;
 		let done!: () => void;
 		let comparison: Awaited<ReturnType<RunController['prepare']>>;
 		try {
-			if (this.current) {
-				const restart = vscode.l10n.t('Restart');
-				const pick = await showWarning(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
-				if (pick !== restart) return;
-				this.cancel();
-				await this.waitIdle();
-			}
+			if (!(await this.stopCurrent())) return;
 			comparison = await this.prepare(req);
 			if (!comparison) return;
-			this.current = { comparison: comparison.comparison, done: new Promise((r) => (done = r)) };
+			const c = comparison.comparison;
+			this.current = { cancel: () => c.cancel(), done: new Promise((r) => (done = r)) };
 		} finally {
 			this.starting = false;
 		}
@@ -88,6 +86,61 @@ export class RunController implements vscode.Disposable {
 			void vscode.commands.executeCommand('setContext', 'minibatchLab.running', false);
 			done();
 		}
+	}
+
+	/** False (and logged) while another start is between its first await and its run: that request is ignored. */
+	private claimStart(): boolean {
+		if (this.starting) {
+			this.log.info('A run is already starting; this request is ignored.');
+			return false;
+		}
+		this.starting = true;
+		return true;
+	}
+
+	/** With a run going: asks whether to restart, and stops it if so. True when nothing runs any more. */
+	private async stopCurrent(): Promise<boolean> {
+		if (!this.current) return true;
+		const restart = vscode.l10n.t('Restart');
+		const pick = await showWarning(vscode.l10n.t('A minibatch comparison is running. Restart it with the new settings?'), { modal: true }, restart);
+		if (pick !== restart) return false;
+		this.cancel();
+		await this.waitIdle();
+		return true;
+	}
+
+	/**
+	 * Starts a run trained elsewhere (your own script, src/extension/script/): it replaces the last run in the history and
+	 * the panel, and the panel's Cancel, closing the panel and a second request stop it through `cancel`.
+	 */
+	async beginExternal(info: (runId: number) => RunInfo, cancel: () => void): Promise<ExternalRun | undefined> {
+		if (!this.claimStart()) return undefined;
+		let done!: () => void;
+		try {
+			if (!(await this.stopCurrent())) return undefined;
+			this.current = { cancel, done: new Promise((r) => (done = r)) };
+		} finally {
+			this.starting = false;
+		}
+		const runId = ++this.runId;
+		void vscode.commands.executeCommand('setContext', 'minibatchLab.running', true);
+		this.history.reset({ type: 'runStarted', run: info(runId) });
+		this.sink(this.history.all()[0]);
+		let ended = false;
+		return {
+			runId,
+			emit: (m) => this.emit(m),
+			end: async (state, seconds) => {
+				if (ended) return;
+				ended = true;
+				this.emit({ type: 'finished', runId, state, seconds });
+				this.current = undefined;
+				void vscode.commands.executeCommand('setContext', 'minibatchLab.running', false);
+				done();
+				const saveError = await this.history.save();
+				if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
+			},
+		};
 	}
 
 	private fail(message: string): void {

@@ -4,9 +4,10 @@
  */
 import { SAMPLER_IDS, type SamplerId } from '../core/samplers';
 import { formatInterval, formatSigned, type MeanStd, type PairedComparison, type SeedStats } from '../core/stats';
-import type { EvalPoint, RunInfo, RunMessage, RunSummary } from '../shared/protocol';
+import type { EvalPoint, RunInfo, RunMessage, RunSummary, ScriptResult } from '../shared/protocol';
+import { errorText, mismatchText, verdictText } from '../shared/scriptVerdict';
 import { LOSS_POINTS_PER_RUN, LOSS_POINTS_TOTAL } from '../shared/lossSeries';
-import { epochsPerIter, foldAll, foldStats, trackState } from '../shared/runFold';
+import { epochsPerIter, foldAll, foldStats, trackState, type RunTrack, type RunFold } from '../shared/runFold';
 import { describeSeeds, settingsLine } from '../shared/settingsText';
 import { fill } from '../shared/strings/l10n';
 import type { PanelStrings } from '../shared/strings/panel';
@@ -24,6 +25,8 @@ export interface ResultRun {
 	summary?: RunSummary;
 	failure?: string;
 	state: RunState;
+	/** Your script's run: how it compares with the reference's run of the same sampler and seed. */
+	script?: ScriptResult;
 }
 
 export interface Results {
@@ -31,8 +34,10 @@ export interface Results {
 	seeds: number[];
 	state: RunState;
 	seconds?: number;
-	/** Seed-major, samplers in the run's order within a seed. */
+	/** The reference's runs, seed-major, samplers in the run's order within a seed. */
 	runs: ResultRun[];
+	/** Your script's runs in the same order, when the run compared a script (RunInfo.script). */
+	scriptRuns: ResultRun[];
 	/** Over the runs that have ended; a run still training is in neither the numbers nor the exclusions. */
 	stats: SeedStats;
 }
@@ -46,20 +51,31 @@ export interface ExportMeta {
 export function resultsFromHistory(messages: readonly RunMessage[]): Results | undefined {
 	const fold = foldAll(messages);
 	if (!fold.run) return undefined;
-	const runs = [...fold.tracks.values()].map(
-		(t): ResultRun => ({
-			sampler: t.sampler,
-			seed: t.seed,
-			evals: t.evals,
-			// Sparse arrays would serialise as holes: make every missing iteration an explicit null.
-			losses: Array.from(t.losses, (v) => (v === undefined ? null : v)),
-			summary: t.summary,
-			failure: t.failure,
-			state: trackState(fold, t),
-		}),
-	);
+	const tracks = [...fold.tracks.values()];
 	const state: RunState = fold.state === 'done' || fold.state === 'cancelled' || fold.state === 'failed' ? fold.state : 'running';
-	return { run: fold.run, seeds: fold.seeds, state, seconds: fold.seconds, runs, stats: foldStats(fold)! };
+	return {
+		run: fold.run,
+		seeds: fold.seeds,
+		state,
+		seconds: fold.seconds,
+		runs: tracks.filter((t) => t.source === 'reference').map((t) => resultRun(fold, t)),
+		scriptRuns: tracks.filter((t) => t.source === 'script').map((t) => resultRun(fold, t)),
+		stats: foldStats(fold)!,
+	};
+}
+
+function resultRun(fold: RunFold, t: RunTrack): ResultRun {
+	return {
+		sampler: t.sampler,
+		seed: t.seed,
+		evals: t.evals,
+		// Sparse arrays would serialise as holes: make every missing iteration an explicit null.
+		losses: Array.from(t.losses, (v) => (v === undefined ? null : v)),
+		summary: t.summary,
+		failure: t.failure,
+		state: trackState(fold, t),
+		...(t.script ? { script: t.script } : {}),
+	};
 }
 
 const acc = (x: number) => x.toFixed(4);
@@ -80,7 +96,7 @@ function orderedSamplers(r: Results): SamplerId[] {
 }
 
 /** The strings the Markdown export takes from the panel's table (the host builds them with its l10n). */
-export type MarkdownStrings = Pick<PanelStrings, 'markdown' | 'run' | 'pairs' | 'table'>;
+export type MarkdownStrings = Pick<PanelStrings, 'markdown' | 'run' | 'pairs' | 'table' | 'script'>;
 
 /** "mean ± sample std over N = 5 of seeds 0–4"; N per sampler when some runs were left out. */
 function seedCountLine(r: Results, S: MarkdownStrings): string {
@@ -122,10 +138,33 @@ export function toMarkdown(r: Results, S: MarkdownStrings, lang: 'en' | 'ja' = '
 		lines.push(`${fill(M.pair, p.a, p.b, pairNumbers(p, level, S.pairs))}  `);
 		lines.push(p.verdict[lang]);
 	}
+	if (r.run.script) lines.push('', ...scriptMarkdown(r, S));
 	lines.push('');
 	const by = meta ? ` · Minibatch Lab ${meta.extension.version}` : '';
 	lines.push(`${fill(M.settings, escapeMarkdown(settingsLine(r.run, S.run)))}${by}`);
 	return lines.join('\n') + '\n';
+}
+
+/** Your script's runs: a row each with the final accuracies and the verdict, then the hints, mismatches and errors. */
+function scriptMarkdown(r: Results, S: MarkdownStrings): string[] {
+	const C = S.script;
+	const M = C.markdown;
+	const lines = [fill(M.heading, escapeMarkdown(r.run.script!.file)), '', `| ${M.run} | ${M.seed} | ${S.markdown.trainAccuracy} | ${S.markdown.testAccuracy} | ${M.verdict} |`, '| --- | ---: | ---: | ---: | --- |'];
+	const notes: string[] = [];
+	for (const x of r.scriptRuns) {
+		const last = x.evals[x.evals.length - 1];
+		const v = x.script ? verdictText(x.script.check, C) : undefined;
+		const verdict = v?.verdict ?? (x.state === 'running' ? C.page.running : x.state === 'cancelled' ? C.page.cancelled : '—');
+		const cellText = (a: number | undefined) => (a !== undefined && Number.isFinite(a) ? acc(a) : '—');
+		lines.push(`| ${C.runs[x.sampler]} | ${x.seed} | ${cellText(last?.trainAcc)} | ${cellText(last?.testAcc)} | ${escapeMarkdown(verdict)} |`);
+		const who = fill(C.page.who, C.runs[x.sampler], x.seed);
+		if (v?.hint) notes.push(`${who}: ${v.hint}`);
+		for (const m of x.script?.mismatches ?? []) notes.push(`${who}: ${mismatchText(m, C)}`);
+		const error = x.script?.error ? errorText(x.script.error, C) : x.failure;
+		if (error) notes.push(`${who}: ${escapeMarkdown(error)}`);
+	}
+	if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
+	return lines;
 }
 
 const csvNum = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
@@ -165,10 +204,12 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 		...(r.run.lossStride > 1
 			? [comment(`loss is the mean over the ${r.run.lossStride} iterations from its row's iteration: a run keeps at most ${LOSS_POINTS_PER_RUN} loss points (${LOSS_POINTS_TOTAL} over the comparison)`)]
 			: []),
+		...(r.run.script ? [comment(`rows whose sampler starts with "script:" are your script ${r.run.script.file} run with that sampler; the others are the reference`)] : []),
 		comment('read with pandas.read_csv(path, comment="#"); train_acc and test_acc are set on evaluation iterations only'),
 		'sampler,seed,iteration,epoch,loss,train_acc,test_acc',
 	];
-	for (const run of r.runs) {
+	for (const run of [...r.runs, ...r.scriptRuns]) {
+		const name = r.scriptRuns.includes(run) ? `script:${run.sampler}` : run.sampler;
 		const perIter = epochsPerIter(run.evals);
 		const evals = new Map(run.evals.map((e) => [e.iter, e]));
 		const stride = r.run.lossStride;
@@ -179,7 +220,7 @@ export function toCsv(r: Results, meta: ExportMeta): string {
 			if (i % stride !== 0 && !e) continue;
 			const epoch = e ? e.epoch : perIter !== undefined ? i * perIter : undefined;
 			const loss = i % stride === 0 ? run.losses[i / stride] : undefined;
-			out.push([run.sampler, run.seed, i, csvNum(epoch), csvNum(loss), csvNum(e?.trainAcc), csvNum(e?.testAcc)].join(','));
+			out.push([name, run.seed, i, csvNum(epoch), csvNum(loss), csvNum(e?.trainAcc), csvNum(e?.testAcc)].join(','));
 		}
 	}
 	return out.join('\n') + '\n';
@@ -203,9 +244,27 @@ export function toJson(r: Results, meta: ExportMeta): string {
 			seeds: r.seeds,
 			dataset: { label: r.run.dataset, origin: r.run.datasetOrigin },
 			lossStride: r.run.lossStride,
+			...(r.run.script ? { script: r.run.script } : {}),
 		},
 		stats: r.stats,
 		runs: r.runs.map((x) => ({ sampler: x.sampler, seed: x.seed, state: x.state, summary: x.summary ?? null, failure: x.failure ?? null, evals: x.evals, losses: x.losses })),
+		// Your script's runs (when the run compared one), each with its verdict against the reference run of the same sampler and seed.
+		...(r.run.script
+			? {
+					scriptRuns: r.scriptRuns.map((x) => ({
+						sampler: x.sampler,
+						seed: x.seed,
+						state: x.state,
+						summary: x.summary ?? null,
+						failure: x.failure ?? null,
+						reference: x.script ? { match: x.script.check.match, identical: x.script.check.identical, firstDifference: x.script.check.firstDifference, largestGap: x.script.check.largestGap } : null,
+						error: x.script?.error ?? null,
+						mismatches: x.script?.mismatches ?? [],
+						evals: x.evals,
+						losses: x.losses,
+					})),
+				}
+			: {}),
 	};
 	// Explicit about what JSON.stringify does anyway: a diverged run's NaN or Infinity is written as null.
 	return JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), '\t') + '\n';

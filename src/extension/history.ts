@@ -1,6 +1,6 @@
 import { historyFileText, readHistoryFile } from '../shared/historyFile';
 import type { RunMessage } from '../shared/protocol';
-import { runKey } from '../shared/runFold';
+import { trackKey } from '../shared/runFold';
 
 /** Where the history says what it did with the saved file. */
 export interface HistoryLog {
@@ -56,7 +56,7 @@ export class RunHistory {
 		}
 		const start = this.messages[0];
 		const stride = start?.type === 'runStarted' && start.run.id === m.runId ? start.run.lossStride : undefined;
-		const key = runKey(m.sampler, m.seed);
+		const key = trackKey(m.sampler, m.seed, m.source);
 		const held = this.losses.get(key);
 		if (stride !== undefined && held && held.fromIter + held.losses.length * stride === m.fromIter) {
 			for (const v of m.losses) held.losses.push(v);

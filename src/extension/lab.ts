@@ -7,6 +7,8 @@ import { EXPORT_COMMANDS, ResultsExporter } from './exportCommands';
 import { registerGradientComparison } from './gradCommand';
 import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 import type { Platform } from './platform';
+import type { FormValues } from '../shared/protocol';
+import { openScriptError } from './script/openAt';
 import { registerScriptCommands } from './script/register';
 import { reportSettingsError } from './problems';
 import { registerTestHooks } from './testHooks';
@@ -16,7 +18,19 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	const controller = new RunController(context.extensionUri, context.globalStorageUri, log, platform);
 	let last: RunRequest | undefined;
 
-	const currentForm = () => formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, seedCount: 5, samplers: ['replacement', 'epoch-shuffle'] });
+	/** The run the panel shows, when it compares your script: then "Run again" runs that script again. */
+	const scriptRun = () => {
+		const first = controller.history.all()[0];
+		return first?.type === 'runStarted' && first.run.script ? first.run : undefined;
+	};
+	const currentForm = (): FormValues => {
+		const sr = scriptRun();
+		if (sr?.script) {
+			const s = sr.script.settings;
+			return { iters: s.iters, batchSize: s.batchSize, lr: s.lr, hidden: s.hidden, seed: sr.seeds[0], seedCount: sr.seeds.length, samplers: sr.samplers, dataset: '' };
+		}
+		return formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, seedCount: 5, samplers: ['replacement', 'epoch-shuffle'] });
+	};
 	const safeRead = (): RunRequest | undefined => {
 		try {
 			return readRunRequest();
@@ -30,6 +44,13 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 		await controller.start(req);
 	};
 	const onRunAgain = (values: Parameters<typeof requestFromForm>[0]) => {
+		const sr = scriptRun()?.script;
+		if (sr) {
+			// The form's iterations rewrite the script's own iters_num, unless they are the script's own value.
+			const iters = sr.origin.iters === 'script' && values.iters === sr.settings.iters ? undefined : values.iters;
+			void scripts.run(vscode.Uri.file(sr.path), { iters, seed: values.seed, seedCount: values.seedCount, samplers: values.samplers });
+			return;
+		}
 		try {
 			void run(requestFromForm(values, last ?? readRunRequest()));
 		} catch (e) {
@@ -38,7 +59,12 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	};
 	const hooks: PanelHooks = {
 		form: currentForm,
+		formScript: () => {
+			const sr = scriptRun()?.script;
+			return sr ? { file: sr.file } : undefined;
+		},
 		onRunAgain,
+		onOpenScriptError: (sampler, seed) => void openScriptError(controller.history.all(), sampler, seed),
 		onExport: (format) => void vscode.commands.executeCommand(EXPORT_COMMANDS[format]),
 	};
 	const serializer: vscode.WebviewPanelSerializer = {
@@ -48,7 +74,7 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	};
 	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, hooks);
 	const exporter = new ResultsExporter(context, controller, log, showPanel, platform);
-	registerScriptCommands(context, log, platform.processes);
+	const scripts = registerScriptCommands(context, log, platform.processes, { runs: controller, showPanel });
 
 	context.subscriptions.push(
 		controller,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LIMITS } from '../core/settings';
 import { SEED_COUNT_LIMITS } from '../core/stats';
-import { parseFromWebview, type ExportFormat, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type ToWebview } from '../shared/protocol';
+import { parseFromWebview, type ExportFormat, type FormScript, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type SamplerId, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
 import { panelHtml, PANEL_FILES, PANEL_ROOTS } from './panelHtml';
 import { panelStrings } from '../shared/strings/panel';
@@ -14,8 +14,11 @@ const POST_EVERY_MS = 250;
 /** What the panel asks of the rest of the extension. */
 export interface PanelHooks {
 	form(): FormValues;
+	/** When the panel shows your script's run: "Run again" runs the script again, and the form says so. */
+	formScript(): FormScript | undefined;
 	onRunAgain(v: FormValues): void;
 	onExport(format: ExportFormat): void;
+	onOpenScriptError(sampler: SamplerId, seed: number): void;
 }
 
 type Reply = Extract<FromWebview, { requestId: number }> | { type: 'snapshot'; snapshot: PanelSnapshot };
@@ -102,6 +105,9 @@ export class ComparisonPanel implements vscode.Disposable {
 					case 'chartImage':
 						this.answer(m.requestId, m);
 						break;
+					case 'openScriptError':
+						this.hooks.onOpenScriptError(m.sampler, m.seed);
+						break;
 					case 'formRefused':
 						// Nothing runs; the log keeps what the form showed, as it does for a setting the host refuses.
 						this.log.warn(`Run again refused by the panel's form: ${m.problems.join(' ')}`);
@@ -115,7 +121,7 @@ export class ComparisonPanel implements vscode.Disposable {
 	private replay(): void {
 		const limits: Record<string, { min: number; max: number; integer: boolean }> = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
 		limits.seedCount = { min: SEED_COUNT_LIMITS.min, max: SEED_COUNT_LIMITS.max, integer: true };
-		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits } satisfies ToWebview);
+		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits, script: this.hooks.formScript() } satisfies ToWebview);
 		// The replay includes whatever was queued: the history is written before the sink is called.
 		this.queue = [];
 		const history = this.controller.history.all();

@@ -98,6 +98,7 @@ ${exportButton('png', P.savePng, P.savePngTitle)}
 <p id="table-empty" class="muted">${t(P.noResults)}</p>
 <p id="table-notes" class="muted table-note" hidden></p>
 <p class="muted table-note">${t(P.coverageNote)}</p>
+<div id="script-results" class="script-results" hidden></div>
 <div id="pairs" class="pairs" hidden></div>
 </section>
 <section aria-labelledby="charts-heading">

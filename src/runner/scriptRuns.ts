@@ -4,7 +4,9 @@
  * dataset/mnist.pkl) is written once, before the others read it. Cancel kills every process group.
  */
 import type { SamplerId } from '../core/samplers';
-import type { ScriptEval } from '../core/scriptCheck';
+import type { ScriptError, ScriptEval } from '../core/scriptCheck';
+
+export type { ScriptError };
 import type { EpochStats } from '../core/types';
 import type { Instrumented } from '../python/instrument';
 import type { ChildProcessHandle, ProcessHost } from './processHost';
@@ -14,19 +16,6 @@ export interface ScriptJob {
 	readonly sampler: SamplerId;
 	readonly seed: number;
 	readonly variant: Instrumented;
-}
-
-/** The exception the script raised (or why it stopped), at the innermost line of the learner's own code. */
-export interface ScriptError {
-	type: string;
-	message: string;
-	file: string;
-	/** 1-based; null when unknown. */
-	line: number | null;
-	/** The innermost line in the script itself (the one that led there), when the error is in an imported file. */
-	scriptLine?: number | null;
-	/** Python's traceback, with the script's real line numbers. */
-	trace?: string;
 }
 
 /** What the shim reads from the script's variables when its training loop starts. */

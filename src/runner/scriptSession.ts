@@ -3,29 +3,15 @@
  * with the settings read from the script in workers, then a verdict per run. Shared by the extension and the CLI.
  */
 import type { SamplerId } from '../core/samplers';
-import { checkAgainstReference, missingReferenceIters, type ReferenceCheck, type RefPoint } from '../core/scriptCheck';
+import { checkAgainstReference, missingReferenceIters, type ReferenceCheck, type RefPoint, type ScriptSettings, type SettingMismatch } from '../core/scriptCheck';
+
+export type { ScriptSettings, SettingMismatch };
 import type { TrainSettings } from '../core/settings';
 import type { WorkerMessage } from '../shared/protocol';
 import type { Instrumented } from '../python/instrument';
 import { Comparison, type RunOutcome } from './comparison';
 import type { ProcessHost } from './processHost';
 import { ScriptRuns, type RuntimeSettings, type ScriptJob, type ScriptRunEvent, type ScriptRunOutcome } from './scriptRuns';
-
-/** The five numbers the reference trains with. */
-export interface ScriptSettings {
-	iters: number;
-	batchSize: number;
-	lr: number;
-	hidden: number;
-	trainSize: number;
-}
-
-/** A setting the script ran with that is not what the reference used. */
-export interface SettingMismatch {
-	key: 'iters' | 'batchSize' | 'lr' | 'hidden' | 'trainSize';
-	script: number;
-	reference: number;
-}
 
 export interface ScriptRunResult extends ScriptRunOutcome {
 	reference: ReferenceCheck;
@@ -50,7 +36,8 @@ export interface ScriptSessionOptions {
 	parallel?: number;
 	reference: { workerPath: string; dataDir: string; trainCount: number };
 	onScript(job: ScriptJob, e: ScriptRunEvent): void;
-	onReference(sampler: SamplerId, seed: number, m: WorkerMessage): void;
+	/** `book`: the run at the book's evaluations (its summary is the reference's); `extra`: a short run evaluating where the script did. */
+	onReference(sampler: SamplerId, seed: number, m: WorkerMessage, pass: 'book' | 'extra'): void;
 }
 
 export class ScriptSession {
@@ -102,6 +89,7 @@ export class ScriptSession {
 	}
 
 	private comparison(samplers: SamplerId[], evalAt?: number[]): Comparison {
+		const pass = evalAt ? 'extra' : 'book';
 		const c = new Comparison({
 			workerPath: this.opts.reference.workerPath,
 			dataDir: this.opts.reference.dataDir,
@@ -111,7 +99,7 @@ export class ScriptSession {
 			// The reference is quick; one worker leaves the cores to Python.
 			parallel: 1,
 			...(evalAt ? { evalAt } : {}),
-			onMessage: (sampler, m, seed) => this.opts.onReference(sampler, seed, m),
+			onMessage: (sampler, m, seed) => this.opts.onReference(sampler, seed, m, pass),
 		});
 		this.comparisons.push(c);
 		if (this.cancelled) c.cancel();

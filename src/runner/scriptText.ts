@@ -1,23 +1,20 @@
 /**
- * The own-script feature's sentences, for the CLI (English) and the extension (`vscode.l10n.t`, Japanese from
- * l10n/bundle.l10n.ja.json). Every message is a literal first argument of `t(...)`, so a unit test checks the bundle.
+ * The own-script feature's sentences before and around the runs, for the CLI (English) and the extension
+ * (`vscode.l10n.t`, Japanese from l10n/bundle.l10n.ja.json). Every message is a literal first argument of `t(...)`, so
+ * a unit test checks the bundle. The runs' own words (verdicts, errors) are in src/shared/strings/script.ts.
  */
 import type { SamplerId } from '../core/samplers';
-import { numericalGradientCost, type ReferenceCheck } from '../core/scriptCheck';
+import { numericalGradientCost } from '../core/scriptCheck';
 import type { PlanProblem, ScriptSetting, ScriptSettingKey } from '../python/scriptPlan';
 import type { InstrumentFailure } from '../python/instrument';
 import type { ProbeFailure } from './pythonProbe';
 import { numpyInstallCommand } from './pythonProbe';
-import type { ScriptError } from './scriptRuns';
-import type { SettingMismatch } from './scriptSession';
 
 /** vscode.l10n.t's shape: `{0}`, `{1}` … are replaced by the arguments. */
 export type Translate = (message: string, ...args: (string | number)[]) => string;
 
 /** English: the placeholders filled in, nothing translated. */
 export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, k: string) => (Number(k) < args.length ? String(args[Number(k)]) : m));
-
-const acc = (x: number | null) => (x === null ? '—' : x.toFixed(4));
 
 export function runLabel(sampler: SamplerId, t: Translate): string {
 	switch (sampler) {
@@ -43,53 +40,6 @@ export function settingLabel(key: ScriptSettingKey, t: Translate): string {
 		case 'trainSize':
 			return t('train size');
 	}
-}
-
-/** The verdict, then (when it differs) a hint at the usual causes. */
-export function verdictText(check: ReferenceCheck, t: Translate): { verdict: string; hint?: string } {
-	if (check.compared === 0) return { verdict: t('no evaluation to compare with the reference') };
-	if (check.identical) {
-		return { verdict: check.compared === 1 ? t('identical to the reference at its one evaluation') : t('identical to the reference at all {0} evaluations', check.compared) };
-	}
-	if (check.match) {
-		const gap = check.largestGap ?? { gap: 0, iter: 0 };
-		return { verdict: t('matches the reference within rounding at all {0} evaluations; the largest gap is {1} at iteration {2}', check.compared, gap.gap.toExponential(1), gap.iter) };
-	}
-	const d = check.firstDifference;
-	if (!d) return { verdict: t('no evaluation to compare with the reference') };
-	const verdict = t('differs from iteration {0}: yours {1} / {2}, reference {3} / {4}', d.iter, acc(d.trainAcc), acc(d.testAcc), acc(d.referenceTrainAcc), acc(d.referenceTestAcc));
-	const first = check.largestGap !== null && d.iter <= 0;
-	const hint = first
-		? t('It differs at the first evaluation already: look first at the initialisation order (W1 then W2, drawn right after np.random.seed) and the data scaling (normalize=True), then at the gradient and the update.')
-		: t('It agreed before: look first at the gradient (backprop) and the update (params -= lr * grad), then at the initialisation order and the data scaling.');
-	return { verdict, hint };
-}
-
-export function mismatchText(m: SettingMismatch, t: Translate): string {
-	return t('the script ran with {0} = {1}, the reference with {2}', settingLabel(m.key, t), m.script, m.reference);
-}
-
-/** "ZeroDivisionError: division by zero (two_layer_net.py, line 12)". */
-export function errorText(e: ScriptError, t: Translate): string {
-	const file = e.file.split(/[\\/]/).pop() ?? e.file;
-	switch (e.type) {
-		case 'NoNumpy':
-			return t('NumPy is missing for {0}: install it with {1}', e.file, numpyInstallCommand(e.file));
-		case 'PythonStopped':
-		case 'PythonNotStarted':
-		case 'SystemExit':
-			return e.message;
-		case 'NoEvaluation':
-			return e.message;
-	}
-	const head = e.message ? `${e.type}: ${e.message}` : e.type;
-	const hint =
-		e.type === 'ModuleNotFoundError' || e.type === 'ImportError'
-			? ` ${t('Install the missing module for this Python, or remove the import.')}`
-			: e.type === 'EOFError'
-				? ` ${t('The script called input(); these runs have no keyboard, so input() ends at once.')}`
-				: '';
-	return e.line === null ? `${head}${hint}` : t('{0} ({1}, line {2})', head, file, e.line) + hint;
 }
 
 /** A run that ended normally without a single evaluation: say whether the loop ran at all. */
@@ -149,3 +99,5 @@ export function numericalGradientText(line: number, iters: number, hidden: numbe
 		h(c.hoursHigh),
 	);
 }
+
+export { errorText, mismatchText, verdictText } from '../shared/scriptVerdict';

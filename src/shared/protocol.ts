@@ -3,10 +3,11 @@
  * Pure types plus small guards: imported by the host (node), the worker (node) and the webview (browser).
  */
 import type { SamplerId } from '../core/samplers';
+import type { ReferenceCheck, ScriptError, ScriptSettings, SettingMismatch } from '../core/scriptCheck';
 import type { TrainSettings } from '../core/settings';
 import type { EpochStats, EvalPoint, RunSummary, SharedDataset } from '../core/types';
 
-export type { EpochStats, EvalPoint, RunSummary, SamplerId, SharedDataset, TrainSettings };
+export type { EpochStats, EvalPoint, ReferenceCheck, RunSummary, SamplerId, ScriptError, ScriptSettings, SettingMismatch, SharedDataset, TrainSettings };
 
 //#region host → train worker
 // A comparison runs one worker per lane (core); each trains several runs one after another. The first worker decodes
@@ -70,9 +71,41 @@ export interface RunInfo {
 	 * iterations, at most 10,000 points per run and 1,000,000 per comparison; 1 (every iteration) at the book's settings.
 	 */
 	lossStride: number;
+	/**
+	 * Set when the run compares your own script with the reference: then every (sampler, seed) has two tracks, the
+	 * reference's (messages without `source`) and the script's (`source: 'script'`).
+	 */
+	script?: ScriptInfo;
 }
 
+/** Your own script's side of a run: the file, the Python that ran it, and the settings read from it. */
+export interface ScriptInfo {
+	/** The file's name, and its full path (the log and the export name it; the page shows the name). */
+	file: string;
+	path: string;
+	python: { executable: string; version: string; numpy: string };
+	settings: ScriptSettings;
+	/** Where each setting came from: the script, the user (it hides it), or the iterations override. */
+	origin: Record<keyof ScriptSettings, 'script' | 'given' | 'override'>;
+}
+
+/** How a script run compares with the reference run of the same sampler and seed, once both have ended. */
+export interface ScriptResult {
+	check: ReferenceCheck;
+	/** Without Python's traceback (the log has it). */
+	error: ScriptError | null;
+	mismatches: SettingMismatch[];
+}
+
+/** Which of a (sampler, seed)'s two tracks a message is about; absent: the reference's. */
+export type TrackSource = 'reference' | 'script';
+
 export type DatasetOrigin = 'setting' | 'workspace' | 'bundled';
+
+/** When "Run again" runs your script again: its name, and the form's fields that do not apply (they come from the script). */
+export interface FormScript {
+	file: string;
+}
 
 /** The panel's settings form: what "Run again" sends back. */
 export interface FormValues {
@@ -92,16 +125,19 @@ export interface FormValues {
 /** What a run tells the panel, in order; the host keeps these as the run's history. */
 export type RunMessage =
 	| { type: 'runStarted'; run: RunInfo }
-	| { type: 'eval'; runId: number; sampler: SamplerId; seed: number; point: EvalPoint }
+	/** A script's evaluation may lack one accuracy: NaN (null once through JSON). */
+	| { type: 'eval'; runId: number; sampler: SamplerId; seed: number; point: EvalPoint; source?: 'script' }
 	/** Loss points from iteration `fromIter` (a multiple of the run's `lossStride`), one per `lossStride` iterations. */
-	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: (number | null)[] }
-	| { type: 'runDone'; runId: number; seed: number; summary: RunSummary }
-	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string }
+	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: (number | null)[]; source?: 'script' }
+	| { type: 'runDone'; runId: number; seed: number; summary: RunSummary; source?: 'script' }
+	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string; source?: 'script' }
+	/** A script run against its reference run, once both have ended. */
+	| { type: 'scriptResult'; runId: number; sampler: SamplerId; seed: number; result: ScriptResult }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }
 	| { type: 'error'; message: string };
 
 export type ToWebview =
-	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }> }
+	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; script?: FormScript }
 	| RunMessage
 	/**
 	 * Several run messages in one post: the live stream coalesced to a few posts a second, or a whole replay. Each post
@@ -133,6 +169,8 @@ export interface PanelSnapshot {
 	/** The "Show each seed" checkbox: whether it is offered and whether it is on. */
 	seedLines: { shown: boolean; checked: boolean };
 	exportEnabled: boolean;
+	/** Under the table when the run compares your script: one entry per script run, as shown. */
+	scriptVerdicts: { who: string; verdict: string; hint: string; error: string; link: string }[];
 }
 
 //#region webview → host
@@ -146,7 +184,9 @@ export type FromWebview =
 	/** `dataUrl` is `data:image/png;base64,…`; empty when the page has no chart to give. */
 	| { type: 'chartImage'; requestId: number; dataUrl: string }
 	/** "Run again" with input the form's own check refused: nothing runs; the host logs the field messages shown. */
-	| { type: 'formRefused'; problems: string[] };
+	| { type: 'formRefused'; problems: string[] }
+	/** The link to where a script run raised: the host looks the place up in its own results for that run. */
+	| { type: 'openScriptError'; sampler: SamplerId; seed: number };
 //#endregion
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -184,6 +224,8 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 			if (!isObj(s) || !isNum(s.requestId) || !Array.isArray(s.tableRows) || !Array.isArray(s.charts)) return undefined;
 			return { type: 'snapshot', snapshot: s as unknown as PanelSnapshot };
 		}
+		case 'openScriptError':
+			return isText(v.sampler, WEBVIEW_LIMITS.samplerChars) && isNum(v.seed) ? { type: 'openScriptError', sampler: v.sampler as SamplerId, seed: v.seed } : undefined;
 		case 'formRefused': {
 			const p = v.problems;
 			if (!Array.isArray(p) || p.length === 0 || p.length > WEBVIEW_LIMITS.problems || !p.every((x) => isText(x, WEBVIEW_LIMITS.problemChars))) return undefined;

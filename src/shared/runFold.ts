@@ -4,15 +4,22 @@
  * and must leave the same state; messages of another run than the current one are ignored.
  */
 import { seedStats, type SeedRun, type SeedStats } from '../core/stats';
-import type { EvalPoint, RunInfo, RunMessage, RunSummary, SamplerId } from './protocol';
+import type { EvalPoint, RunInfo, RunMessage, RunSummary, SamplerId, ScriptResult, TrackSource } from './protocol';
 
 /** The key of one (sampler, seed) run: the worker pool's `runKey`, the panel's and the export's track key. */
 export const runKey = (sampler: SamplerId, seed: number): string => `${sampler}@${seed}`;
+
+/** The key of a track: the reference's is `runKey`; your script's run of the same sampler and seed is `script:` + it. */
+export const trackKey = (sampler: SamplerId, seed: number, source: TrackSource = 'reference'): string => (source === 'script' ? `script:${runKey(sampler, seed)}` : runKey(sampler, seed));
 
 /** One (sampler, seed) run. */
 export interface RunTrack {
 	sampler: SamplerId;
 	seed: number;
+	/** The reference (the built-in TwoLayerNet), or your own script. */
+	source: TrackSource;
+	/** A script run's verdict, once it and its reference run have ended. */
+	script?: ScriptResult;
 	/** Sorted by iteration, one point per iteration. */
 	evals: EvalPoint[];
 	/**
@@ -34,7 +41,7 @@ export type RunState = 'idle' | 'running' | 'cancelling' | 'done' | 'cancelled' 
 export interface RunFold {
 	run?: RunInfo;
 	seeds: number[];
-	/** By `runKey(sampler, seed)`, seed-major in the order the host runs them. */
+	/** By `trackKey(sampler, seed, source)`, seed-major in the order the host runs them; a script's tracks after the reference's. */
 	tracks: Map<string, RunTrack>;
 	state: RunState;
 	seconds?: number;
@@ -49,8 +56,8 @@ export function emptyFold(): RunFold {
 	return { seeds: [], tracks: new Map(), state: 'idle' };
 }
 
-function newTrack(sampler: SamplerId, seed: number): RunTrack {
-	return { sampler, seed, evals: [], losses: [], lossCount: 0, lossDirtyFrom: Infinity };
+function newTrack(sampler: SamplerId, seed: number, source: TrackSource): RunTrack {
+	return { sampler, seed, source, evals: [], losses: [], lossCount: 0, lossDirtyFrom: Infinity };
 }
 
 /** Applies one run message in place. */
@@ -60,20 +67,23 @@ export function foldMessage(fold: RunFold, m: RunMessage): Touched {
 			if (fold.run?.id === m.run.id || !Array.isArray(m.run.seeds) || !Number.isInteger(m.run.lossStride) || m.run.lossStride < 1) return 'none';
 			fold.run = m.run;
 			fold.seeds = m.run.seeds;
-			fold.tracks = new Map(fold.seeds.flatMap((seed) => m.run.samplers.map((s) => [runKey(s, seed), newTrack(s, seed)] as const)));
+			const sources: TrackSource[] = m.run.script ? ['reference', 'script'] : ['reference'];
+			fold.tracks = new Map(sources.flatMap((source) => fold.seeds.flatMap((seed) => m.run.samplers.map((s) => [trackKey(s, seed, source), newTrack(s, seed, source)] as const))));
 			fold.state = 'running';
 			fold.seconds = undefined;
 			fold.error = undefined;
 			return 'run';
 		}
 		case 'eval': {
-			const t = trackOf(fold, m.runId, m.sampler, m.seed);
+			const t = trackOf(fold, m.runId, m.sampler, m.seed, m.source);
 			if (!t || !validPoint(m.point)) return 'none';
-			insertEval(t.evals, m.point);
+			// A script may compute one accuracy only; JSON brought the other back as null.
+			const acc = (v: unknown) => (typeof v === 'number' ? v : NaN);
+			insertEval(t.evals, { ...m.point, trainAcc: acc(m.point.trainAcc), testAcc: acc(m.point.testAcc) });
 			return 'eval';
 		}
 		case 'loss': {
-			const t = trackOf(fold, m.runId, m.sampler, m.seed);
+			const t = trackOf(fold, m.runId, m.sampler, m.seed, m.source);
 			const stride = fold.run!.lossStride;
 			if (!t || !Number.isInteger(m.fromIter) || m.fromIter < 0 || m.fromIter % stride !== 0 || !Array.isArray(m.losses)) return 'none';
 			const from = m.fromIter / stride;
@@ -86,15 +96,21 @@ export function foldMessage(fold: RunFold, m: RunMessage): Touched {
 			return 'loss';
 		}
 		case 'runDone': {
-			const t = trackOf(fold, m.runId, m.summary?.sampler, m.seed);
+			const t = trackOf(fold, m.runId, m.summary?.sampler, m.seed, m.source);
 			if (!t) return 'none';
 			t.summary = m.summary;
 			return 'result';
 		}
 		case 'runFailed': {
-			const t = trackOf(fold, m.runId, m.sampler, m.seed);
+			const t = trackOf(fold, m.runId, m.sampler, m.seed, m.source);
 			if (!t) return 'none';
 			t.failure = m.reason;
+			return 'result';
+		}
+		case 'scriptResult': {
+			const t = trackOf(fold, m.runId, m.sampler, m.seed, 'script');
+			if (!t || typeof m.result !== 'object' || m.result === null || typeof m.result.check !== 'object') return 'none';
+			t.script = m.result;
 			return 'result';
 		}
 		case 'finished':
@@ -117,9 +133,9 @@ export function foldAll(messages: readonly RunMessage[]): RunFold {
 	return fold;
 }
 
-function trackOf(fold: RunFold, runId: number, sampler: SamplerId | undefined, seed: number): RunTrack | undefined {
+function trackOf(fold: RunFold, runId: number, sampler: SamplerId | undefined, seed: number, source?: TrackSource): RunTrack | undefined {
 	if (fold.run?.id !== runId || sampler === undefined) return undefined;
-	return fold.tracks.get(runKey(sampler, seed));
+	return fold.tracks.get(trackKey(sampler, seed, source === 'script' ? 'script' : 'reference'));
 }
 
 function validPoint(p: EvalPoint): boolean {
@@ -146,18 +162,24 @@ export function trackState(fold: RunFold, t: RunTrack): 'running' | 'done' | 'fa
 	return hasEnded(fold) ? 'cancelled' : 'running';
 }
 
-/** One sampler's runs, one per seed. */
-export function tracksOf(fold: RunFold, sampler: SamplerId): RunTrack[] {
-	return [...fold.tracks.values()].filter((t) => t.sampler === sampler);
+/** One sampler's runs, one per seed (the reference's; `source: 'script'` for your script's). */
+export function tracksOf(fold: RunFold, sampler: SamplerId, source: TrackSource = 'reference'): RunTrack[] {
+	return [...fold.tracks.values()].filter((t) => t.sampler === sampler && t.source === source);
+}
+
+/** Your script's runs, seed-major (none unless the run compares a script). */
+export function scriptTracks(fold: RunFold): RunTrack[] {
+	return [...fold.tracks.values()].filter((t) => t.source === 'script');
 }
 
 /**
  * The runs that have ended, as the statistics take them: a run still training is neither in the numbers nor
  * reported as left out; one without a result after the run ended was cancelled.
  */
-export function seedRuns(fold: RunFold): SeedRun[] {
+export function seedRuns(fold: RunFold, source: TrackSource = 'reference'): SeedRun[] {
 	const out: SeedRun[] = [];
 	for (const t of fold.tracks.values()) {
+		if (t.source !== source) continue;
 		const state = trackState(fold, t);
 		if (state === 'running') continue;
 		out.push({ sampler: t.sampler, seed: t.seed, summary: t.summary, failure: t.failure, ...(state === 'cancelled' ? { cancelled: true } : {}) });
@@ -165,9 +187,9 @@ export function seedRuns(fold: RunFold): SeedRun[] {
 	return out;
 }
 
-/** Mean ± std per sampler and the paired differences, from stats.ts as the CLI computes them. */
-export function foldStats(fold: RunFold): SeedStats | undefined {
-	return fold.run ? seedStats(seedRuns(fold), fold.run.samplers, fold.seeds) : undefined;
+/** Mean ± std per sampler and the paired differences, from stats.ts as the CLI computes them (your script's runs with `source`). */
+export function foldStats(fold: RunFold, source: TrackSource = 'reference'): SeedStats | undefined {
+	return fold.run ? seedStats(seedRuns(fold, source), fold.run.samplers, fold.seeds) : undefined;
 }
 
 /** Iterations whose loss is known without gaps from iteration 0 (the points times the stride, at most the run's length). */

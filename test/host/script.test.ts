@@ -13,7 +13,7 @@ import type { ScriptSummary } from '../../src/extension/script/scriptReport';
 import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder';
 import { browserBridgeAvailable, queryDom } from './browser';
 import { clearNotifications, logText, logged } from './observe';
-import { EXTENSION_ID, setSettings, until, within } from './util';
+import { EXTENSION_ID, setSettings, snapshot, until, within } from './util';
 
 interface ScriptState {
 	running: boolean;
@@ -105,6 +105,47 @@ describe('Compare samplers on this script', function () {
 		for (const r of s.results) assert.deepEqual([r.error, r.reference.identical, r.evals.length], [null, true, 2], r.sampler);
 		assert.deepEqual(s.results[0].evals[1], { iter: 600, trainAcc: 0.7823333333333333, testAcc: 0.7915 });
 		assert.equal((await state()).liveProcesses, 0);
+		// The panel: the reference's rows, your script's beside them, a verdict per run and both curves.
+		const snap = await until('the panel with the verdicts', async () => {
+			const p = await snapshot();
+			return p && p.scriptVerdicts.length === 2 && p.scriptVerdicts.every((v) => v.verdict) ? p : undefined;
+		});
+		assert.deepEqual(
+			snap.tableRows.map((r) => r[0]),
+			['reference · with replacement (book)', 'reference · per-epoch shuffle', 'your script · with replacement', 'your script · per-epoch shuffle'],
+		);
+		assert.equal(snap.tableRows[2][3], snap.tableRows[0][3], 'the same final train accuracy as the reference');
+		assert.deepEqual(
+			snap.scriptVerdicts.map((v) => [v.who, v.verdict, v.error]),
+			[
+				['your script · with replacement, seed 0', 'identical to the reference at all 2 evaluations', ''],
+				['your script · per-epoch shuffle, seed 0', 'identical to the reference at all 2 evaluations', ''],
+			],
+		);
+		assert.match(snap.header, /^Your script train_neuralnet\.py \(Python 3\.[\d.]+, NumPy [\d.]+\) against the reference\. /);
+		const acc = snap.charts.find((c) => c.id === 'accuracy');
+		assert.ok(acc && acc.drawn && acc.texts.includes('your script · with replacement · test'), JSON.stringify(acc));
+	});
+
+	it('Run again in the panel runs the script again, with the form’s iterations rewriting its iters_num', async function () {
+		if (!browserBridgeAvailable) this.skip();
+		const before = (await state()).last;
+		assert.equal(before?.file, 'train_neuralnet.py');
+		// A notification over the panel would take the click.
+		await clearNotifications();
+		await vscode.commands.executeCommand('minibatchLab.showPanel');
+		const note = String(await queryDom({ target: 'webview', selector: '#form-script-note', op: 'text', timeoutMs: 30_000 }));
+		assert.match(note, /^Run again runs train_neuralnet\.py again: iterations/);
+		assert.equal(await queryDom({ target: 'webview', selector: '#field-lr', op: 'attr', name: 'readonly' }), '');
+		await queryDom({ target: 'webview', selector: '#field-iters', op: 'fill', value: '61' });
+		await queryDom({ target: 'webview', selector: '#settings button[type="submit"]', op: 'click' });
+		const s = await until('the second run', async () => {
+			const x = await state();
+			return !x.running && x.last && x.last !== before ? x.last : undefined;
+		}, LIMIT_MS, 500);
+		assert.equal(s.path, before?.path);
+		assert.deepEqual([s.settings.iters, s.origin.iters], [61, 'override']);
+		for (const r of s.results) assert.deepEqual([r.error, r.reference.identical, r.evals.length], [null, true, 1]);
 	});
 
 	for (const file of ['fstrings.py', 'train_function.py', 'epoch_loop.py']) {
@@ -141,6 +182,19 @@ describe('Compare samplers on this script', function () {
 			assert.deepEqual(r.error && { type: r.error.type, file: r.error.file, line: r.error.line }, { type: 'ZeroDivisionError', file: path, line: 22 });
 			assert.equal(r.evals.length, 1);
 		}
+		// The panel keeps the evaluation made before the crash, says where it raised, and links there.
+		const snap = await until('the crash in the panel', async () => {
+			const p = await snapshot();
+			return p && p.scriptVerdicts.length === 2 && p.scriptVerdicts.every((v) => v.error) ? p : undefined;
+		});
+		assert.deepEqual(
+			snap.scriptVerdicts.map((v) => [v.verdict, v.link]),
+			[
+				['identical to the reference at its one evaluation', 'Go to crash.py, line 22'],
+				['identical to the reference at its one evaluation', 'Go to crash.py, line 22'],
+			],
+		);
+		assert.match(snap.scriptVerdicts[0].error, /^ZeroDivisionError: division by zero \(crash\.py, line 22\)/);
 		if (!browserBridgeAvailable) return;
 		const toast = '.notification-toast:has(.codicon-error)';
 		const text = String(await queryDom({ selector: `${toast} .notification-list-item-message`, hasText: 'ZeroDivisionError', op: 'text', timeoutMs: 30_000 }));
@@ -151,6 +205,14 @@ describe('Compare samplers on this script', function () {
 			return e?.document.fileName === path && e.selection.active.line === 21;
 		});
 		await clearNotifications();
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		await clearNotifications();
+		await vscode.commands.executeCommand('minibatchLab.showPanel');
+		await queryDom({ target: 'webview', selector: '.script-link', op: 'click', timeoutMs: 30_000 });
+		await until('the editor at line 22 from the panel', async () => {
+			const e = vscode.window.activeTextEditor;
+			return e?.document.fileName === path && e.selection.active.line === 21;
+		});
 	});
 
 	it('Cancel stops every Python process, including one the script started', async function () {
@@ -171,6 +233,18 @@ describe('Compare samplers on this script', function () {
 		assert.equal(s?.cancelled, true);
 		assert.equal((await state()).liveProcesses, 0);
 		await until('no process left', async () => processesWith(marker, book).length === 0 && processesWith(SHIM_MARKER, book).length === 0, 10_000);
+		await clearNotifications();
+	});
+
+	it('closing the panel mid-run stops every Python process', async () => {
+		const path = join(book, 'ch04', 'long.py');
+		const run = vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), { seedCount: 2 });
+		await until('two runs training', async () => (await state()).liveProcesses >= 2, 60_000, 250);
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		const s = await within('the run to end after its panel closed', run, 60_000);
+		assert.equal(s?.cancelled, true);
+		assert.equal((await state()).liveProcesses, 0);
+		await until('no process left', async () => processesWith(SHIM_MARKER, book).length === 0, 10_000);
 		await clearNotifications();
 	});
 

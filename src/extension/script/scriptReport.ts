@@ -4,10 +4,13 @@ import { showError, showInfo, showWarning } from '../notify';
 import type { ScriptSettingKey } from '../../python/scriptPlan';
 import type { PythonInfo } from '../../runner/pythonProbe';
 import type { ScriptRunResult, ScriptSettings } from '../../runner/scriptSession';
-import { errorText, mismatchText, runLabel, verdictText } from '../../runner/scriptText';
+import { runLabel } from '../../runner/scriptText';
+import { errorText, mismatchText, verdictText } from '../../shared/scriptVerdict';
+import { scriptStrings } from '../../shared/strings/script';
 import { openAt } from './openAt';
 
 const t = vscode.l10n.t;
+const strings = () => scriptStrings(vscode.l10n);
 
 export interface ScriptSummary {
 	path: string;
@@ -22,14 +25,15 @@ export interface ScriptSummary {
 
 /** Logs every run and shows the outcome; returns the summary unchanged. */
 export function reportResults(s: ScriptSummary, log: vscode.LogOutputChannel): ScriptSummary {
+	const S = strings();
 	const who = (r: ScriptRunResult) => t('{0}, seed {1}', runLabel(r.sampler, t), r.seed);
 	for (const r of s.results) {
-		const v = verdictText(r.reference, t);
+		const v = verdictText(r.reference, S);
 		log.info(`${who(r)}: ${r.cancelled ? 'cancelled' : v.verdict}${v.hint ? ` ${v.hint}` : ''} (${r.seconds.toFixed(1)} s)`);
-		for (const m of r.mismatches) log.warn(`${who(r)}: ${mismatchText(m, t)}`);
+		for (const m of r.mismatches) log.warn(`${who(r)}: ${mismatchText(m, S)}`);
 		if (r.referenceFailure) log.error(`${who(r)}: the reference failed: ${r.referenceFailure}`);
 		if (r.error) {
-			log.error(`${who(r)}: ${errorText(r.error, t)}`);
+			log.error(`${who(r)}: ${errorText(r.error, S)}`);
 			if (r.error.trace) log.error(r.error.trace.trimEnd());
 			else if (r.output.trim()) log.info(`The script's last output:\n${r.output.trimEnd().split('\n').slice(-20).join('\n')}`);
 		}
@@ -45,7 +49,7 @@ export function reportResults(s: ScriptSummary, log: vscode.LogOutputChannel): S
 		const r = failed[0];
 		const e = r.error as NonNullable<ScriptRunResult['error']>;
 		// The exception's message is the script's own text: notify.ts shows it as text, never as a link.
-		const where = t('{0}: {1}', who(r), errorText(e, t));
+		const where = t('{0}: {1}', who(r), errorText(e, S));
 		const more = failed.length > 1 ? ` ${t('({0} runs failed in all; see the log.)', failed.length)}` : '';
 		const go = t('Go to Line');
 		void showError(where + more, ...(e.line !== null ? [go] : []), showLog).then((pick) => {
@@ -57,7 +61,7 @@ export function reportResults(s: ScriptSummary, log: vscode.LogOutputChannel): S
 	const differ = ran.filter((r) => !r.reference.match);
 	if (differ.length > 0) {
 		const r = differ[0];
-		void showWarning(t('{0}: {1} of {2} runs differ from the reference. {3}: {4}.', s.file, differ.length, ran.length, who(r), verdictText(r.reference, t).verdict), showLog).then(onPick);
+		void showWarning(t('{0}: {1} of {2} runs differ from the reference. {3}: {4}.', s.file, differ.length, ran.length, who(r), verdictText(r.reference, S).verdict), showLog).then(onPick);
 	} else if (ran.length > 0 && failed.length === 0) {
 		const identical = ran.filter((r) => r.reference.identical).length;
 		void showInfo(t('{0}: every run matches the reference ({1} identical, {2} within rounding).', s.file, identical, ran.length - identical), showLog).then(onPick);

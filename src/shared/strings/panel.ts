@@ -5,6 +5,7 @@
  */
 import type { SamplerId } from '../../core/samplers';
 import type { L10n } from './l10n';
+import { scriptStrings } from './script';
 
 export function panelStrings(l10n: L10n) {
 	return {
@@ -153,6 +154,8 @@ export function panelStrings(l10n: L10n) {
 			runAgain: l10n.t('Run again'),
 			revert: l10n.t('Revert to current settings'),
 		},
+		/** Your own script's runs beside the reference (Compare samplers on this script). */
+		script: scriptStrings(l10n),
 		markdown: {
 			sampler: l10n.t('sampler'),
 			trainAccuracy: l10n.t('train accuracy'),
