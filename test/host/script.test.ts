@@ -248,6 +248,28 @@ describe('Compare samplers on this script', function () {
 		await clearNotifications();
 	});
 
+	it('no Python at minibatchLab.pythonPath: one sentence naming it, and nothing runs', async function () {
+		const missing = join(book, 'no-such-python');
+		await setSettings({ pythonPath: missing });
+		try {
+			const since = (await logText()).length;
+			const before = (await state()).last;
+			const result = await vscode.commands.executeCommand('minibatchLab.compareScript', vscode.Uri.file(join(book, 'ch04', 'fstrings.py')));
+			assert.equal(result, undefined);
+			const st = await state();
+			assert.deepEqual([st.running, st.liveProcesses, st.last === before], [false, 0, true]);
+			const sentence = `No Python found (tried ${missing}): install Python 3 with NumPy, or say which Python to use.`;
+			await until('the sentence in the log', async () => (await logText()).slice(since).includes(sentence), 30_000, 250);
+			if (browserBridgeAvailable) {
+				const n = await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'No Python found', op: 'wait', timeoutMs: 30_000 });
+				assert.equal(n, 1);
+			}
+		} finally {
+			await clearNotifications();
+			await setSettings({ pythonPath: need.require() });
+		}
+	});
+
 	it('parallel first runs build dataset/mnist.pkl once', async () => {
 		const fresh = bookFolder(root);
 		folders.push(fresh);

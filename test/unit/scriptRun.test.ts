@@ -163,6 +163,22 @@ describe('minibatch-lab script (real Python)', need.options, () => {
 		assert.equal(json.runs[0].reference.identical, true);
 	});
 
+	it('sequential, when asked for: the same rewrite over np.arange matches the reference’s sequential sampler', () => {
+		const { json, status, stderr } = script(join(book, 'ch04', 'fstrings.py'), '--samplers', 'sequential');
+		assert.equal(status, 0, stderr);
+		assert.deepEqual(json.runs.map((r) => [r.sampler, r.error, r.reference.identical, r.evals.length]), [['sequential', null, true, 3]]);
+	});
+
+	it('warns before starting when the loop calls numerical_gradient, with the cost model’s estimate', () => {
+		const file = join(book, 'ch04', 'numgrad.py');
+		// Never taken, so the run stays quick: the warning comes from reading the file.
+		const text = readFileSync(join(book, 'ch04', 'fstrings.py'), 'utf8').replace('    g = net.gradient(xb, yb)', '    g = net.numerical_gradient(xb, yb) if step < 0 else net.gradient(xb, yb)');
+		writeFileSync(file, text);
+		const { status, stderr } = script(file, '--samplers', 'replacement', '--iters', '1');
+		assert.equal(status, 0, stderr);
+		assert.match(stderr, /Warning: Line 21 calls numerical_gradient: each iteration then evaluates the loss 2 × 39,760 = 79,520 times, so 1 iterations take about [\d.]+ to [\d.]+ hours\./);
+	});
+
 	it('a script that never reaches an evaluation says so, and how far its loop got', () => {
 		const file = join(book, 'ch04', 'never.py');
 		writeFileSync(file, readFileSync(join(book, 'ch04', 'fstrings.py'), 'utf8').replace('if step % per_epoch == 0:', 'if step % per_epoch == 1000:'));
