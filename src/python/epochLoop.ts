@@ -80,7 +80,8 @@ export interface EpochLoop {
 	readonly misaligned?: { readonly shuffled: string; readonly others: readonly string[] };
 }
 
-const EPOCH_NAME = /epoch/i;
+/** `epoch`, `n_epochs`, `EPOCHS`, and the short `ep`, `ep_i`. */
+export const EPOCH_NAME = /epoch|^ep\d*$|^ep_/i;
 /** Statements of an outer body searched for the order call, and tokens per statement. */
 const MAX_ORDER_TOKENS = 20_000;
 
@@ -179,11 +180,23 @@ function findOrder(model: PythonModel, outer: ForLoop, inner: ForLoop): EpochOrd
 				if (model.tokens.kind[j] !== K_NAME || !model.isOp(j + 1, '(')) continue;
 				const call = samplerCallAt(model, j);
 				if (call && call.fn !== 'choice') return { api: call.fn, callee: call.callee, perEpoch, tok: j };
+				// scikit-learn's `shuffle(x, t)` returns shuffled copies, in one order for all its arrays.
+				if (isSklearnShuffle(model, j)) return { api: 'permutation', callee: model.compact(model.chainStart(j + 1), j + 1), perEpoch, tok: j };
 			}
 		}
 		return undefined;
 	};
 	return scan(outer.bodyFirst, inner.stmt, true) ?? scan(Math.max(0, outer.stmt - 50), outer.stmt, false);
+}
+
+/** `shuffle(` imported from sklearn.utils, or `sklearn.utils.shuffle(` / `utils.shuffle(` with sklearn imported. */
+function isSklearnShuffle(model: PythonModel, j: number): boolean {
+	if (!model.isName(j, 'shuffle')) return false;
+	if (!model.isOp(j - 1, '.')) return model.importedNames.get('shuffle')?.startsWith('sklearn') === true;
+	const start = model.chainStart(j - 1);
+	const chain = start >= 0 ? model.compact(start, j - 1) : '';
+	const root = chain.split('.')[0];
+	return chain === 'sklearn.utils' || model.importedNames.get(root)?.startsWith('sklearn') === true;
 }
 
 /**
@@ -212,7 +225,9 @@ function madeLength(model: PythonModel, slice: LoopSlice, fallback: Fallback, tr
 				const open = matchOf(model.tokens, close);
 				const fn = open > a.rhsStart ? model.tok(open - 1) : '';
 				const args = open > a.rhsStart ? model.callArgs(open) : [];
-				if (open > a.rhsStart && (fn === 'permutation' || fn === 'arange') && args.length === 1 && !args[0].keyword) {
+				// `perm(N)` with `from numpy.random import permutation as perm` makes the order as `np.random.permutation(N)` does.
+				const made = fn === 'permutation' || fn === 'arange' || (open > a.rhsStart && samplerCallAt(model, open - 1)?.fn === 'permutation');
+				if (open > a.rhsStart && made && args.length === 1 && !args[0].keyword) {
 					const single = isDottedName(model, args[0].start, args[0].end) ? model.compact(args[0].start, args[0].end) : undefined;
 					if (single && single === trainSize.name) return trainSize;
 					return quantity(model, 'trainSize', single, single ? undefined : [args[0].start, args[0].end], args[0].start, fallback);

@@ -165,6 +165,10 @@ export function quantity(
 		else if (!expr) {
 			const module = model.importedNames.get(name);
 			if (module !== undefined) return { ...d.num, role, name, source: 'assumed', assumed: { why: 'imported', basis: d.basis, from: name, module } };
+			// `def train(x, batch_size):` then `range(0, n, batch_size)`: the caller gives it.
+			const def = enclosingDef(model, model.stmtOf(Math.min(ref, model.tokens.count - 1)));
+			const root = name.split('.')[0];
+			if (def && root !== 'self' && def.params.includes(root)) return { ...d.num, role, name, source: 'assumed', assumed: { why: 'parameter', basis: d.basis, from: root, fn: def.name } };
 			return assumed('missing');
 		}
 	}

@@ -3,10 +3,11 @@
  * how many iterations run (one loop, or epochs × iterations per epoch), and the settings' values.
  */
 import type { PyNum } from './evaluate';
-import { epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
+import { EPOCH_NAME, epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
 import { breakIn, callsFunction, counterBreak, loopSlice, periodicCheck, trains, type LoopSlice, type PeriodicCheck, type StmtRange } from './loopBody';
 import type { ForLoop, FunctionDef, PythonModel } from './model';
 import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, exprSource, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
+import { rangeNames } from './rangeNames';
 import { samplerCallAt } from './samplers';
 import { K_NAME, startOf } from './tokens';
 import { countEvaluations, loopStop, type Evaluations, type LoopStop } from './evaluations';
@@ -117,7 +118,7 @@ function findSliceLoop(model: PythonModel): { loop: ForLoop; slice: LoopSlice } 
 		const slice = loopSlice(model, loop);
 		if (!slice) return false;
 		const parent = loop.parent >= 0 ? model.loops[loop.parent] : undefined;
-		const inEpochs = parent !== undefined && /epoch/i.test(parent.varName);
+		const inEpochs = parent !== undefined && EPOCH_NAME.test(parent.varName);
 		if (!inEpochs && !trains(model, [loop.bodyFirst, loop.bodyEnd])) return false;
 		found = { loop, slice };
 		return true;
@@ -174,6 +175,13 @@ function computeSetup(model: PythonModel): TrainingSetup {
 			names.batchSize = argName(model, size);
 			if (!names.batchSize) batchExpr = [size.start, size.end];
 		}
+	}
+	// A loop that slices its batches names both in its range: `range(0, n, bs)`, `range(n // bs)`.
+	if (slice && loop && choiceTok === undefined) {
+		const r = rangeNames(model, loop);
+		if (typeof r.trainSize === 'string') names.trainSize = r.trainSize;
+		else if (r.trainSize) trainExpr = [r.trainSize[0], r.trainSize[1]];
+		names.batchSize = r.batchSize;
 	}
 	if (!names.trainSize && !trainExpr && model.assignments.has('train_size')) names.trainSize = 'train_size';
 	if (!names.batchSize && !batchExpr && model.assignments.has('batch_size')) names.batchSize = 'batch_size';

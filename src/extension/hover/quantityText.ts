@@ -97,7 +97,8 @@ export function valueCode(q: Quantity): string | undefined {
 /** A count with no name of its own: `len(range(0, 60000, 100))` → 600. */
 export function exprCode(q: Quantity): string | undefined {
 	if (q.name) return valueCode(q);
-	if (!q.expr) return undefined;
+	// `range(12)`: the number itself, already in the totals line.
+	if (!q.expr || q.source === 'literal') return undefined;
 	return q.substituted && q.substituted !== q.expr ? `${code(q.expr)} = ${code(q.substituted)} → ${num(q.value)}` : `${code(q.expr)} → ${num(q.value)}`;
 }
 

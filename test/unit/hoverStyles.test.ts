@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import ja from '../../l10n/bundle.l10n.ja.json';
+import { analysePython, hoverAt, trainingSetup } from '../../src/python';
+import { formatHover, type Translate } from '../../src/extension/hover/hoverText';
+
+// Training scripts in styles the book does not use: the hovers give each file's own numbers, and where they cannot read
+// a value they name the name they could not read and why, never a name the file does not have.
+
+const root = join(__dirname, '..', '..', '..');
+const learner = (name: string) => readFileSync(join(root, 'test', 'fixtures', 'python', 'learner', name), 'utf8');
+const bundle = ja as Record<string, string>;
+const fill = (m: string, args: (string | number)[]) => m.replace(/\{(\d+)\}/g, (x, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : x));
+const en: Translate = (m, ...args) => fill(m, args);
+const missing: string[] = [];
+const jp: Translate = (m, ...args) => {
+	if (!(m in bundle)) missing.push(m);
+	return fill(bundle[m] ?? m, args);
+};
+
+function md(text: string, needle: string, t: Translate): string {
+	const i = text.indexOf(needle);
+	assert.ok(i >= 0, needle);
+	const info = hoverAt(analysePython(text), text, i + 1);
+	assert.ok(info, `no hover at ${needle}`);
+	return formatHover(info, t, { documentUri: 'file:///x.py' }).markdown;
+}
+
+/** Hovers on every one of `needles`, in one language. */
+const all = (text: string, needles: string[], t: Translate) => needles.map((n) => md(text, n, t));
+
+describe('hover styles: names the file gives, in English', () => {
+	it('an aliased permutation of a size read from the array: the size is named as computed at run time', () => {
+		const text = learner('train_alias_perm.py');
+		for (const h of all(text, ['mb)', 'steps =', 'n_epochs,', 'idx =', 'N ='], en)) {
+			assert.ok(!h.includes('train_size'), `the file has no train_size: ${h}`);
+			assert.ok(h.includes('_Assumed `N` = 60,000: `x_tr.shape[0]` is only known when the script runs. 60,000 is the size of the MNIST training set._'), h);
+			assert.ok(h.includes('7 epochs × 937 iterations = 6,559 iterations'), h);
+		}
+		assert.ok(md(text, 'N =', en).startsWith('`N` is the number of training samples'));
+	});
+
+	it('a function: the batch size and the data come from the caller, and the hover says so', () => {
+		const text = learner('train_function.py');
+		const h = md(text, 'batch_size,', en);
+		assert.ok(h.includes('_Assumed `batch_size` = 100: `batch_size` is a parameter of `train` without a default, so its value comes from the caller.'), h);
+		assert.ok(h.includes('_Assumed `n` = 60,000: `x` is a parameter of `train` without a default, so its value comes from the caller.'), h);
+		assert.ok(h.includes('5 epochs × 600 iterations = 3,000 iterations'), h);
+		assert.ok(!/does not set it|iters_num|10,000/.test(h), h);
+	});
+
+	it('scikit-learn\'s shuffle each epoch and an epoch variable `ep`: an epoch loop, with the file\'s names', () => {
+		const text = learner('train_sklearn.py');
+		const h = md(text, 'mbs =', en);
+		assert.ok(h.includes('`mbs = 250`'), h);
+		assert.ok(h.includes('12 epochs × 240 iterations = 2,880 iterations'), h);
+		assert.ok(h.includes('- `shuffle` makes a new order at the start of every epoch'), h);
+		assert.ok(h.includes('_Assumed `train_n` = 60,000: `x_train.shape[0]` is only known when the script runs.'), h);
+		assert.ok(!/does not set it|`12` →/.test(h), h);
+	});
+
+	it('range(n // bs) and range(0, n, bs) name the sizes in a loop without an epoch loop around it', () => {
+		const text = ['import numpy as np', 'count = 48000', 'width = 300', 'for j in range(count // width):', '    xb = x[j*width:(j+1)*width]', '    g = net.gradient(xb, t[j*width:(j+1)*width])', ''].join('\n');
+		const h = md(text, 'width =', en);
+		assert.ok(h.includes('`width = 300`') && h.includes('max(48000 / 300, 1)'), h);
+		assert.ok(!/Assumed `(?:train_size|batch_size)`/.test(h), h);
+		const n = trainingSetup(analysePython(text)).numbers;
+		assert.deepEqual([n.trainSize.name, n.trainSize.value, n.batchSize.name, n.batchSize.value, n.itersNum.value], ['count', 48000, 'width', 300, 160]);
+		const ceil = trainingSetup(analysePython(text.replace('count // width', 'math.ceil(len(x) / width)'))).numbers;
+		assert.deepEqual([ceil.trainSize.expr, ceil.trainSize.assumed?.why, ceil.batchSize.name], ['len(x)', 'runtime', 'width']);
+	});
+});
+
+describe('hover styles: names the file gives, in Japanese', () => {
+	it('the same files render fully in Japanese, with the file\'s names in the notes', () => {
+		missing.length = 0;
+		const alias = md(learner('train_alias_perm.py'), 'mb)', jp);
+		const fn = md(learner('train_function.py'), 'batch_size,', jp);
+		const sk = md(learner('train_sklearn.py'), 'mbs =', jp);
+		assert.deepEqual(missing, []);
+		assert.ok(alias.includes('`N`') && alias.includes('`x_tr.shape[0]`') && !alias.includes('train_size'), alias);
+		assert.ok(alias.includes('7 エポック × 937 イテレーション = 6,559 イテレーション'), alias);
+		assert.ok(fn.includes('`batch_size` は `train` のデフォルト値のない引数'), fn);
+		assert.ok(sk.includes('12 エポック × 240 イテレーション = 2,880 イテレーション') && sk.includes('`train_n`'), sk);
+		for (const s of [alias, fn, sk]) assert.doesNotMatch(s, /\b(?:the|is|are|each)\b/, `English left in: ${s}`);
+	});
+});
