@@ -6,7 +6,10 @@
 import type { PyNum } from './evaluate';
 import { sameBoundsSlices, type LoopSlice } from './loopBody';
 import type { Fallback, ForLoop, PythonModel } from './model';
-import { DEFAULTS, bookIpe, exprSource, ipeQuantity, isLengthName, lengthQuantity, quantity, type Quantity } from './quantities';
+import { DEFAULTS, bookIpe, exprSource, ipeQuantity, isDottedName, isLengthName, lengthQuantity, quantity, type Quantity } from './quantities';
+import { whileCount, whileStart } from './whileLoop';
+
+export { isDottedName } from './quantities';
 import { samplerCallAt } from './samplers';
 import { K_NAME, matchOf, startOf } from './tokens';
 
@@ -109,6 +112,7 @@ export function loopCount(
 	fallback: Fallback,
 	ipeInputs?: { trainSize: Quantity; batchSize: Quantity },
 ): Quantity | undefined {
+	if (loop.isWhile) return whileCount(model, loop, role === 'iterPerEpoch' ? 'itersNum' : role, fallback);
 	const args = model.callArgs(loop.rangeOpen).filter((a) => !a.keyword);
 	const ref = model.stmts.firstTok[loop.stmt];
 	if (args.length === 1) {
@@ -137,6 +141,11 @@ export function loopCount(
 
 /** The values a range loop's variable takes, when its range can be read. */
 function loopValues(model: PythonModel, loop: ForLoop, fallback: Fallback): LoopValues | undefined {
+	if (loop.isWhile) {
+		const start = whileStart(model, loop, fallback);
+		const count = start === undefined ? undefined : whileCount(model, loop, 'itersNum', fallback)?.value;
+		return start !== undefined && count !== undefined && count >= 1 ? { first: start, step: 1, last: start + count - 1 } : undefined;
+	}
 	const r = rangeValues(model, loop.rangeOpen, fallback);
 	if (!r || r.count === undefined || r.count < 1) return undefined;
 	return { first: r.start, step: r.step, last: r.start + (r.count - 1) * r.step };
@@ -144,6 +153,10 @@ function loopValues(model: PythonModel, loop: ForLoop, fallback: Fallback): Loop
 
 /** The one (dotted) name in a range's stop (`epochs`, `N_EPOCHS + 1`), which then names the loop's count. */
 function stopName(model: PythonModel, loop: ForLoop): string | undefined {
+	if (loop.whileTest) {
+		const [s, e] = loop.whileTest.bound;
+		return isDottedName(model, s, e) ? model.compact(s, e) : undefined;
+	}
 	const args = model.callArgs(loop.rangeOpen).filter((a) => !a.keyword);
 	const stop = args.length === 1 ? args[0] : args[1];
 	if (!stop) return undefined;
@@ -164,11 +177,6 @@ function fallbackQ(role: 'trainSize' | 'batchSize'): Quantity {
 	return { ...DEFAULTS[role].num, role, source: 'assumed', assumed: { why: 'missing', basis: DEFAULTS[role].basis } };
 }
 
-export function isDottedName(model: PythonModel, s: number, e: number): boolean {
-	if (e - s < 1 || (e - s) % 2 === 0 || e - s > 5) return false;
-	for (let j = s; j < e; j += 2) if (!model.isName(j) || (j + 1 < e && !model.isOp(j + 1, '.'))) return false;
-	return true;
-}
 
 /** The shuffle or permutation that makes the order an epoch's slices come from: in the outer body before the inner loop, else before the outer loop. */
 function findOrder(model: PythonModel, outer: ForLoop, inner: ForLoop): EpochOrder | undefined {
@@ -311,8 +319,9 @@ function nameHolding(model: PythonModel, slice: LoopSlice, inner: ForLoop, width
 
 /** True when `outer` reads as a loop over epochs around `inner`. */
 export function isEpochLoop(model: PythonModel, outer: ForLoop, inner: ForLoop): boolean {
-	if (outer.rangeOpen < 0) return false;
+	if (outer.rangeOpen < 0 && !outer.whileTest) return false;
 	if (EPOCH_NAME.test(outer.varName)) return true;
+	if (outer.whileTest) return EPOCH_NAME.test(stopName(model, outer) ?? '') || findOrder(model, outer, inner)?.perEpoch === true;
 	const args = model.callArgs(outer.rangeOpen);
 	if (args.some((a) => a.end - a.start <= 3 && EPOCH_NAME.test(model.compact(a.start, a.end)))) return true;
 	return findOrder(model, outer, inner)?.perEpoch === true;

@@ -42,8 +42,11 @@ function kthMultiple(k: number, d: number): number | undefined {
 	return undefined;
 }
 
-/** Iterations i in [0, iters) where `i % divisor == 0` holds. */
-export function countEvaluations(iters: number, check: PeriodicCheck | undefined, divisor: number, stop?: LoopStop): Evaluations | undefined {
+/**
+ * Iterations where `i % divisor == 0` holds, i in [offset, offset + iters): `offset` is 1 when a while loop's counter
+ * is increased before the check (`step += 1`, then `if step % 500 == 0:`).
+ */
+export function countEvaluations(iters: number, check: PeriodicCheck | undefined, divisor: number, stop?: LoopStop, offset = 0): Evaluations | undefined {
 	if (!(divisor > 0) || !Number.isFinite(divisor) || !Number.isFinite(iters)) return undefined;
 	const about = check ? { counter: check.counter, divisor: check.divisorText, accuracy: check.accuracy } : {};
 	const n = Math.max(0, Math.ceil(iters));
@@ -53,15 +56,16 @@ export function countEvaluations(iters: number, check: PeriodicCheck | undefined
 	}
 	if (n === 0) return { count: 0, first: [], last: -1, ...about };
 	if (Number.isInteger(divisor)) {
-		const count = Math.ceil(n / divisor);
-		const first = [0, divisor, 2 * divisor].filter((v) => v < n);
-		return { count, first, last: (count - 1) * divisor, ...about };
+		const lo = Math.ceil(offset / divisor);
+		const count = Math.max(0, Math.floor((offset + n - 1) / divisor) - lo + 1);
+		const first = [lo, lo + 1, lo + 2].map((k) => k * divisor).filter((v) => v < offset + n);
+		return { count, first, last: (lo + count - 1) * divisor, ...about };
 	}
 	if (n > MAX_EVAL_SCAN) return undefined;
 	let count = 0;
 	let last = -1;
 	const first: number[] = [];
-	for (let i = 0; i < n; i++) {
+	for (let i = offset; i < offset + n; i++) {
 		if (i % divisor === 0) {
 			count++;
 			last = i;

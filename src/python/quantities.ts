@@ -225,3 +225,10 @@ export function ipeQuantity(model: PythonModel, name: string | undefined, ref: n
 	}
 	return { ...bookIpe(trainSize, batchSize), role: 'iterPerEpoch', name, source: 'assumed', assumed: { why: 'missing', basis: 'bookFormula' } };
 }
+
+/** Tokens [s, e) are one name or a dotted name (`a.b.c`, at most three parts). */
+export function isDottedName(model: PythonModel, s: number, e: number): boolean {
+	if (e - s < 1 || (e - s) % 2 === 0 || e - s > 5) return false;
+	for (let j = s; j < e; j += 2) if (!model.isName(j) || (j + 1 < e && !model.isOp(j + 1, '.'))) return false;
+	return true;
+}

@@ -3,7 +3,7 @@
  * `range(math.ceil(len(x) / bs))`, or `range(steps)` with `steps = n // bs`. A file without `train_size` and `batch_size`
  * still sets these values, and its hovers must read them there rather than assume the book's.
  */
-import { isDottedName } from './epochLoop';
+import { isDottedName } from './quantities';
 import type { ForLoop, PythonModel } from './model';
 import { K_CLOSE, K_NAME, K_OPEN, K_OP, matchOf } from './tokens';
 

@@ -23,6 +23,10 @@ export interface ForLoop {
 	readonly parent: number;
 	/** Index in `loops` of this loop if it is over `range(...)`, else of the nearest such loop around it, or -1. */
 	readonly rangeAncestor: number;
+	/** A `while` loop (varName is its counter, or '' when its test is not `counter < bound`). */
+	readonly isWhile?: boolean;
+	/** `while counter < bound:` / `<=`: the bound's tokens [start, end). */
+	readonly whileTest?: { readonly op: '<' | '<='; readonly bound: readonly [number, number]; readonly viaBreak?: boolean };
 }
 
 /** `def name(params):` with its body as a statement range. */
@@ -110,8 +114,8 @@ export function scanStatements(m: ScanSource): Scanned {
 			continue;
 		}
 		const len = lengthOf(t, a);
-		if (len === 3 && m.isName(a, 'for')) {
-			const loop = scanFor(m, s, a, e);
+		if ((len === 3 && m.isName(a, 'for')) || (len === 5 && m.isName(a, 'while'))) {
+			const loop = len === 3 ? scanFor(m, s, a, e) : scanWhile(m, s, a, e);
 			if (loop) {
 				const id = loops.length;
 				const parent = stmtLoop[s];
@@ -135,6 +139,8 @@ export function scanStatements(m: ScanSource): Scanned {
 		else scanAssignment(m, s, a, e, addAssignment);
 	}
 	closeBlocks(-1, st.count);
+	const budget = { left: MAX_BREAK_SCAN };
+	for (let id = 0; id < loops.length && budget.left > 0; id++) if (loops[id].isWhile && !loops[id].whileTest) breakTest(m, loops[id], id, stmtLoop, budget);
 	found.loops.push(...loops);
 	found.defs.push(...defs);
 
@@ -165,27 +171,72 @@ function findChoiceCalls(m: ScanSource, found: Scanned): void {
 	}
 }
 
-function scanFor(m: ScanSource, s: number, a: number, e: number): { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean } | undefined {
-	if (!m.isName(a + 1) || !m.isName(a + 2, 'in')) return undefined;
+/** Statements searched for `if counter >= bound: break`, over all `while True:` loops: nested ones would search the file again and again. */
+const MAX_BREAK_SCAN = 100_000;
+
+type ScannedLoop = { partial: Omit<ForLoop, 'bodyEnd' | 'endTok' | 'parent' | 'rangeAncestor'>; inline: boolean };
+
+/** The header's `:`: the first top-level colon from token `from`, or -1. */
+function headerColon(m: ScanSource, from: number, e: number): number {
 	const t = m.tokens;
-	// The header's `:` is the first top-level colon after `in`.
-	let colon = -1;
-	for (let j = a + 3; j < e; j++) {
+	for (let j = from; j < e; j++) {
 		if (t.kind[j] === K_OPEN) {
 			const close = matchOf(t, j);
-			if (close < 0) return undefined;
+			if (close < 0) return -1;
 			j = close;
 			continue;
 		}
-		if (m.isOp(j, ':')) {
-			colon = j;
-			break;
-		}
+		if (m.isOp(j, ':')) return j;
 	}
+	return -1;
+}
+
+/** `while epoch < max_epochs:` (a counter below a bound), or any other `while`, whose counter is then ''. */
+function scanWhile(m: ScanSource, s: number, a: number, e: number): ScannedLoop | undefined {
+	const colon = headerColon(m, a + 1, e);
+	if (colon < 0) return undefined;
+	const inline = colon + 1 < e;
+	const op = m.isOp(a + 2, '<') ? '<' : m.isOp(a + 2, '<=') ? '<=' : undefined;
+	if (!m.isName(a + 1) || !op || a + 3 >= colon) return { partial: { stmt: s, varName: '', varTok: a, rangeOpen: -1, bodyFirst: s + 1, isWhile: true, whileTest: undefined }, inline };
+	for (let j = a + 3; j < colon; j++) if (m.isName(j, 'and') || m.isName(j, 'or') || m.isOp(j, '<') || m.isOp(j, '>')) return { partial: { stmt: s, varName: '', varTok: a, rangeOpen: -1, bodyFirst: s + 1, isWhile: true, whileTest: undefined }, inline };
+	return { partial: { stmt: s, varName: m.tok(a + 1), varTok: a + 1, rangeOpen: -1, bodyFirst: s + 1, isWhile: true, whileTest: { op, bound: [a + 3, colon] } }, inline };
+}
+
+/**
+ * `while True:` whose body ends it with `if counter >= bound: break` (or `==`, `>`): read as `while counter < bound:`
+ * (`<=` for `>`). Only the loop's own statements count, not those of a loop nested in it.
+ */
+function breakTest(m: ScanSource, loop: Mutable<ForLoop>, id: number, stmtLoop: Int32Array, budget: { left: number }): void {
+	const st = m.stmts;
+	const head = st.firstTok[loop.stmt];
+	if (!(m.isName(head + 1, 'True') || m.isOp(head + 1, '1')) || !m.isOp(head + 2, ':')) return;
+	for (let s = loop.bodyFirst; s < loop.bodyEnd && budget.left-- > 0; s++) {
+		const a = st.firstTok[s];
+		const e = st.endTok[s];
+		if (stmtLoop[s] !== id || !m.isName(a, 'if') || !m.isName(a + 1)) continue;
+		const op = m.isOp(a + 2, '>=') || m.isOp(a + 2, '==') ? '<' : m.isOp(a + 2, '>') ? '<=' : undefined;
+		// `if i >= n: break` on one line, or `break` as the next statement, alone in the `if` block.
+		const colon = headerColon(m, a + 3, e);
+		if (!op || colon <= a + 3) continue;
+		const inline = colon + 1 < e;
+		const brk = inline ? colon + 1 : s + 1 < loop.bodyEnd ? st.firstTok[s + 1] : -1;
+		if (brk < 0 || !m.isName(brk, 'break') || (inline ? brk + 1 !== e : st.indent[s + 1] <= st.indent[s] || st.endTok[s + 1] !== brk + 1)) continue;
+		loop.varName = m.tok(a + 1);
+		loop.varTok = a + 1;
+		loop.whileTest = { op, bound: [a + 3, colon], viaBreak: true };
+		return;
+	}
+}
+
+function scanFor(m: ScanSource, s: number, a: number, e: number): ScannedLoop | undefined {
+	if (!m.isName(a + 1) || !m.isName(a + 2, 'in')) return undefined;
+	const t = m.tokens;
+	// The header's `:` is the first top-level colon after `in`.
+	const colon = headerColon(m, a + 3, e);
 	if (colon < 0) return undefined;
 	const rangeOpen = m.isName(a + 3, 'range') && m.isOp(a + 4, '(') && matchOf(t, a + 4) === colon - 1 ? a + 4 : -1;
 	return {
-		partial: { stmt: s, varName: m.tok(a + 1), varTok: a + 1, rangeOpen, bodyFirst: s + 1 },
+		partial: { stmt: s, varName: m.tok(a + 1), varTok: a + 1, rangeOpen, bodyFirst: s + 1, isWhile: false, whileTest: undefined },
 		inline: colon + 1 < e,
 	};
 }

@@ -4,6 +4,7 @@
  */
 import type { PyNum } from './evaluate';
 import { EPOCH_NAME, epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
+import { whileStart } from './whileLoop';
 import { breakIn, callsFunction, counterBreak, loopSlice, periodicCheck, trains, type LoopSlice, type PeriodicCheck, type StmtRange } from './loopBody';
 import type { ForLoop, FunctionDef, PythonModel } from './model';
 import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, exprSource, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
@@ -96,13 +97,20 @@ function findDraw(model: PythonModel): { loop?: ForLoop; choiceTok?: number } {
 	let choiceTok: number | undefined;
 	for (const c of model.choiceCalls) {
 		// The loop test is O(1); the receiver test reads source, so it runs only where it can matter.
-		const l = model.rangeLoopAt(c);
+		const l = countedLoopAt(model, c);
 		if (!l && choiceTok !== undefined) continue;
 		if (samplerCallAt(model, c)?.fn !== 'choice') continue;
 		if (l) return { loop: l, choiceTok: c };
 		choiceTok = c;
 	}
 	return { choiceTok };
+}
+
+/** The innermost loop around `tok` that counts: over `range(…)`, or `while counter < bound:`. */
+function countedLoopAt(model: PythonModel, tok: number): ForLoop | undefined {
+	const range = model.rangeLoopAt(tok);
+	for (let l = model.loopAt(tok); l && l !== range; l = l.parent >= 0 ? model.loops[l.parent] : undefined) if (l.whileTest) return l;
+	return range;
 }
 
 /** A range loop whose body calls `fn` (`for i in range(self.max_iter): self.train_step()`). */
@@ -188,16 +196,23 @@ function computeSetup(model: PythonModel): TrainingSetup {
 
 	const outer = loop && loop.parent >= 0 ? model.loops[loop.parent] : undefined;
 	let itersExpr: [number, number] | undefined;
+	let counted = false;
 	let check: PeriodicCheck | undefined;
 	const bodies: StmtRange[] = [];
 	if (loop) {
 		names.loopVar = loop.varName;
 		bodies.push([loop.bodyFirst, loop.bodyEnd]);
 		if (stepFunction) bodies.push([stepFunction.bodyFirst, stepFunction.bodyEnd]);
-		const args = model.callArgs(loop.rangeOpen);
+		const args = loop.rangeOpen >= 0 ? model.callArgs(loop.rangeOpen) : [];
 		if (args.length === 1 && !args[0].keyword) {
 			names.itersNum = argName(model, args[0]);
 			if (!names.itersNum) itersExpr = [args[0].start, args[0].end];
+		}
+		// `while it < max_iter:` counting from 0: the bound is the number of iterations; else the loop gives its count.
+		if (loop.whileTest) {
+			const [s, e] = loop.whileTest.bound;
+			counted = true;
+			if (loop.whileTest.op === '<' && whileStart(model, loop, undefined) === 0 && isDottedName(model, s, e)) names.itersNum = model.compact(s, e);
 		}
 		// `if i % iter_per_epoch == 0:`, or a counter of its own in the step function (`self.current_iter`).
 		check = periodicCheck(model, bodies, new Set(stepFunction ? [] : [loop.varName]));
@@ -251,11 +266,11 @@ function computeSetup(model: PythonModel): TrainingSetup {
 				: { value: c.width, isFloat: false, role: 'batchSize', source: 'computed', expr: c.expr };
 		}
 	} else {
-		names.itersNum ??= itersExpr ? undefined : firstAssigned(model, (n) => ITERS_NAME.test(n));
+		names.itersNum ??= itersExpr || counted ? undefined : firstAssigned(model, (n) => ITERS_NAME.test(n));
 		itersNum = withChange(loop && !names.itersNum && !itersExpr ? (loopCount(model, loop, 'itersNum', fallback) ?? quantity(model, 'itersNum', undefined, undefined, ref, fallback)) : quantity(model, 'itersNum', names.itersNum, itersExpr, ref, fallback));
 		iterPerEpoch = withChange(ipeQuantity(model, names.iterPerEpoch, ref, fallback, trainSize, batchSize));
 		if (loop && check) stop = loopStop(model, loop, check, counterBreak(model, loop, check), itersNum, iterPerEpoch, fallback);
-		else if (loop) {
+		else if (loop && !loop.whileTest?.viaBreak) {
 			const b = breakIn(model, loop, [loop.bodyFirst, loop.bodyEnd]);
 			if (b !== undefined) stop = { line: model.lineOf(startOf(t, model.stmts.firstTok[b])), code: 'break', bound: itersNum };
 		}
@@ -265,7 +280,7 @@ function computeSetup(model: PythonModel): TrainingSetup {
 	const masks = batchNames(model, loop, slice, choiceTok);
 	const ipe = iterPerEpoch.value;
 	const epochCount = epochs ? epochs.epochs.value : ipe > 0 && Number.isFinite(ipe) ? itersNum.value / ipe : NaN;
-	const evaluations = check && !epochs ? countEvaluations(itersNum.value, check, ipeFor(check, names.iterPerEpoch, iterPerEpoch, model, fallback), stop) : undefined;
+	const evaluations = check && !epochs ? countEvaluations(itersNum.value, check, ipeFor(check, names.iterPerEpoch, iterPerEpoch, model, fallback), stop, loop && check ? counterOffset(model, loop, check) : 0) : undefined;
 	const numbers: TrainingNumbers = {
 		trainSize,
 		batchSize,
@@ -283,6 +298,13 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		...(loop ? sharedBatch(model, loop) : {}),
 	};
 	return { loop, choiceTok, slice, stepFunction, names, batchMasks: masks.masks, batchData: masks.data, numbers, ref, fallback };
+}
+
+/** 1 when a while loop's counter is increased before the check reads it (`step += 1`, then `if step % 500 == 0:`). */
+function counterOffset(model: PythonModel, loop: ForLoop, check: PeriodicCheck): number {
+	if (!loop.whileTest || check.counter !== loop.varName) return 0;
+	const step = (model.assignments.get(loop.varName) ?? []).find((a) => a.stmt >= loop.bodyFirst && a.stmt < loop.bodyEnd);
+	return step && step.stmt < check.stmt ? 1 : 0;
 }
 
 /** The loop over networks inside the training loop that takes the gradient, if the gradient is taken in one. */

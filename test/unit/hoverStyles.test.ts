@@ -73,13 +73,72 @@ describe('hover styles: names the file gives, in English', () => {
 	});
 });
 
+describe('hover styles: while loops, in English', () => {
+	it('epochs counted by a while loop from 1 with <=: the outer loop runs 12 times, 195 slices each', () => {
+		const text = learner('train_while_epochs.py');
+		const h = md(text, 'max_epochs =', en);
+		assert.ok(h.startsWith('`max_epochs` is the number of epochs: the outer loop runs 12 times, and each epoch runs the inner loop 195 times, so training makes 12 × 195 = 2,340 updates in all.'), h);
+		assert.ok(h.includes('`len(range(1, max_epochs + 1))` = `len(range(1, 12 + 1))` → 12'), h);
+		assert.ok(h.includes('195 slices of 256 use 49,920 of the 50,000 samples per epoch'), h);
+		assert.ok(md(text, 'epoch <=', en).startsWith('`epoch` counts epochs from 1 to 12.'));
+		for (const needle of ['batch =', 'data_n =', 'i in', 'm = ']) assert.ok(!/Assumed|10,000/.test(md(text, needle, en)), needle);
+	});
+
+	it('iterations counted by a while loop: the bound is the count, and a check after the increment sees 500 … 3000', () => {
+		const text = learner('train_while_steps.py');
+		const s = md(text, 'step <', en);
+		assert.ok(s.startsWith('`step` counts iterations from 0 to 2,999'), s);
+		assert.ok(s.includes('accuracy is evaluated 6 times: `step` = 500, 1000, …, 3000'), s);
+		assert.ok(s.includes('3,000 iterations ≈ 1.6 epochs'), s);
+		const m = md(text, 'max_iter =', en);
+		assert.ok(m.startsWith('`max_iter` is the number of iterations') && m.includes('`max_iter = 3000`'), m);
+		assert.ok(!/Assumed `(?:iters_num|step|max_iter)`/.test(s + m), s + m);
+		const before = text.replace('    step += 1\n', '').replace('print(step, network.accuracy(x_test, t_test))', 'print(step, network.accuracy(x_test, t_test))\n    step += 1');
+		assert.ok(md(before, 'step <', en).includes('accuracy is evaluated 6 times: `step` = 0, 500, …, 2500'));
+	});
+});
+
+const WHILE_TRUE = [
+	'import numpy as np',
+	'from config import MAX_STEPS',
+	'i = 0',
+	'batch_size, train_size = 32, 60000',
+	'while True:',
+	'    batch_mask = np.random.choice(train_size, batch_size)',
+	'    grad = network.gradient(x_train[batch_mask], t_train[batch_mask])',
+	'    i += 1',
+	'    if i >= MAX_STEPS:',
+	'        break',
+	'',
+].join('\n');
+
+describe('hover styles: a while True loop ended by a counter, in English', () => {
+	it('names the imported bound it could not read, and not the book\'s iters_num', () => {
+		const h = md(WHILE_TRUE, 'i +=', en);
+		assert.ok(h.startsWith('`i` counts iterations from 0 to 9,999'), h);
+		assert.ok(h.includes('_Assumed `MAX_STEPS` = 10,000: `MAX_STEPS` is imported from `config`, another file.'), h);
+		assert.ok(!/iters_num|`break` on line/.test(h), h);
+		const literal = md(WHILE_TRUE.replace('from config import MAX_STEPS', 'MAX_STEPS = 1200'), 'MAX_STEPS:', en);
+		assert.ok(literal.includes('`MAX_STEPS = 1200`') && literal.includes('1,200 iterations ≈ 0.6 epochs') && !literal.includes('Assumed `MAX_STEPS`'), literal);
+		const inline = md(['n = 0', 'while True:', '    if n == 2000: break', '    m = np.random.choice(60000, 128)', '    n += 1', ''].join('\n'), 'n ==', en);
+		assert.ok(inline.startsWith('`n` counts iterations from 0 to 1,999'), inline);
+	});
+});
+
 describe('hover styles: names the file gives, in Japanese', () => {
 	it('the same files render fully in Japanese, with the file\'s names in the notes', () => {
 		missing.length = 0;
 		const alias = md(learner('train_alias_perm.py'), 'mb)', jp);
 		const fn = md(learner('train_function.py'), 'batch_size,', jp);
 		const sk = md(learner('train_sklearn.py'), 'mbs =', jp);
+		const whileEpochs = md(learner('train_while_epochs.py'), 'max_epochs =', jp);
+		const whileSteps = md(learner('train_while_steps.py'), 'step <', jp);
+		const whileTrue = md(WHILE_TRUE, 'i +=', jp);
+		assert.ok(whileTrue.includes('`MAX_STEPS`') && whileTrue.includes('`config`') && !whileTrue.includes('iters_num'), whileTrue);
 		assert.deepEqual(missing, []);
+		assert.ok(whileEpochs.includes('12 エポック × 195 イテレーション = 2,340 イテレーション'), whileEpochs);
+		assert.ok(whileSteps.includes('`step` = 500, 1000, …, 3000') && !whileSteps.includes('仮定しています。10,000'), whileSteps);
+		for (const s of [whileEpochs, whileSteps]) assert.doesNotMatch(s, /\b(?:the|is|are|each)\b/, `English left in: ${s}`);
 		assert.ok(alias.includes('`N`') && alias.includes('`x_tr.shape[0]`') && !alias.includes('train_size'), alias);
 		assert.ok(alias.includes('7 エポック × 937 イテレーション = 6,559 イテレーション'), alias);
 		assert.ok(fn.includes('`batch_size` は `train` のデフォルト値のない引数'), fn);
