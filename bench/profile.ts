@@ -3,6 +3,7 @@
 import { loadMnistFolder, type Dataset } from '../src/core/dataset';
 import { nodeIo } from '../src/platform/node';
 import { asWasmKernel, measureSimdPeak, pickKernel, withEncodedImages } from '../src/core/fastKernel';
+import { nodeWasm } from '../src/platform/nodeKernel';
 import { createSampler, type SamplerId } from '../src/core/samplers';
 import { BOOK_DEFAULTS, iterPerEpoch } from '../src/core/settings';
 import { seededStart } from '../src/core/train';
@@ -42,7 +43,7 @@ export async function profile(task: ProfileTask) {
 	const data: Dataset = await loadMnistFolder(nodeIo, task.dataDir, { shared: true });
 	const loadMs = performance.now() - t0;
 	const t1 = performance.now();
-	const choice = pickKernel('wasm');
+	const choice = pickKernel('wasm', { wasm: nodeWasm() });
 	const compileMs = performance.now() - t1;
 	const t2 = performance.now();
 	const encoded = withEncodedImages(data, choice);

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadMnistFolder } from '../src/core/dataset';
 import { nodeIo } from '../src/platform/node';
+import { nodeWasm } from '../src/platform/nodeKernel';
 import { pickKernel, withEncodedImages, type KernelPreference } from '../src/core/fastKernel';
 import { gradientCheck, gradientCheckStart } from '../src/core/gradientCheck';
 import type { KernelFactory } from '../src/core/kernel';
@@ -29,7 +30,7 @@ const rssMB = () => process.resourceUsage().maxRSS / 1024;
  */
 async function run(task: Extract<Task, { kind: 'run' }>) {
 	const t0 = performance.now();
-	const choice = pickKernel(task.kernel);
+	const choice = pickKernel(task.kernel, { wasm: nodeWasm() });
 	const raw = await loadMnistFolder(nodeIo, task.dataDir, { shared: true });
 	const loadSeconds = (performance.now() - t0) / 1000;
 	const c0 = performance.now();
@@ -90,7 +91,7 @@ async function gradcheck(task: Extract<Task, { kind: 'gradcheck' }>) {
 	const { batch, params } = gradientCheckStart(data, task.seed, BOOK_DEFAULTS.hidden, BOOK_DEFAULTS.batchSize);
 	const started = performance.now();
 	const stopAt = task.maxSeconds === undefined ? Infinity : started + task.maxSeconds * 1000;
-	const r = gradientCheck(batch, params, { mode: task.mode, shouldStop: () => performance.now() > stopAt });
+	const r = gradientCheck(batch, params, { mode: task.mode, wasm: nodeWasm(), shouldStop: () => performance.now() > stopAt });
 	const n = r.numerical;
 	return {
 		engine: n.engine,

@@ -28,6 +28,9 @@ export function bundlesFor({ production = false } = {}) {
 	const bundles = {
 		extension: { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 		browser: { ...web, entryPoints: ['src/extension/browser.ts'], outfile: 'dist/web/extension.js', external: ['vscode'] },
+		// The browser's workers: classic worker scripts, started from blob URLs of their text (src/extension/webWorkers.ts).
+		webTrainWorker: { ...web, format: 'iife', entryPoints: ['src/worker/web/trainWorker.ts'], outfile: 'dist/web/trainWorker.js' },
+		webGradWorker: { ...web, format: 'iife', entryPoints: ['src/worker/web/gradWorker.ts'], outfile: 'dist/web/gradWorker.js' },
 		worker: { ...node, entryPoints: ['src/worker/trainWorker.ts'], outfile: 'dist/trainWorker.js' },
 		gradWorker: { ...node, entryPoints: ['src/worker/gradWorker.ts'], outfile: 'dist/gradWorker.js' },
 		cli: { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

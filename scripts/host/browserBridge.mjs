@@ -5,7 +5,7 @@ import http from 'node:http';
 import { webviewFrame } from './screenshot.mjs';
 
 /**
- * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill'|'post', name?: string, value?: string, message?: unknown, timeoutMs?: number}} DomQuery
+ * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill'|'post'|'hover'|'keys', name?: string, value?: string, message?: unknown, keys?: ({chord?: string, text?: string})[], timeoutMs?: number}} DomQuery
  * @typedef {{op: 'dialogs', on: boolean}} DialogSwitch
  */
 
@@ -55,6 +55,21 @@ async function answer(page, /** @type {DomQuery} */ q) {
 			return null;
 		case 'fill':
 			await first.fill(q.value ?? '', { timeout });
+			return null;
+		case 'hover':
+			// The mouse comes to rest on the match, as a user's does to read a hover.
+			await first.hover({ timeout });
+			return null;
+		case 'keys':
+			// Keys as a user types them, into whatever has the focus: a chord ('F1', 'Control+.', 'Enter') or text.
+			for (const k of q.keys ?? []) {
+				if (k.chord) await page.keyboard.press(k.chord);
+				else await page.keyboard.type(k.text ?? '');
+			}
+			return null;
+		case 'screenshot':
+			// For diagnosis: the whole window as it is now, to the file `value` on the runner's machine.
+			await page.screenshot({ path: q.value });
 			return null;
 		case 'post':
 			// What the page's own vscode.postMessage does (VS Code's webview pre/index.html): hand the message to the webview's

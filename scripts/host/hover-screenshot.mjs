@@ -1,6 +1,6 @@
 /* global document, NodeFilter -- used inside page.evaluate, which runs in the browser */
 // Screenshots of real hovers in the workbench: the mouse rests on a word like a user's, then the hover widget is captured.
-// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner|axes]
+// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner|axes] [--web]
 // Writes the whole window (hover-<word>-<theme>[-<locale>].png) and a close-up of the hover (…-closeup.png) per word.
 // --set learner opens a throwaway workspace with the learner-style fixtures (tuple settings, epoch loops) and the book's
 // chapter-3 inference script, copied from test/fixtures, and rests on their new hovers. --set axes does the same with
@@ -21,6 +21,7 @@ const { values: opts } = parseArgs({
 		'out-dir': { type: 'string' },
 		height: { type: 'string', default: '1300' },
 		set: { type: 'string', default: 'book' },
+		web: { type: 'boolean', default: false },
 	},
 });
 const outDir = resolve(opts['out-dir'] ?? join(repoRoot, '.vscode-test', 'screenshots'));
@@ -97,7 +98,7 @@ if (opts.locale && /^(ja|zh|ko)/i.test(opts.locale)) {
 }
 
 const suffix = `${opts.theme}${opts.locale ? `-${opts.locale}` : ''}`;
-const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: Number(opts.height), ...(workspace ? { workspace } : {}) });
+const wb = await openWorkbench({ theme: opts.theme, locale: opts.locale, width: 1400, height: Number(opts.height), web: opts.web, ...(workspace ? { workspace } : {}) });
 try {
 	for (const [file, word, nth, name] of targets) {
 		await openFileInExplorer(wb.page, file);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { setInterval, clearInterval } from 'node:timers';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import testElectron from '@vscode/test-electron';
 import { quietSettings } from './codeServer.mjs';
@@ -72,6 +73,9 @@ const userDataDir = join(tmp, 'ud');
 mkdirSync(join(userDataDir, 'User'), { recursive: true });
 writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(quietSettings, null, '\t') + '\n');
 const resultsFile = join(tmp, 'results.json');
+// Where tests write files (exports): test/host/util.ts scratchFolder.
+const scratch = join(tmp, 'scratch');
+mkdirSync(scratch);
 // As in codeServer.mjs: built-in extensions under the development extension's folder (.vscode-test/) would count as its own
 // (its themes would replace the configured one), so point VS Code at them through a link outside the repository.
 const builtinArgs = [];
@@ -92,7 +96,7 @@ try {
 		vscodeExecutablePath: executable,
 		extensionDevelopmentPath: repoRoot,
 		extensionTestsPath: hostTestsIndex,
-		extensionTestsEnv: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '' },
+		extensionTestsEnv: { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_SCRATCH: pathToFileURL(scratch).href },
 		launchArgs: [
 			fixtureWorkspace,
 			'--disable-extensions',

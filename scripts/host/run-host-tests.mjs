@@ -7,14 +7,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launchBrowser, registerCleanup, remoteUri, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { startBrowserBridge } from './browserBridge.mjs';
 import { writeHostileWorkspace } from './hostileWorkspace.mjs';
 import { fixtureWorkspace, hostTestsIndex, repoRoot, webTestsIndex } from './paths.mjs';
+import { stagedWorkspace, stageWebExtension } from './webExtension.mjs';
 import { printNewTests, printSummary, readResults } from './results.mjs';
 
 const { values: opts } = parseArgs({
@@ -86,7 +88,7 @@ async function main() {
 		const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 		if (build.status !== 0) throw new RunError(`build failed (exit ${build.status})`);
 	}
-	if (!existsSync(hostTestsIndex)) throw new RunError(`${hostTestsIndex} is missing; build first`);
+	if (wanted.some((n) => !PASSES.find((p) => p.name === n)?.web) && !existsSync(hostTestsIndex)) throw new RunError(`${hostTestsIndex} is missing; build first`);
 	if (!existsSync(join(repoRoot, 'dist', 'extension.js'))) throw new RunError('dist/extension.js is missing; build first');
 	if (wanted.some((n) => PASSES.find((p) => p.name === n)?.web) && !existsSync(webTestsIndex)) throw new RunError(`${webTestsIndex} is missing; build first`);
 
@@ -109,22 +111,6 @@ async function main() {
 
 /** What finished passes counted, so a later pass that breaks still reports them. */
 const done = { passed: 0, failed: 0, pending: 0 };
-
-/**
- * The extension as a web-only extension would ship: package.json without `main`, everything else linked from the repository
- * (the fixture workspace too, so that it opens below the extension as it does in the other passes).
- */
-function stageWebExtension(tmp) {
-	const dir = join(tmp, 'web-extension');
-	mkdirSync(dir);
-	const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-	delete manifest.main;
-	writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-	for (const name of ['dist', 'media', 'l10n', 'test', 'package.nls.json', 'package.nls.ja.json', 'LICENSE', 'README.md']) {
-		if (existsSync(join(repoRoot, name))) symlinkSync(join(repoRoot, name), join(dir, name));
-	}
-	return dir;
-}
 
 /**
  * The browser host has no environment to read: a copy of the web test bundle starts by setting what test/host/env.ts reads.
@@ -180,9 +166,12 @@ async function runPass(pass) {
 	let browser;
 	let bridge;
 	try {
-		const workspace = pass.workspace ? pass.workspace(tmp) : web ? join(extensionDir, 'test', 'host', 'fixtures', 'workspace') : fixtureWorkspace;
+		const workspace = pass.workspace ? pass.workspace(tmp) : web ? stagedWorkspace(extensionDir) : fixtureWorkspace;
 		bridge = await startBrowserBridge();
-		const env = { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url };
+		// Where tests write files (exports): test/host/util.ts scratchFolder; the browser names the server's files by vscode-remote URI.
+		const scratch = join(tmp, 'scratch');
+		mkdirSync(scratch);
+		const env = { MINIBATCH_LAB_TEST_RESULTS: resultsFile, MINIBATCH_LAB_TEST_GREP: opts.grep ?? '', MINIBATCH_LAB_TEST_PASS: pass.name, MINIBATCH_LAB_BROWSER_BRIDGE: bridge.url, MINIBATCH_LAB_TEST_SCRATCH: pathToFileURL(scratch).href };
 		server = await startCodeServer({
 			workspace,
 			...pass.server,
@@ -190,7 +179,17 @@ async function runPass(pass) {
 			onOutput: opts.verbose ? linesOf((line) => console.log(`  [code-server] ${line}`)) : undefined,
 		});
 		if (pass.installed) installFromRepository(server);
-		if (web) testsIndex = writeWebTests(extensionDir, { ...env, MINIBATCH_LAB_TEST_RESULTS_URI: remoteUri(server, resultsFile), MINIBATCH_LAB_TEST_TIMEOUT_MS: process.env.MINIBATCH_LAB_TEST_TIMEOUT_MS ?? '' });
+		if (web) {
+			testsIndex = writeWebTests(extensionDir, {
+				...env,
+				MINIBATCH_LAB_TEST_RESULTS_URI: remoteUri(server, resultsFile),
+				MINIBATCH_LAB_TEST_SCRATCH: remoteUri(server, scratch),
+				MINIBATCH_LAB_TEST_TIMEOUT_MS: process.env.MINIBATCH_LAB_TEST_TIMEOUT_MS ?? '',
+				// The benchmarks' switch and output file (test/host/webActivation.test.ts), which the browser writes through the server.
+				MINIBATCH_LAB_BENCH: process.env.MINIBATCH_LAB_BENCH ?? '',
+				MINIBATCH_LAB_BENCH_OUT: process.env.MINIBATCH_LAB_BENCH_OUT ? remoteUri(server, resolve(process.env.MINIBATCH_LAB_BENCH_OUT)) : '',
+			});
+		}
 		const readPass = () => (web ? localStacks(readResults(resultsFile), server, testsIndex) : readResults(resultsFile));
 		say(`code-server up at ${server.url} (${elapsed()})`);
 		browser = await launchBrowser();

@@ -2,41 +2,50 @@
 // CLI: node scripts/host/screenshot.mjs [--theme dark|light] [--command "Minibatch Lab: Run minibatch comparison"]
 //        [--pick "quick pick entry"] [--open train_neuralnet.py] [--wait-webview CSS] [--wait-text TEXT] [--click-webview CSS]
 //        [--wait-ms 2000] [--out file.png]
-//        [--width 1400 --height 900] [--locale ja] [--workspace DIR]
+//        [--width 1400 --height 900] [--locale ja] [--workspace DIR] [--web] [--settings JSON]
 // --wait-text waits until the webview shows that text (a finished run's status line, say).
+// --web runs the extension with its Node entry removed in the browser's web worker extension host (as vscode.dev would);
+// --settings adds user settings, e.g. '{"minibatchLab.iterations": 2000}'.
 // --pick chooses the entry holding that text in the quick pick the command opens (the gradient check asks what to time).
 // --click-webview clicks that element in the webview once --wait-webview has shown, then waits for --wait-webview again
 // (the gradient panel's exact-log switch reruns the check and redraws the page).
 // --wait-webview waits for an element inside the webview (e.g. "table") before --wait-ms; panels can take seconds to paint.
 // Import the helpers (openWorkbench, runPaletteCommand, webviewFrame, ...) for end-to-end checks of your own.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchBrowser, startCodeServer, workbenchUrl } from './codeServer.mjs';
 import { fixtureWorkspace, repoRoot } from './paths.mjs';
+import { stagedWorkspace, stageWebExtension } from './webExtension.mjs';
 
 export const themes = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
 /**
  * Starts code-server and chromium and opens the workbench on `workspace` with this repository as the development extension.
  * Always call close(), also on errors: it stops chromium and code-server and removes their temp dirs.
- * @param {{theme?: 'dark'|'light', workspace?: string, userSettings?: object, locale?: string, width?: number, height?: number, timeoutMs?: number}} [opts]
+ * `web` stages the extension without its Node entry (./webExtension.mjs) and loads it into the browser's web worker host.
+ * @param {{theme?: 'dark'|'light', workspace?: string, userSettings?: object, locale?: string, width?: number, height?: number, timeoutMs?: number, web?: boolean}} [opts]
  */
-export async function openWorkbench({ theme = 'dark', workspace = fixtureWorkspace, userSettings = {}, locale, width = 1400, height = 900, timeoutMs = 120_000 } = {}) {
+export async function openWorkbench({ theme = 'dark', workspace, userSettings = {}, locale, width = 1400, height = 900, timeoutMs = 120_000, web = false } = {}) {
 	if (!themes[theme]) throw new Error(`unknown theme ${theme}; use ${Object.keys(themes).join(' or ')}`);
+	const staging = web ? mkdtempSync(join(tmpdir(), 'minibatch-lab-web-')) : undefined;
+	const extension = staging ? stageWebExtension(staging) : repoRoot;
+	workspace ??= staging ? stagedWorkspace(extension) : fixtureWorkspace;
 	const server = await startCodeServer({ workspace, locale, userSettings: { 'workbench.colorTheme': themes[theme], ...userSettings } });
 	let browser;
 	const close = async () => {
 		await browser?.close().catch(() => {});
 		await server.stop();
+		if (staging) rmSync(staging, { recursive: true, force: true });
 	};
 	try {
 		browser = await launchBrowser();
 		const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, ...(locale ? { locale } : {}) });
 		const page = await context.newPage();
-		await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: repoRoot }), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+		await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath: extension, web }), { waitUntil: 'domcontentloaded', timeout: timeoutMs });
 		await waitForWorkbench(page, timeoutMs);
 		return { server, browser, page, close };
 	} catch (err) {
@@ -89,9 +98,9 @@ export function webviewFrame(page, outerSelector = 'iframe.webview') {
  * Opens the workbench, optionally opens a file and runs a palette command, waits, and saves a PNG of the whole window.
  * @returns {Promise<string>} the absolute path written
  */
-export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitText, clickWebview, waitMs = 2000, out, width, height, locale, workspace } = {}) {
-	const file = resolve(out ?? join(repoRoot, '.vscode-test', 'screenshots', `workbench-${theme}.png`));
-	const wb = await openWorkbench({ theme, width, height, locale, workspace });
+export async function takeScreenshot({ theme = 'dark', command, pick, open, waitWebview, waitText, clickWebview, waitMs = 2000, out, width, height, locale, workspace, web = false, userSettings } = {}) {
+	const file = resolve(out ?? join(repoRoot, '.vscode-test', 'screenshots', `workbench-${web ? 'web-' : ''}${theme}.png`));
+	const wb = await openWorkbench({ theme, width, height, locale, workspace, web, userSettings });
 	try {
 		if (open) await openFileInExplorer(wb.page, open);
 		if (command) await runPaletteCommand(wb.page, command);
@@ -129,6 +138,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			height: { type: 'string', default: '900' },
 			locale: { type: 'string' },
 			workspace: { type: 'string' },
+			web: { type: 'boolean', default: false },
+			settings: { type: 'string' },
 		},
 	});
 	const started = Date.now();
@@ -147,6 +158,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 			height: Number(opts.height),
 			locale: opts.locale,
 			workspace: opts.workspace ? resolve(opts.workspace) : undefined,
+			web: opts.web,
+			userSettings: opts.settings ? JSON.parse(opts.settings) : undefined,
 		});
 		console.log(`screenshot: wrote ${file} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 	} catch (err) {

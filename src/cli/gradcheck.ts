@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Dataset } from '../core/dataset';
 import { gradientCheck, gradientCheckStart } from '../core/gradientCheck';
+import { nodeWasm } from '../platform/nodeKernel';
 import { SettingsError } from '../core/errors';
 import { BOOK_DEFAULTS, checkValue } from '../core/settings';
 import { PARAM_NAMES } from '../core/twoLayerNet';
@@ -73,6 +74,7 @@ export async function gradcheck(argv: string[], loadData: (dir: string | undefin
 	let shown = -1;
 	const exactLog = values['exact-log'];
 	const r = gradientCheck(batch, params, {
+		wasm: nodeWasm(),
 		mode,
 		delta: exactLog ? 0 : LOSS_DELTA,
 		progressEvery: 500,

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { freemem } from 'node:os';
 import { bundledMnistDir, loadMnistFolder, peekMnistFolder, type Dataset } from '../core/dataset';
 import { nodeFiles, nodeIo } from '../platform/node';
+import { nodeWorkers } from '../platform/nodeWorkers';
 import { DatasetError, SettingsError } from '../core/errors';
 import { SAMPLER_LABELS, type SamplerId } from '../core/samplers';
 import { checkFitsInMemory } from '../core/sharedDataset';
@@ -164,7 +165,7 @@ async function compare(args: CompareArgs): Promise<number> {
 	const progress = new Progress(settings.iters, multi);
 	const started = performance.now();
 	const comparison = new Comparison({
-		workerPath: join(__dirname, 'trainWorker.js'),
+		workers: nodeWorkers({ train: join(__dirname, 'trainWorker.js') }),
 		dataDir,
 		data,
 		settings,

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { bundledMnistDir, peekMnistFolder } from '../core/dataset';
 import { SettingsError } from '../core/errors';
 import { nodeFiles, nodeIo } from '../platform/node';
+import { nodeWorkers } from '../platform/nodeWorkers';
 import { DEFAULT_SAMPLERS, LIMITS, checkValue, parseSamplers } from '../core/settings';
 import { SEED_COUNT_LIMITS, consecutiveSeeds } from '../core/stats';
 import type { ScriptSettingKey } from '../python/scriptPlan';
@@ -132,7 +133,7 @@ export async function scriptCommand(argv: string[]): Promise<number> {
 		variants,
 		roles: plan.roles,
 		singleLoop: isSingleLoop(plan),
-		reference: { workerPath: join(__dirname, 'trainWorker.js'), dataDir, trainCount },
+		reference: { workers: nodeWorkers({ train: join(__dirname, 'trainWorker.js') }), dataDir, trainCount },
 		onScript: (job, e) => progress.onScript(`${runLabel(job.sampler, t)} seed ${job.seed}`, e),
 		onReference: () => undefined,
 	});

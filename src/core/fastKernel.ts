@@ -2,14 +2,14 @@ import type { Dataset } from './dataset';
 import { referenceKernel, type KernelFactory, type TrainKernel } from './kernel';
 import type { Params } from './twoLayerNet';
 import { encodeShared, loadImages, useImages } from './wasmImages';
-import { Heap, instantiate, isWasmMemory, kernelModule, newMemory, type KernelExports, type WasmMemory, type WasmModule, type WasmOptions } from './wasmRuntime';
+import { Heap, instantiate, isWasmMemory, kernelModule, sharesMemory, type KernelExports, type WasmMemory, type WasmModule, type WasmOptions } from './wasmRuntime';
 
 /**
  * The wasm SIMD128 kernel (dist/kernel.wasm, built from src/wasm by scripts/build-wasm.mjs) behind the TrainKernel
  * interface, and the automatic choice between it and the readable reference.
  */
 
-export { Heap, WASM_FILE, findKernelWasm, instantiate, kernelModule, wasmSimdSupported, type WasmModule, type WasmOptions } from './wasmRuntime';
+export { Heap, WASM_FILE, WASM_PRIVATE_FILE, instantiate, kernelModule, wasmSimdSupported, type WasmModule, type WasmOptions, type WasmSource } from './wasmRuntime';
 export { loadImages } from './wasmImages';
 
 /** The `+ 1e-7` inside the book's cross_entropy_error. */
@@ -123,7 +123,7 @@ class WasmKernel implements TrainKernel {
 			this.ex = slot.ex;
 			this.heap = slot.heap;
 		} else {
-			this.ex = instantiate(module, newMemory());
+			this.ex = instantiate(module);
 			this.heap = new Heap(this.ex);
 		}
 		this.hp = Math.ceil(hidden / 4) * 4;
@@ -205,7 +205,7 @@ class WasmKernel implements TrainKernel {
 }
 
 /** The wasm SIMD kernel; throws if SIMD or kernel.wasm is missing (pickKernel falls back instead). */
-export function wasmKernelFactory(opts: WasmOptions = {}): KernelFactory {
+export function wasmKernelFactory(opts: WasmOptions): KernelFactory {
 	const module = kernelModule(opts);
 	return (data, init, hidden) => new WasmKernel(module, data, init, hidden);
 }
@@ -219,7 +219,7 @@ export function asWasmKernel(k: TrainKernel): WasmKernel | undefined {
  * The kernel to train with. 'auto' takes the wasm SIMD kernel where it can load and the reference otherwise (saying why
  * in fallbackReason); 'wasm' throws if it cannot load; 'reference' is the readable float64 TypeScript.
  */
-export function pickKernel(prefer: KernelPreference = 'auto', opts: WasmOptions = {}): KernelChoice {
+export function pickKernel(prefer: KernelPreference, opts: WasmOptions): KernelChoice {
 	if (prefer === 'reference') return { name: 'reference', factory: referenceKernel };
 	try {
 		const module = kernelModule(opts);
@@ -232,15 +232,16 @@ export function pickKernel(prefer: KernelPreference = 'auto', opts: WasmOptions 
 }
 
 /** pickKernel('auto'). */
-export function chooseKernel(opts: WasmOptions = {}): KernelChoice {
+export function chooseKernel(opts: WasmOptions): KernelChoice {
 	return pickKernel('auto', opts);
 }
 
 /**
  * The dataset with its images also encoded once into a shared memory, for the workers of a comparison (the first one
- * encodes, the others train on that copy). Unchanged where the wasm kernel is not the choice.
+ * encodes, the others train on that copy). Unchanged where the wasm kernel is not the choice, or its build has no shared
+ * memory (a browser's): each worker then encodes its own copy.
  */
 export function withEncodedImages(data: Dataset, choice: KernelChoice): Dataset {
-	if (!choice.module || data.encoded) return data;
+	if (!choice.module || data.encoded || !sharesMemory(choice.module)) return data;
 	return { ...data, encoded: encodeShared(choice.module, data.train, data.test) };
 }

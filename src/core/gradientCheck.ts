@@ -1,6 +1,6 @@
 /** The book's numerical gradient and gradient check, on the wasm kernel where it loads (the reference otherwise). */
 import type { Dataset, ImageSet } from './dataset';
-import { Heap, LOSS_DELTA, WASM_KERNEL_NAME, instantiate, kernelModule, loadImages, writeParams, type KernelPreference, type WasmModule } from './fastKernel';
+import { Heap, LOSS_DELTA, WASM_KERNEL_NAME, instantiate, kernelModule, loadImages, writeParams, type KernelPreference, type WasmModule, type WasmSource } from './fastKernel';
 import { numericalGradient as referenceNumericalGradient } from './gradient';
 import { formBatch } from './kernel';
 import { createSampler } from './samplers';
@@ -25,7 +25,7 @@ export interface GradientBatch {
 	len?: number;
 }
 
-export interface NumericalGradientOptions {
+interface NumericalGradientSettings {
 	/** The book's h = 1e-4. */
 	h?: number;
 	/** The 1e-7 inside the log (0: the exact log that backprop differentiates). */
@@ -41,10 +41,15 @@ export interface NumericalGradientOptions {
 	 * full forward pass gives. 'full' runs the whole forward pass twice per parameter, as the book's code does.
 	 */
 	mode?: 'partial' | 'full';
-	/** 'reference' runs the readable TypeScript (minutes); 'auto' uses wasm where it loads. */
-	prefer?: KernelPreference;
-	wasmPath?: string;
 }
+
+/**
+ * 'reference' runs the readable TypeScript (minutes); otherwise the wasm kernel runs where it loads, from the bytes the
+ * host gives (WasmSource, in wasmRuntime.ts). `wasm` must be named even when there is none, so that no caller falls back
+ * to the slow reference by forgetting it.
+ */
+export type NumericalGradientOptions = NumericalGradientSettings &
+	({ prefer: 'reference'; wasm?: WasmSource } | { prefer?: Exclude<KernelPreference, 'reference'>; wasm: WasmSource | undefined });
 
 export interface NumericalGradientResult {
 	grad: Params;
@@ -80,7 +85,7 @@ function batchFloats(batch: GradientBatch, len: number): { x: Float64Array; t: U
  * The book's `numerical_gradient` over every parameter (central difference, h = 1e-4, each element restored) of the loss
  * on one batch, at `params` (not modified). Float64 throughout, as NumPy; synchronous, with progress and cancel.
  */
-export function numericalGradient(batch: GradientBatch, params: Params, opts: NumericalGradientOptions = {}): NumericalGradientResult {
+export function numericalGradient(batch: GradientBatch, params: Params, opts: NumericalGradientOptions): NumericalGradientResult {
 	const started = performance.now();
 	const { d, h: hidden, o } = paramsShape(params);
 	const len = batch.len ?? batch.indices.length;
@@ -226,7 +231,7 @@ export interface GradientCheckResult extends GradientDifference {
  * batch. With a cancelled numerical gradient only the finished elements are compared. Backprop's (y − t)/B is the
  * derivative of the exact log, so `delta: 0` removes the one difference between the two that is not rounding.
  */
-export function gradientCheck(batch: GradientBatch, params: Params, opts: NumericalGradientOptions = {}): GradientCheckResult {
+export function gradientCheck(batch: GradientBatch, params: Params, opts: NumericalGradientOptions): GradientCheckResult {
 	const { d, h, o } = paramsShape(params);
 	const len = batch.len ?? batch.indices.length;
 	const { x, t } = batchFloats(batch, len);

@@ -60,7 +60,7 @@ export function loadImages(heap: Heap, which: number, set: ImageSet, rows?: Arra
  * without a copy of its own (the memory is posted along with the dataset).
  */
 export function encodeShared(module: WasmModule, train: ImageSet, test: ImageSet): EncodedImages {
-	const memory: WasmMemory = newMemory();
+	const memory: WasmMemory = newMemory(module);
 	const heap = new Heap(instantiate(module, memory));
 	return { memory, train: encodeImages(heap, train), test: encodeImages(heap, test) };
 }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-
 /**
- * Loading dist/kernel.wasm (built from src/wasm by scripts/build-wasm.mjs): the SIMD probe, the compiled module, its
- * shared memory, and typed views that follow the memory when it grows.
+ * Loading the kernel (built from src/wasm by scripts/build-wasm.mjs): the SIMD probe, the compiled module, its memory,
+ * and typed views that follow the memory when it grows. Two builds: dist/kernel.wasm imports a shared memory (the workers
+ * of a comparison train on one encoded copy of the images); dist/kernel-private.wasm imports a memory of its own, for
+ * platforms without shared memory (a browser page that is not cross-origin isolated). The bytes come from the host
+ * (WasmSource): from a file in Node (src/platform/nodeKernel.ts), from the extension host in a browser worker.
  */
 
 // tsconfig's lib (ES2022) has no WebAssembly types (they live in lib.dom); these are the few members used here.
@@ -22,6 +22,8 @@ interface WasmApi {
 declare const WebAssembly: WasmApi;
 
 export const WASM_FILE = 'kernel.wasm';
+/** The build whose memory is not shared. */
+export const WASM_PRIVATE_FILE = 'kernel-private.wasm';
 /** Must equal ABI in src/wasm/kernel.ts. */
 const WASM_ABI = 2;
 /** wasm32's whole range, in 64 KiB pages: a shared memory reserves it as address space up front (not as RAM). */
@@ -64,24 +66,27 @@ export function wasmSimdSupported(): boolean {
 	}
 }
 
-/**
- * kernel.wasm beside the running bundle (dist/*.js), or in a dist/ folder up to three levels above it (the unit tests run
- * from dist/test/unit, the benchmark from bench/out). Returns the first that exists.
- */
-export function findKernelWasm(from: string = __dirname): string | undefined {
-	let dir = from;
-	for (let up = 0; up <= 3; up++) {
-		for (const p of [join(dir, WASM_FILE), join(dir, 'dist', WASM_FILE)]) if (existsSync(p)) return p;
-		const parent = dirname(dir);
-		if (parent === dir) break;
-		dir = parent;
-	}
-	return undefined;
+/** kernel.wasm's bytes, read when the kernel is first needed. */
+export interface WasmSource {
+	/** Names it in messages, and keys the compiled module. */
+	name: string;
+	/** Whether this build imports a shared memory (kernel.wasm) or one of its own (kernel-private.wasm). */
+	shared: boolean;
+	/** The bytes; throws an Error saying why there are none (missing, unreadable). */
+	read(): Uint8Array;
 }
 
-/** A new shared memory for kernel instances; throws where the platform has no shared wasm memory. */
-export function newMemory(): WasmMemory {
-	return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+/** Which memory each compiled module imports. */
+const sharedModules = new WeakMap<WasmModule, boolean>();
+
+/** Whether this module's instances take a shared memory (and so can train on images encoded once for every worker). */
+export function sharesMemory(module: WasmModule): boolean {
+	return sharedModules.get(module) ?? true;
+}
+
+/** A new memory for an instance of `module`: shared or its own, as the build imports it. Throws where the platform has no shared wasm memory. */
+export function newMemory(module: WasmModule): WasmMemory {
+	return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: sharesMemory(module) });
 }
 
 export function isWasmMemory(m: unknown): m is WasmMemory {
@@ -89,36 +94,36 @@ export function isWasmMemory(m: unknown): m is WasmMemory {
 }
 
 /** An instance on `memory` (a new one of its own by default). Shared with gradientCheck.ts, which runs the probe. */
-export function instantiate(module: WasmModule, memory: WasmMemory = newMemory()): KernelExports & { memory: WasmMemory } {
+export function instantiate(module: WasmModule, memory: WasmMemory = newMemory(module)): KernelExports & { memory: WasmMemory } {
 	const ex = new WebAssembly.Instance(module, { env: { memory } }).exports as KernelExports;
 	return { ...ex, memory };
 }
 
 export interface WasmOptions {
-	/** Where kernel.wasm is; by default it is looked up next to the running bundle (see findKernelWasm). */
-	wasmPath?: string;
+	/** Without it, only the reference kernel runs (the fallback reason says so). */
+	wasm?: WasmSource;
 }
 
 const modules = new Map<string, WasmModule>();
 
-/** Compiles kernel.wasm once per process (each kernel then gets its own instance); throws saying why it cannot. */
+/** Compiles the kernel once per process (each kernel then gets its own instance); throws saying why it cannot. */
 export function kernelModule(opts: WasmOptions = {}): WasmModule {
 	if (!wasmSimdSupported()) throw new Error('this runtime has no WebAssembly SIMD128');
-	const path = opts.wasmPath ?? findKernelWasm();
-	if (!path) throw new Error(`${WASM_FILE} was not found next to ${__dirname} (run node scripts/build.mjs)`);
-	let module = modules.get(path);
+	const source = opts.wasm;
+	if (!source) throw new Error(`no ${WASM_FILE} was given`);
+	let module = modules.get(source.name);
 	if (!module) {
-		if (!existsSync(path)) throw new Error(`${path} does not exist (run node scripts/build.mjs)`);
-		module = new WebAssembly.Module(readFileSync(path));
+		module = new WebAssembly.Module(source.read());
+		sharedModules.set(module, source.shared);
 		let memory: WasmMemory;
 		try {
-			memory = newMemory();
+			memory = newMemory(module);
 		} catch (e) {
 			throw new Error(`this runtime has no shared WebAssembly memory (${(e as Error).message})`);
 		}
 		const abi = instantiate(module, memory).abiVersion();
-		if (abi !== WASM_ABI) throw new Error(`${path} has kernel ABI ${abi} but this build expects ${WASM_ABI}; rebuild it`);
-		modules.set(path, module);
+		if (abi !== WASM_ABI) throw new Error(`${source.name} has kernel ABI ${abi} but this build expects ${WASM_ABI}; rebuild it`);
+		modules.set(source.name, module);
 	}
 	return module;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { peekMnistFolder } from '../core/dataset';
+import type { Dataset } from '../core/dataset';
 import { DatasetError, SettingsError } from '../core/errors';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
@@ -12,7 +12,9 @@ import { RunHistory } from './history';
 import { panelStrings } from '../shared/strings/panel';
 import { showError, showWarning, withProgress } from './notify';
 import type { Platform } from './platform';
-import { textFileStore, workspaceFiles } from './workspaceFiles';
+import { textFileStore } from './workspaceFiles';
+import { loadRunData } from './dataLoad';
+import { WorkerStartError, type WorkerHost } from '../runner/pool';
 
 /** A run the controller does not train itself (your own script): it emits into the history and the panel, then ends. */
 export interface ExternalRun {
@@ -155,12 +157,14 @@ export class RunController implements vscode.Disposable {
 	private async prepare(req: RunRequest): Promise<{ comparison: Comparison; runId: number } | undefined> {
 		const choice = await discoverDataset(this.extensionUri, this.log, this.platform, req.dataset);
 		let settings = req.settings;
+		let workers: WorkerHost;
+		let data: Dataset;
 		try {
-			const head = await peekMnistFolder({ files: workspaceFiles, gunzip: this.platform.gunzip }, choice.dir);
-			for (const note of head.notes) this.log.info(note);
-			settings = validateSettings(req.settings, SETTING_NAMES, head.trainCount);
+			workers = await this.platform.workers();
+			data = await loadRunData(this.platform, choice, workers.sharedMemory, this.log);
+			settings = validateSettings(req.settings, SETTING_NAMES, data.train.count);
 		} catch (e) {
-			if (e instanceof DatasetError || e instanceof SettingsError) {
+			if (e instanceof DatasetError || e instanceof SettingsError || e instanceof WorkerStartError) {
 				this.fail(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
 				return undefined;
 			}
@@ -179,8 +183,8 @@ export class RunController implements vscode.Disposable {
 		const downsamplers = new Map<string, LossDownsampler>();
 		const losses = (key: string) => downsamplers.get(key) ?? downsamplers.set(key, new LossDownsampler(stride, settings.iters)).get(key)!;
 		const comparison = new Comparison({
-			workerPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath,
-			dataDir: choice.dir,
+			workers,
+			data,
 			settings,
 			samplers: req.samplers,
 			seeds,

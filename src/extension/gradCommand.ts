@@ -1,14 +1,12 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { countWorker } from '../runner/pool';
+import type { Dataset } from '../core/dataset';
+import type { WorkerHost } from '../runner/pool';
 import { reportSettingsError } from './problems';
-import type { GradJob, GradReport, GradWorkerMessage } from '../shared/protocol';
+import type { GradJob, GradReport } from '../shared/protocol';
 import { readRunRequest } from './config';
-import { peekMnistFolder } from '../core/dataset';
+import { loadRunData } from './dataLoad';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml, GRAD_PANEL_FILES, GRAD_PANEL_ROOTS } from './gradPanelHtml';
-import { workspaceFiles } from './workspaceFiles';
 import { gradStrings } from '../shared/strings/grad';
 import { showError, showInfo, withProgress } from './notify';
 import type { Platform } from './platform';
@@ -41,6 +39,8 @@ let panel: vscode.WebviewPanel | undefined;
 interface ActiveCheck {
 	/** Set when the panel was closed: the result, if one still comes, is not shown. */
 	closed: boolean;
+	/** Set when Cancel had to terminate the worker (no shared memory for the flag): nothing it finished comes back. */
+	stoppedAtOnce?: boolean;
 	stop(): void;
 }
 let active: ActiveCheck | undefined;
@@ -76,24 +76,34 @@ function show(extensionUri: vscode.Uri, report: GradReport, cancelled: boolean, 
 }
 
 /**
- * Runs the check in dist/gradWorker.js: it is synchronous and takes seconds to minutes, too long for the host thread.
- * Settles only once the worker has exited, so no check outlives its command; the worker counts in liveWorkers.
+ * Runs the check in a worker (dist/gradWorker.js, or dist/web/gradWorker.js in a browser): it is synchronous and takes
+ * seconds to minutes, too long for the host thread. Settles only once the worker has exited, so no check outlives its
+ * command; the worker counts in liveWorkers.
  */
-function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title: string, check: ActiveCheck): Thenable<GradOutcome | undefined> {
+function runWorker(workers: WorkerHost, job: Omit<GradJob, 'cancel'>, data: Dataset, title: string, check: ActiveCheck): Thenable<GradOutcome | undefined> {
 	return withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-		const cancel = new SharedArrayBuffer(4);
-		const worker = new Worker(join(extensionUri.fsPath, 'dist', 'gradWorker.js'), { workerData: { ...job, cancel } satisfies GradJob });
-		countWorker(worker);
-		check.stop = () => void worker.terminate();
+		const cancel = workers.sharedMemory ? new SharedArrayBuffer(4) : undefined;
+		const worker = workers.grad();
+		let stopping = false;
+		const stop = () => {
+			stopping = true;
+			void worker.terminate();
+		};
+		check.stop = stop;
 		let reported = 0;
 		let kill: ReturnType<typeof setTimeout> | undefined;
 		return new Promise<GradOutcome | undefined>((resolve, reject) => {
 			token.onCancellationRequested(() => {
+				if (!cancel) {
+					// No flag a busy worker could read (a browser's workers share no memory): stop it now.
+					check.stoppedAtOnce = true;
+					return stop();
+				}
 				// The flag lets the worker report what it finished; terminate only if it does not answer.
 				Atomics.store(new Int32Array(cancel), 0, 1);
-				kill = setTimeout(() => void worker.terminate(), 5000);
+				kill = setTimeout(stop, 5000);
 			});
-			worker.on('message', (m: GradWorkerMessage) => {
+			worker.onMessage((m) => {
 				if (m.type === 'progress') {
 					const pct = (100 * m.done) / m.total;
 					progress.report({ increment: pct - reported, message: vscode.l10n.t('Numerical gradient: {0} of {1} parameters', m.done.toLocaleString(), m.total.toLocaleString()) });
@@ -101,10 +111,12 @@ function runWorker(extensionUri: vscode.Uri, job: Omit<GradJob, 'cancel'>, title
 				} else if (m.type === 'done') resolve({ ...m.report, cancelled: m.cancelled });
 				else reject(new Error(m.reason));
 			});
-			worker.on('error', reject);
-			worker.on('exit', () => resolve(undefined));
+			worker.onDeath((reason) => (stopping ? resolve(undefined) : reject(new Error(reason))));
+			// Shared memory where there is some; a copy otherwise (the host may keep the dataset for the next run).
+			worker.post({ type: 'start', job: { ...job, ...(cancel ? { cancel } : {}) }, data });
 		}).finally(async () => {
 			clearTimeout(kill);
+			stopping = true;
 			await worker.terminate();
 		});
 	});
@@ -144,14 +156,23 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 		active = check;
 		try {
 			const dataset = await discoverDataset(extensionUri, log, platform);
-			// Which file is read where the folder offers two (X and X.gz), as the comparison's log says.
-			for (const note of (await peekMnistFolder({ files: workspaceFiles, gunzip: platform.gunzip }, dataset.dir)).notes) log.info(note);
 			const subset = typeof picked.subset === 'number' && picked.subset > 0 ? Math.floor(picked.subset) : undefined;
-			const job = { dataDir: dataset.dir, seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset, exactLog: picked.exactLog === true } as const;
+			const job = { seed: settings.seed, hidden: settings.hidden, batchSize: settings.batchSize, mode: picked.mode === 'full' ? 'full' : 'partial', subset, exactLog: picked.exactLog === true } as const;
 			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
-			const outcome = await runWorker(extensionUri, job, vscode.l10n.t('Comparing numerical gradient with backprop'), check);
+			const workers = await platform.workers();
+			const data = await loadRunData(platform, dataset, workers.sharedMemory, log);
+			if (check.closed) return undefined;
+			const outcome = await runWorker(workers, job, data, vscode.l10n.t('Comparing numerical gradient with backprop'), check);
 			if (check.closed) {
 				log.info('Gradient check stopped: its panel was closed.');
+				return undefined;
+			}
+			if (check.stoppedAtOnce) {
+				const message = vscode.l10n.t(
+					'Gradient check cancelled: in the browser it stops at once, without the part it finished, because workers there cannot share memory; pick the random subset of 2,000 parameters for a quick check.',
+				);
+				log.info(message);
+				void showInfo(message);
 				return undefined;
 			}
 			if (!outcome) return undefined;

@@ -9,12 +9,15 @@ import { ComparisonPanel, VIEW_TYPE, type PanelHooks } from './panel';
 import type { Platform } from './platform';
 import type { FormValues } from '../shared/protocol';
 import { openScriptError } from './script/openAt';
-import { registerScriptCommands } from './script/register';
+import type { ScriptCommandOptions, ScriptLab } from './script/scriptController';
 import { reportSettingsError } from './problems';
 import { registerTestHooks } from './testHooks';
 
+/** Your own script's command, where there are processes to run it (the Node entry registers it; a browser has none). */
+export type RegisterScripts = (lab: ScriptLab) => { run(uri: vscode.Uri, options: ScriptCommandOptions): Promise<unknown> };
+
 /** The comparison, its panel and exports, and the gradient check. Kept cheap: nothing heavy starts until a command runs. */
-export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, platform: Platform): void {
+export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, platform: Platform, registerScripts?: RegisterScripts): void {
 	const controller = new RunController(context.extensionUri, context.globalStorageUri, log, platform);
 	let last: RunRequest | undefined;
 
@@ -45,7 +48,7 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	};
 	const onRunAgain = (values: Parameters<typeof requestFromForm>[0]) => {
 		const sr = scriptRun()?.script;
-		if (sr) {
+		if (sr && scripts) {
 			// The form's iterations rewrite the script's own iters_num, unless they are the script's own value.
 			const iters = sr.origin.iters === 'script' && values.iters === sr.settings.iters ? undefined : values.iters;
 			void scripts.run(vscode.Uri.file(sr.path), { iters, seed: values.seed, seedCount: values.seedCount, samplers: values.samplers });
@@ -74,7 +77,7 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 	};
 	const showPanel = () => ComparisonPanel.createOrShow(context.extensionUri, controller, log, hooks);
 	const exporter = new ResultsExporter(context, controller, log, showPanel, platform);
-	const scripts = registerScriptCommands(context, log, platform.processes, { runs: controller, showPanel });
+	const scripts = registerScripts?.({ runs: controller, showPanel });
 
 	context.subscriptions.push(
 		controller,

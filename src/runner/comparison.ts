@@ -1,11 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
 import { shareDataset } from '../core/sharedDataset';
 import type { EpochStats, EvalPoint, RunSummary, SharedDataset, WorkerJob, WorkerMessage } from '../shared/protocol';
 import { runKey } from '../shared/runFold';
 import { OOM_LIMITS, takeFault, type InjectedFault } from './faults';
-import { spawnTrainWorker, type PoolWorker } from './pool';
+import type { TrainWorker, WorkerHost, WorkerLimits } from './pool';
 
 export { liveWorkers, takePeakLiveWorkers } from './pool';
 
@@ -21,9 +20,10 @@ export interface RunOutcome {
 }
 
 export interface ComparisonOptions {
-	workerPath: string;
-	/** The folder the first worker decodes, unless `data` is given. */
-	dataDir: string;
+	/** How workers start here: src/platform/nodeWorkers.ts in Node, src/extension/webWorkers.ts in a browser. */
+	workers: WorkerHost;
+	/** The folder the first worker decodes, unless `data` is given (a browser's workers cannot read files). */
+	dataDir?: string;
 	/** A dataset already decoded into shared memory (the CLI decodes it to check it): no worker decodes it again. The first worker still encodes it for the wasm kernel. */
 	data?: SharedDataset;
 	settings: TrainSettings;
@@ -33,7 +33,7 @@ export interface ComparisonOptions {
 	 * same initial weights. Defaults to `[settings.seed]`.
 	 */
 	seeds?: number[];
-	/** Defaults to the number of cores. */
+	/** Defaults to the host's lanes (the number of cores). */
 	parallel?: number;
 	/** See WorkerJob.lossEveryMs; defaults to 250. */
 	lossEveryMs?: number;
@@ -49,12 +49,15 @@ type Job = { sampler: SamplerId; seed: number };
 /**
  * One comparison: a lane per core (at most `parallel`), each with one worker that trains its runs one after another.
  * The first worker decodes the dataset into shared memory and encodes it for the wasm kernel; every other worker gets
- * that copy, so memory does not grow with the lanes. Outcomes come back seed by seed, samplers in the given order within each seed. Cancel
+ * that copy, so memory does not grow with the lanes (where workers share no memory, a browser's, the host loads it and
+ * each worker gets a copy). Outcomes come back seed by seed, samplers in the given order within each seed. Cancel
  * terminates every worker at once, which is what keeps "Cancel stops every worker within 1 second" true even in the
  * middle of an evaluation. A worker that dies fails only its current run; its lane starts a new one for the next.
  */
 export class Comparison {
-	private readonly workers = new Set<PoolWorker>();
+	private readonly workers = new Set<TrainWorker>();
+	/** Workers that have the dataset (sent to them, or decoded by them). */
+	private readonly withData = new WeakSet<TrainWorker>();
 	private cancelled = false;
 	private readonly fault?: InjectedFault;
 	private spawned = 0;
@@ -82,9 +85,9 @@ export class Comparison {
 		const jobs: Job[] = seeds.flatMap((seed) => this.opts.samplers.map((sampler) => ({ sampler, seed })));
 		const outcomes: RunOutcome[] = new Array(jobs.length);
 		let next = 0;
-		const width = Math.max(1, Math.min(this.opts.parallel ?? availableParallelism(), jobs.length));
+		const width = Math.max(1, Math.min(this.opts.parallel ?? this.opts.workers.lanes, jobs.length));
 		const lane = async () => {
-			let worker: PoolWorker | undefined;
+			let worker: TrainWorker | undefined;
 			try {
 				for (let k = next++; k < jobs.length; k = next++) {
 					const job = jobs[k];
@@ -129,8 +132,8 @@ export class Comparison {
 		return this.fault?.sampler === sampler ? this.fault.kind : undefined;
 	}
 
-	private spawn(limits: typeof OOM_LIMITS | undefined): PoolWorker {
-		const w = spawnTrainWorker(this.opts.workerPath, limits);
+	private spawn(limits: WorkerLimits | undefined): TrainWorker {
+		const w = this.opts.workers.train(limits);
 		this.spawned++;
 		this.workers.add(w);
 		return w;
@@ -142,8 +145,8 @@ export class Comparison {
 	}
 
 	/** Gets the dataset to this worker: decoded by it if no worker has yet, else the shared copy. Returns a failure. */
-	private async provideData(w: PoolWorker): Promise<string | undefined> {
-		while (!w.hasData) {
+	private async provideData(w: TrainWorker): Promise<string | undefined> {
+		while (!this.withData.has(w)) {
 			if (w.deathReason !== undefined) return w.deathReason;
 			const mine = !this.data;
 			if (!this.data) this.data = this.decodeOn(w);
@@ -152,7 +155,7 @@ export class Comparison {
 			if ('data' in got) {
 				if (w.deathReason !== undefined) return w.deathReason;
 				if (!mine) w.post({ type: 'share', data: got.data });
-				w.hasData = true;
+				this.withData.add(w);
 			} else {
 				// A decoder that died (not the data's fault) leaves the decoding to the next worker that asks.
 				if (!got.final && this.data === pending) this.data = undefined;
@@ -162,7 +165,7 @@ export class Comparison {
 		return undefined;
 	}
 
-	private decodeOn(w: PoolWorker): Promise<{ data: SharedDataset } | { failure: string; final: boolean }> {
+	private decodeOn(w: TrainWorker): Promise<{ data: SharedDataset } | { failure: string; final: boolean }> {
 		return new Promise((resolve) => {
 			const settle = (r: { data: SharedDataset } | { failure: string; final: boolean }) => {
 				w.onMessage(() => undefined);
@@ -174,7 +177,8 @@ export class Comparison {
 				else if (m.type === 'loadFailed') settle({ failure: m.reason, final: true });
 			});
 			w.onDeath((reason) => settle({ failure: reason, final: false }));
-			if (this.opts.data) w.post({ type: 'load', dataDir: this.opts.dataDir, data: shareDataset(this.opts.data) });
+			if (this.opts.data) w.post({ type: 'load', dataDir: this.opts.dataDir ?? this.opts.data.source, data: shareDataset(this.opts.data) });
+			else if (this.opts.dataDir === undefined) settle({ failure: 'Comparison: neither data nor dataDir was given', final: true });
 			else {
 				this.decodes++;
 				w.post({ type: 'load', dataDir: this.opts.dataDir });
@@ -183,13 +187,13 @@ export class Comparison {
 	}
 
 	/** Trains one (seed, sampler) run on this worker; resolves when it is done, failed, or the worker died. */
-	private runOn(worker: PoolWorker, { sampler, seed }: Job, out: RunOutcome): Promise<RunOutcome> {
+	private runOn(worker: TrainWorker, { sampler, seed }: Job, out: RunOutcome): Promise<RunOutcome> {
 		const fault = this.faultOf(sampler);
 		const job: WorkerJob = {
 			runKey: runKey(sampler, seed),
 			settings: { ...this.opts.settings, seed },
 			sampler,
-			cancel: new SharedArrayBuffer(4),
+			...(this.opts.workers.sharedMemory ? { cancel: new SharedArrayBuffer(4) } : {}),
 			lossEveryMs: this.opts.lossEveryMs ?? 250,
 			...(fault ? { fault } : {}),
 			...(this.opts.evalAt ? { evalAt: this.opts.evalAt } : {}),

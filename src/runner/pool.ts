@@ -1,5 +1,9 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { FromTrainWorker, ToTrainWorker } from '../shared/protocol';
+/**
+ * How the runner starts workers, whatever the host: the one interface behind Node's worker_threads
+ * (src/platform/nodeWorkers.ts) and the browser's Web Workers started from blob URLs (src/extension/webWorkers.ts).
+ * Also the live-worker count the fault tests read.
+ */
+import type { FromTrainWorker, GradWorkerMessage, ToGradWorker, ToTrainWorker } from '../shared/protocol';
 
 /** Workers alive in this process; the fault tests check it returns to zero. */
 let live = 0;
@@ -15,77 +19,57 @@ export function takePeakLiveWorkers(): number {
 	return p;
 }
 
-/** What a comparison needs from a worker: messages both ways, one death notice, and terminate. */
-export interface PoolWorker {
+/** Every implementation calls these: when a worker starts, and once when it has exited. */
+export function workerStarted(): void {
+	peak = Math.max(peak, ++live);
+}
+export function workerEnded(): void {
+	live--;
+}
+
+/** Heap limits (Node's resourceLimits): the fault tests' out-of-memory worker. A browser cannot set them. */
+export interface WorkerLimits {
+	maxOldGenerationSizeMb?: number;
+	maxYoungGenerationSizeMb?: number;
+}
+
+/** A worker as the runner sees it: messages both ways, one death notice, and terminate. */
+export interface HostWorker<In, Out> {
 	/** The heap limits it was started with (undefined: the default), so a lane knows whether a job fits it. */
-	readonly limits?: ResourceLimits;
+	readonly limits?: WorkerLimits;
 	/** Set once the worker has died; the reason says why (cancelled workers die too). */
 	readonly deathReason?: string;
-	/** The dataset has been sent to it (or it decoded it). */
-	hasData: boolean;
-	post(m: ToTrainWorker): void;
+	/** `transfer` hands those buffers over instead of copying them (they are unusable here afterwards). */
+	post(m: In, transfer?: ArrayBuffer[]): void;
 	/** Where its messages go now; a lane points this at the job it is running. */
-	onMessage(handler: (m: FromTrainWorker) => void): void;
+	onMessage(handler: (m: Out) => void): void;
 	/** Called when it dies, with the reason (at once if it already has); no message arrives after that. */
 	onDeath(handler: (reason: string) => void): void;
 	/** Terminates it; resolves when it has exited (at once if it already has). */
 	terminate(): Promise<void>;
 }
 
-class NodeTrainWorker implements PoolWorker {
-	hasData = false;
-	deathReason?: string;
-	private handler: (m: FromTrainWorker) => void = () => undefined;
-	private deathHandler: (reason: string) => void = () => undefined;
-	private errorReason?: string;
-	private readonly exited: Promise<void>;
+export type TrainWorker = HostWorker<ToTrainWorker, FromTrainWorker>;
+export type GradWorker = HostWorker<ToGradWorker, GradWorkerMessage>;
 
-	constructor(
-		private readonly worker: Worker,
-		readonly limits?: ResourceLimits,
-	) {
-		let resolveExit!: () => void;
-		this.exited = new Promise<void>((r) => (resolveExit = r));
-		worker.on('message', (m: FromTrainWorker) => this.handler(m));
-		worker.on('error', (e: Error & { code?: string }) => {
-			this.errorReason ??= e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the worker ran out of memory' : `the worker crashed: ${e.message}`;
-		});
-		worker.on('exit', (code) => {
-			live--;
-			this.deathReason = this.errorReason ?? `the worker stopped unexpectedly (exit code ${code})`;
-			this.deathHandler(this.deathReason);
-			resolveExit();
-		});
-	}
-
-	post(m: ToTrainWorker): void {
-		if (this.deathReason === undefined) this.worker.postMessage(m);
-	}
-	onMessage(handler: (m: FromTrainWorker) => void): void {
-		this.handler = handler;
-	}
-	onDeath(handler: (reason: string) => void): void {
-		this.deathHandler = handler;
-		if (this.deathReason !== undefined) handler(this.deathReason);
-	}
-	terminate(): Promise<void> {
-		if (this.deathReason === undefined) void this.worker.terminate();
-		return this.exited;
+/** The platform cannot start workers here (their scripts could not be read, or Worker is missing); the message says why. */
+export class WorkerStartError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'WorkerStartError';
 	}
 }
 
-/**
- * The one place that creates training workers (worker_threads here). Throws when the platform cannot start one.
- * `limits` caps its heap (the fault tests' out-of-memory worker).
- */
-export function spawnTrainWorker(workerPath: string, limits?: ResourceLimits): PoolWorker {
-	const worker = new Worker(workerPath, limits ? { resourceLimits: limits } : {});
-	peak = Math.max(peak, ++live);
-	return new NodeTrainWorker(worker, limits);
-}
-
-/** Counts a worker started outside the pool (the gradient check's) in liveWorkers and the peak, until it exits. */
-export function countWorker(worker: Worker): void {
-	peak = Math.max(peak, ++live);
-	worker.once('exit', () => live--);
+/** What a host gives the runner to start workers with. Starting one throws when the platform cannot. */
+export interface WorkerHost {
+	/** How many runs go at once unless asked otherwise: the cores, or fewer where each worker needs its own dataset. */
+	readonly lanes: number;
+	/**
+	 * Whether workers share memory (SharedArrayBuffer): a dataset posted to several is then one copy, and a cancel flag
+	 * reaches a busy worker. Without it (a browser page that is not cross-origin isolated) each worker gets its own copy,
+	 * and cancelling terminates.
+	 */
+	readonly sharedMemory: boolean;
+	train(limits?: WorkerLimits): TrainWorker;
+	grad(): GradWorker;
 }

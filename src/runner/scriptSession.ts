@@ -12,6 +12,7 @@ import type { Instrumented } from '../python/instrument';
 import { Comparison, type RunOutcome } from './comparison';
 import type { ProcessHost } from './processHost';
 import { ScriptRuns, type RuntimeSettings, type ScriptJob, type ScriptRunEvent, type ScriptRunOutcome } from './scriptRuns';
+import type { WorkerHost } from './pool';
 
 export interface ScriptRunResult extends ScriptRunOutcome {
 	reference: ReferenceCheck;
@@ -34,7 +35,7 @@ export interface ScriptSessionOptions {
 	/** False when the training loop is nested in an epoch loop: its own length is not the iteration count. */
 	singleLoop: boolean;
 	parallel?: number;
-	reference: { workerPath: string; dataDir: string; trainCount: number };
+	reference: { workers: WorkerHost; dataDir: string; trainCount: number };
 	onScript(job: ScriptJob, e: ScriptRunEvent): void;
 	/** `book`: the run at the book's evaluations (its summary is the reference's); `extra`: a short run evaluating where the script did. */
 	onReference(sampler: SamplerId, seed: number, m: WorkerMessage, pass: 'book' | 'extra'): void;
@@ -91,7 +92,7 @@ export class ScriptSession {
 	private comparison(samplers: SamplerId[], evalAt?: number[]): Comparison {
 		const pass = evalAt ? 'extra' : 'book';
 		const c = new Comparison({
-			workerPath: this.opts.reference.workerPath,
+			workers: this.opts.reference.workers,
 			dataDir: this.opts.reference.dataDir,
 			settings: this.referenceSettings(),
 			samplers,

@@ -5,7 +5,7 @@
 import type { SamplerId } from '../core/samplers';
 import type { ReferenceCheck, ScriptError, ScriptSettings, SettingMismatch } from '../core/scriptCheck';
 import type { TrainSettings } from '../core/settings';
-import type { EpochStats, EvalPoint, RunSummary, SharedDataset } from '../core/types';
+import type { Dataset, EpochStats, EvalPoint, RunSummary, SharedDataset } from '../core/types';
 
 export type { EpochStats, EvalPoint, ReferenceCheck, RunSummary, SamplerId, ScriptError, ScriptSettings, SettingMismatch, SharedDataset, TrainSettings };
 
@@ -16,8 +16,11 @@ export interface WorkerJob {
 	runKey: string;
 	settings: TrainSettings;
 	sampler: SamplerId;
-	/** Int32Array view target: a non-zero first element asks the worker to stop. */
-	cancel: SharedArrayBuffer;
+	/**
+	 * Int32Array view target: a non-zero first element asks the worker to stop. Absent where workers share no memory (a
+	 * browser's): cancelling then terminates the worker.
+	 */
+	cancel?: SharedArrayBuffer;
 	/**
 	 * Batch the per-iteration losses into one message per this many milliseconds (and before each evaluation): every
 	 * message is relayed through the editor's UI to the panel, so the rate, not the iteration count, is what costs.
@@ -38,7 +41,9 @@ export type ToTrainWorker =
 	/** The dataset another worker decoded (its arrays are SharedArrayBuffers, so nothing is copied). */
 	| { type: 'share'; data: SharedDataset }
 	/** Train one run on the dataset this worker has; answers with WorkerMessages ending in `done` or `failed`. */
-	| { type: 'run'; job: WorkerJob };
+	| { type: 'run'; job: WorkerJob }
+	/** The kernel, for a worker that has no files to read it from (a browser's); before anything else. */
+	| { type: 'kernel'; wasm: Uint8Array; shared: boolean };
 //#endregion
 
 //#region worker → host
@@ -239,9 +244,8 @@ export function parseFromWebview(v: unknown): FromWebview | undefined {
 //#region gradient check: host ↔ gradWorker
 export type GradParamName = 'W1' | 'b1' | 'W2' | 'b2';
 
-/** workerData of dist/gradWorker.js. */
+/** What the gradient check computes, on the dataset that comes with it. */
 export interface GradJob {
-	dataDir: string;
 	seed: number;
 	hidden: number;
 	batchSize: number;
@@ -250,9 +254,18 @@ export interface GradJob {
 	subset?: number;
 	/** The numerical gradient's loss takes the exact log(y), not the book's log(y + 1e-7) (which backprop ignores). */
 	exactLog: boolean;
-	/** Int32Array view target: a non-zero first element asks the worker to stop. */
-	cancel: SharedArrayBuffer;
+	/**
+	 * Int32Array view target: a non-zero first element asks the worker to stop, and it reports what it finished. Absent
+	 * where workers share no memory (a browser's): cancelling then terminates the worker.
+	 */
+	cancel?: SharedArrayBuffer;
 }
+
+export type ToGradWorker =
+	/** The kernel, for a worker that has no files to read it from (a browser's); before `start`. */
+	| { type: 'kernel'; wasm: Uint8Array; shared: boolean }
+	/** Check once, on this dataset, and answer with progress and then `done` or `failed`. */
+	| { type: 'start'; job: GradJob; data: Dataset };
 
 /** What the gradient panel shows; NaN entries in avgAbsDiff are tensors the subset did not reach. */
 export interface GradReport {

@@ -17,6 +17,8 @@ export function misbehave(kind: FaultKind, cancel: Int32Array): void {
 			for (;;) hog.push(new Array<number>(10_000).fill(hog.length));
 		}
 		case 'kill':
-			Atomics.wait(cancel, 0, 0, 60_000);
+			// Atomics.wait needs shared memory; without it (a browser's worker) spin until terminated.
+			if (typeof SharedArrayBuffer === 'function' && cancel.buffer instanceof SharedArrayBuffer) Atomics.wait(cancel, 0, 0, 60_000);
+			else for (const end = Date.now() + 60_000; Date.now() < end; );
 	}
 }

@@ -15,9 +15,12 @@ export interface DomQuery {
 	 * text: innerText of the first match; texts: innerText of every match, now; html: its outerHTML; attr: attribute `name`;
 	 * count: matches now; wait: wait for one, then count; click: click the first match (waiting for it), then null; fill: type
 	 * `value` into it, then null; post: send `message` to the extension as the (single open) webview's vscode.postMessage
-	 * would, then null (target and selector are ignored).
+	 * would, then null (target and selector are ignored); hover: move the mouse onto the first match, then null; keys: press
+	 * `keys` in order, into whatever has the focus, then null (selector ignored).
 	 */
-	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill' | 'post';
+	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill' | 'post' | 'hover' | 'keys';
+	/** keys: chords such as 'F1', 'Control+.', 'Enter', and text to type. */
+	keys?: ({ chord: string } | { text: string })[];
 	/** fill: the text to type into the first match (an input). */
 	value?: string;
 	/** post: the message, as the page would pass it to postMessage (anything structured clone takes). */

@@ -40,7 +40,7 @@ describe('extension', () => {
 });
 
 describe('walkthrough "Study session: minibatches"', () => {
-	it('has five steps whose buttons run registered commands @node', async () => {
+	it('has five steps whose buttons run registered commands', async () => {
 		const ext = vscode.extensions.getExtension(extensionId)!;
 		await ext.activate();
 		const pkg = ext.packageJSON as { contributes: { walkthroughs: { steps: { id: string; description: string }[] }[] } };

@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { formatInterval, formatSigned, mean, pairedComparison, sampleStd, verdict, type SeedRun } from '../../src/core/stats';
 import type { RunSummary, SamplerId } from '../../src/shared/protocol';
-import { EXTENSION_ID, runComparison, setSettings, snapshot, until } from './util';
+import { EXTENSION_ID, readBytes, readText, runComparison, scratchFolder, setSettings, shownPath, snapshot, until } from './util';
 
 
 /** The JSON export, as far as these tests read it. */
@@ -25,19 +22,19 @@ const EVAL_ITERS = Array.from({ length: 11 }, (_, i) => 60 * i);
 
 describe('Several seeds, paired', function () {
 	this.timeout(300_000);
-	let dir: string;
+	let dir: vscode.Uri;
 	let doc: ExportDoc;
 
 	before(async () => {
 		await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
 		await setSettings({ iterations: ITERS, batchSize: 100, trainSize: 6000, seed: 0, seedCount: SEEDS.length, samplers: SAMPLERS, datasetPath: '' });
-		dir = mkdtempSync(join(tmpdir(), 'minibatch-lab-export-'));
+		dir = await scratchFolder('exports');
 	});
 
 	after(async () => {
 		await setSettings({ iterations: undefined, batchSize: undefined, trainSize: undefined, seed: undefined, seedCount: undefined, samplers: undefined });
 		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-		rmSync(dir, { recursive: true, force: true });
+		await vscode.workspace.fs.delete(dir, { recursive: true });
 	});
 
 	it('a 3-seed short run fills the table with mean ± std, and a verdict per sampler pair', async () => {
@@ -75,10 +72,10 @@ describe('Several seeds, paired', function () {
 	});
 
 	it('Save results as JSON writes every curve of every run, the settings, the dataset and the version', async () => {
-		const file = join(dir, 'results.json');
-		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveResultsJson', { uri: vscode.Uri.file(file) });
-		assert.equal(saved, file);
-		doc = JSON.parse(readFileSync(file, 'utf8')) as ExportDoc;
+		const file = vscode.Uri.joinPath(dir, 'results.json');
+		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveResultsJson', { uri: file });
+		assert.equal(saved, shownPath(file));
+		doc = JSON.parse(await readText(file)) as ExportDoc;
 		const version = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { version: string }).version;
 		assert.equal(doc.format, 'minibatch-lab-results');
 		assert.equal(doc.extension.version, version);
@@ -144,10 +141,10 @@ describe('Several seeds, paired', function () {
 	});
 
 	it('Save results as CSV writes one row per (sampler, seed, iteration) with the settings in # lines', async () => {
-		const file = join(dir, 'results.csv');
-		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveResultsCsv', { uri: vscode.Uri.file(file) });
-		assert.equal(saved, file);
-		const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+		const file = vscode.Uri.joinPath(dir, 'results.csv');
+		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveResultsCsv', { uri: file });
+		assert.equal(saved, shownPath(file));
+		const lines = (await readText(file)).trimEnd().split('\n');
 		const comments = lines.filter((l) => l.startsWith('#')).join('\n');
 		assert.match(comments, new RegExp(`Minibatch Lab ${doc.extension.version.replace(/\./g, '\\.')} results`));
 		assert.match(comments, /iters_num=601 batch_size=100 learning_rate=0\.1 hidden_size=50 train_size=6000 seeds=0;1;2 samplers=replacement;epoch-shuffle/);
@@ -176,14 +173,15 @@ describe('Several seeds, paired', function () {
 	});
 
 	it('Save chart as PNG writes a PNG of the accuracy chart', async () => {
-		const file = join(dir, 'accuracy.png');
-		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveChartPng', { uri: vscode.Uri.file(file) });
-		assert.equal(saved, file);
-		const png = readFileSync(file);
+		const file = vscode.Uri.joinPath(dir, 'accuracy.png');
+		const saved = await vscode.commands.executeCommand<string>('minibatchLab.saveChartPng', { uri: file });
+		assert.equal(saved, shownPath(file));
+		const png = await readBytes(file);
 		assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-		assert.equal(png.subarray(12, 16).toString('latin1'), 'IHDR');
-		const width = png.readUInt32BE(16);
-		const height = png.readUInt32BE(20);
+		assert.equal(String.fromCharCode(...png.subarray(12, 16)), 'IHDR');
+		const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+		const width = view.getUint32(16);
+		const height = view.getUint32(20);
 		assert.ok(width >= 300 && height >= 200, `${width} × ${height}`);
 		assert.ok(png.length > 5000, `${png.length} bytes: a drawn chart, not an empty canvas`);
 	});

@@ -1,6 +1,7 @@
 /** Helpers shared by the in-host tests: settings, the panel's snapshot and the live-worker count, and polling. */
 import * as vscode from 'vscode';
 import type { PanelSnapshot } from '../../src/shared/protocol';
+import { testEnv } from './env';
 
 export const SECTION = 'minibatchLab';
 export const EXTENSION_ID = 'minibatch-lab.minibatch-lab';
@@ -72,3 +73,22 @@ export async function openPythonCell(source: string): Promise<vscode.TextDocumen
 	const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([cell]));
 	return nb.cellAt(0).document;
 }
+
+// ---- files the tests write ----
+
+/**
+ * A fresh folder for files a test writes (exports), inside the runner's scratch folder: MINIBATCH_LAB_TEST_SCRATCH is its
+ * URI as this host names it (file:// in Node, vscode-remote:// in the browser, whose files are the server's).
+ */
+export async function scratchFolder(name: string): Promise<vscode.Uri> {
+	const root = testEnv('MINIBATCH_LAB_TEST_SCRATCH');
+	if (!root) throw new Error('MINIBATCH_LAB_TEST_SCRATCH is not set: run through scripts/host/run-host-tests.mjs or run-electron-tests.mjs');
+	const dir = vscode.Uri.joinPath(vscode.Uri.parse(root, true), `${name}-${Date.now().toString(36)}`);
+	await vscode.workspace.fs.createDirectory(dir);
+	return dir;
+}
+
+export const readBytes = (uri: vscode.Uri) => vscode.workspace.fs.readFile(uri);
+export const readText = async (uri: vscode.Uri) => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+/** How the extension names a saved file in its messages and return values. */
+export const shownPath = (uri: vscode.Uri) => (uri.scheme === 'file' ? uri.fsPath : uri.toString(true));

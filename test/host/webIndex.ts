@@ -12,11 +12,18 @@ import { testEnv } from './env';
 import { runSuite, type TestModules, type TestResults } from './suite';
 
 const testModules: TestModules = [
+	// First: its benchmark (MINIBATCH_LAB_BENCH=1 only) measures the extension's first activation.
+	['webActivation.test', () => import('./webActivation.test')],
 	['extension.test', () => import('./extension.test')],
 	['hover.test', () => import('./hover.test')],
 	['hoverJa.test', () => import('./hoverJa.test')],
 	['hoverPatterns.test', () => import('./hoverPatterns.test')],
 	['scriptWeb.test', () => import('./scriptWeb.test')],
+	['comparison.test', () => import('./comparison.test')],
+	['seeds.test', () => import('./seeds.test')],
+	['gradient.test', () => import('./gradient.test')],
+	['webData.test', () => import('./webData.test')],
+	['webUser.test', () => import('./webUser.test')],
 ];
 
 const resultsUri = testEnv('MINIBATCH_LAB_TEST_RESULTS_URI');

@@ -3,6 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pickKernel } from '../../src/core/fastKernel';
+import { nodeWasm } from '../../src/platform/nodeKernel';
+import { nodeWorkers } from '../../src/platform/nodeWorkers';
 import { trainRun } from '../../src/core/train';
 import { Comparison, liveWorkers, takePeakLiveWorkers } from '../../src/runner/comparison';
 import { armFault, FAULT_ITER, takeFault, type FaultKind } from '../../src/runner/faults';
@@ -13,6 +15,7 @@ import { syntheticDataset, writeMnistFolder } from '../support/synthetic';
 import { waitFor, within } from '../support/wait';
 
 const workerPath = join(__dirname, '..', '..', 'trainWorker.js');
+const workers = nodeWorkers({ train: workerPath });
 const dir = writeMnistFolder(syntheticDataset(600, 200, 6, 2));
 const settings = { iters: 130, batchSize: 10, lr: 2, hidden: 8, seed: 3 };
 /** How long a small comparison may take on 2 busy cores before the test fails, saying what it waited for. */
@@ -35,7 +38,7 @@ function lossCollector() {
 describe('comparison in worker threads', () => {
 	it('runs each sampler in its own worker and leaves none behind', async () => {
 		const seen: Record<string, WorkerMessage['type'][]> = {};
-		const c = new Comparison({ workerPath, dataDir: dir, settings, samplers: ['replacement', 'epoch-shuffle'], onMessage: (s, m) => (seen[s] ??= []).push(m.type) });
+		const c = new Comparison({ workers, dataDir: dir, settings, samplers: ['replacement', 'epoch-shuffle'], onMessage: (s, m) => (seen[s] ??= []).push(m.type) });
 		const out = await finished(c);
 		assert.deepEqual(out.map((o) => o.sampler), ['replacement', 'epoch-shuffle']);
 		for (const o of out) {
@@ -53,7 +56,7 @@ describe('comparison in worker threads', () => {
 		const doneBy = new Map<string, number>();
 		const lossesOf = lossCollector();
 		const c = new Comparison({
-			workerPath,
+			workers,
 			dataDir: dir,
 			settings: { ...settings, iters: 40 },
 			samplers: ['replacement', 'epoch-shuffle'],
@@ -77,7 +80,7 @@ describe('comparison in worker threads', () => {
 		// Each worker trained exactly the in-process run with settings.seed replaced by its seed (hence seededStart(seed)'s weights).
 		const data = await loadMnistFolder(dir);
 		for (const o of [out[3], out[4]]) {
-			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler, kernel: pickKernel('auto').factory });
+			const ref = trainRun({ settings: { ...settings, iters: 40, seed: o.seed }, data, sampler: o.sampler, kernel: pickKernel('auto', { wasm: nodeWasm() }).factory });
 			assert.deepEqual(lossesOf.get(o), [...ref.losses], `${o.sampler}@${o.seed}`);
 		}
 		assert.notDeepEqual(lossesOf.get(out[0]), lossesOf.get(out[2]), 'different seeds train differently');
@@ -87,7 +90,7 @@ describe('comparison in worker threads', () => {
 	});
 
 	it('defaults to the settings\' seed', async () => {
-		const c = new Comparison({ workerPath, dataDir: dir, settings: { ...settings, iters: 5 }, samplers: ['sequential'], onMessage: () => undefined });
+		const c = new Comparison({ workers, dataDir: dir, settings: { ...settings, iters: 5 }, samplers: ['sequential'], onMessage: () => undefined });
 		const [o] = await finished(c);
 		assert.equal(o.seed, settings.seed);
 		assert.equal(o.summary?.seed, settings.seed);
@@ -97,7 +100,7 @@ describe('comparison in worker threads', () => {
 		const events: string[] = [];
 		const training = new Set<string>();
 		const c = new Comparison({
-			workerPath,
+			workers,
 			dataDir: dir,
 			settings: { ...settings, iters: 10_000_000, batchSize: 100 },
 			samplers: ['replacement', 'epoch-shuffle', 'sequential'],
@@ -131,7 +134,7 @@ describe('comparison in worker threads', () => {
 	it('marks a run failed with a reason that names the file, and still reports the others', async () => {
 		const bad = writeMnistFolder(syntheticDataset(50, 20, 6, 2));
 		writeFileSync(join(bad, 'train-images-idx3-ubyte.gz'), 'oops');
-		const c = new Comparison({ workerPath, dataDir: bad, settings: { ...settings, batchSize: 5 }, samplers: ['replacement'], onMessage: () => undefined });
+		const c = new Comparison({ workers, dataDir: bad, settings: { ...settings, batchSize: 5 }, samplers: ['replacement'], onMessage: () => undefined });
 		const [o] = await finished(c);
 		assert.match(o.failure ?? '', /train-images-idx3-ubyte\.gz: is named \.gz but is not gzip/);
 		assert.equal(liveWorkers(), 0);
@@ -150,7 +153,7 @@ describe('comparison in worker threads', () => {
 			takePeakLiveWorkers();
 			const losses = new Map<string, number>();
 			const c = new Comparison({
-				workerPath,
+				workers,
 				dataDir: dir,
 				settings: { ...settings, iters: 200 },
 				samplers: ['replacement', 'epoch-shuffle'],
@@ -174,7 +177,7 @@ describe('comparison in worker threads', () => {
 	it('runs many runs on one worker per lane, decoding the dataset once for all of them', async () => {
 		takePeakLiveWorkers();
 		const lossesOf = lossCollector();
-		const c = new Comparison({ workerPath, dataDir: dir, settings: { ...settings, iters: 30 }, samplers: ['replacement', 'epoch-shuffle', 'sequential'], seeds: [1, 2, 3], parallel: 2, onMessage: (_s, m) => lossesOf.collect(m) });
+		const c = new Comparison({ workers, dataDir: dir, settings: { ...settings, iters: 30 }, samplers: ['replacement', 'epoch-shuffle', 'sequential'], seeds: [1, 2, 3], parallel: 2, onMessage: (_s, m) => lossesOf.collect(m) });
 		const out = await c.run();
 		assert.equal(out.length, 9);
 		for (const o of out) assert.equal(o.failure, undefined, `${o.sampler}@${o.seed}`);
@@ -184,7 +187,7 @@ describe('comparison in worker threads', () => {
 		// A dataset decoded beforehand into shared memory (as the CLI does) is not decoded again, and trains the same.
 		const data = await dataset.loadMnistFolder(io, dir, { shared: true });
 		const againLosses = lossCollector();
-		const given = new Comparison({ workerPath, dataDir: dir, data, settings: { ...settings, iters: 30 }, samplers: ['replacement'], seeds: [2], parallel: 2, onMessage: (_s, m) => againLosses.collect(m) });
+		const given = new Comparison({ workers, dataDir: dir, data, settings: { ...settings, iters: 30 }, samplers: ['replacement'], seeds: [2], parallel: 2, onMessage: (_s, m) => againLosses.collect(m) });
 		const [again] = await given.run();
 		assert.equal(given.counts.decodes, 0);
 		assert.deepEqual(againLosses.get(again), lossesOf.get(out[3]));
@@ -194,7 +197,7 @@ describe('comparison in worker threads', () => {
 		it(`a lane whose worker dies (${kind}) starts a new one for its next runs, which still report`, async () => {
 			takePeakLiveWorkers();
 			const c = new Comparison({
-				workerPath,
+				workers,
 				dataDir: dir,
 				settings: { ...settings, iters: 200 },
 				samplers: ['replacement', 'epoch-shuffle'],
@@ -221,7 +224,7 @@ describe('comparison in worker threads', () => {
 		armFault(undefined);
 		assert.equal(takeFault(), undefined, 'undefined disarms');
 		armFault({ sampler: 'sequential', kind: 'kill' });
-		new Comparison({ workerPath, dataDir: dir, settings, samplers: ['sequential'], onMessage: () => undefined });
+		new Comparison({ workers, dataDir: dir, settings, samplers: ['sequential'], onMessage: () => undefined });
 		assert.equal(takeFault(), undefined, 'the comparison took it');
 	});
 });

@@ -6,7 +6,6 @@ import type { Dataset } from '../../src/core/dataset';
 import {
 	WASM_KERNEL_NAME,
 	asWasmKernel,
-	findKernelWasm,
 	pickKernel,
 	wasmSimdSupported,
 } from '../../src/core/fastKernel';
@@ -16,6 +15,7 @@ import { createSampler, type SamplerId } from '../../src/core/samplers';
 import { seededStart, trainRun } from '../../src/core/train';
 import { PARAM_NAMES, TwoLayerNet, cloneParams, type Params } from '../../src/core/twoLayerNet';
 import { loadMnistFolder } from '../support/nodeData';
+import { findKernelWasm, nodeWasm } from '../../src/platform/nodeKernel';
 import { syntheticDataset } from '../support/synthetic';
 
 const mnistDir = join(__dirname, '..', '..', 'data', 'mnist');
@@ -24,7 +24,7 @@ const needWasm = 'dist/kernel.wasm is missing: build it with node scripts/build.
 
 function wasmFactory() {
 	assert.ok(wasmPath, needWasm);
-	return pickKernel('wasm', { wasmPath }).factory;
+	return pickKernel('wasm', { wasm: nodeWasm(wasmPath) }).factory;
 }
 
 function maxParamDiff(a: Params, b: Params): number {
@@ -68,10 +68,10 @@ describe('wasm SIMD kernel', () => {
 	it('is picked automatically where WebAssembly SIMD is available, and names itself', () => {
 		assert.ok(wasmSimdSupported(), 'Node 20 has WebAssembly SIMD128');
 		assert.ok(wasmPath, needWasm);
-		const auto = pickKernel('auto', { wasmPath });
+		const auto = pickKernel('auto', { wasm: nodeWasm(wasmPath) });
 		assert.equal(auto.name, WASM_KERNEL_NAME);
 		assert.equal(auto.fallbackReason, undefined);
-		assert.equal(pickKernel('reference').name, 'reference');
+		assert.equal(pickKernel('reference', {}).name, 'reference');
 		const data = syntheticDataset(60, 20, 4, 3);
 		const r = trainRun({ settings: { iters: 12, batchSize: 10, lr: 0.1, hidden: 5, seed: 1 }, data, sampler: 'replacement', kernel: auto.factory });
 		assert.equal(r.kernel, WASM_KERNEL_NAME);
@@ -79,11 +79,11 @@ describe('wasm SIMD kernel', () => {
 
 	it('falls back to the reference, saying why, when kernel.wasm cannot be found; "wasm" then throws', () => {
 		const missing = join(__dirname, 'no-such-dir', 'kernel.wasm');
-		const c = pickKernel('auto', { wasmPath: missing });
+		const c = pickKernel('auto', { wasm: nodeWasm(missing) });
 		assert.equal(c.name, 'reference');
 		assert.equal(c.factory, referenceKernel);
 		assert.match(c.fallbackReason ?? '', /no-such-dir.*does not exist/);
-		assert.throws(() => pickKernel('wasm', { wasmPath: missing }), /wasm kernel cannot run/);
+		assert.throws(() => pickKernel('wasm', { wasm: nodeWasm(missing) }), /wasm kernel cannot run/);
 		assert.equal(findKernelWasm('/'), undefined);
 	});
 
@@ -153,7 +153,7 @@ describe('numerical gradient (float64 wasm)', () => {
 
 	it('equals the reference numerical_gradient (h = 1e-4, the 1e-7 in the log) and leaves the parameters alone', () => {
 		const before = cloneParams(init);
-		const r = numericalGradient(batch, init, { wasmPath });
+		const r = numericalGradient(batch, init, { wasm: nodeWasm(wasmPath) });
 		assert.equal(r.engine, `${WASM_KERNEL_NAME}-f64`);
 		assert.equal(r.done, r.total);
 		assert.equal(r.total, 25 * 7 + 7 + 7 * 10 + 10);
@@ -163,15 +163,15 @@ describe('numerical gradient (float64 wasm)', () => {
 	});
 
 	it('gives bit for bit the same values recomputing only what a parameter moves as recomputing the whole batch', () => {
-		const partial = numericalGradient(batch, init, { wasmPath, mode: 'partial' });
-		const full = numericalGradient(batch, init, { wasmPath, mode: 'full' });
+		const partial = numericalGradient(batch, init, { wasm: nodeWasm(wasmPath), mode: 'partial' });
+		const full = numericalGradient(batch, init, { wasm: nodeWasm(wasmPath), mode: 'full' });
 		for (const k of PARAM_NAMES) assert.deepEqual(Array.from(partial.grad[k]), Array.from(full.grad[k]), k);
 		assert.ok(partial.grad.W1.some((g) => g !== 0) && partial.grad.W2.some((g) => g !== 0));
 	});
 
 	it('agrees with backprop to the accuracy the book reports, tighter with the exact log', () => {
-		const book = gradientCheck(batch, init, { wasmPath });
-		const exact = gradientCheck(batch, init, { wasmPath, delta: 0 });
+		const book = gradientCheck(batch, init, { wasm: nodeWasm(wasmPath) });
+		const exact = gradientCheck(batch, init, { wasm: nodeWasm(wasmPath), delta: 0 });
 		assert.ok(book.maxRelErr < 1e-2, `book maxRelErr ${book.maxRelErr}`);
 		assert.ok(exact.maxRelErr < 1e-4, `exact-log maxRelErr ${exact.maxRelErr}`);
 		assert.ok(exact.maxRelErr <= book.maxRelErr);
@@ -181,7 +181,7 @@ describe('numerical gradient (float64 wasm)', () => {
 	it('reports progress and stops when asked', () => {
 		const seen: number[] = [];
 		let polls = 0;
-		const r = numericalGradient(batch, init, { wasmPath, progressEvery: 20, onProgress: (done) => seen.push(done), shouldStop: () => ++polls >= 3 });
+		const r = numericalGradient(batch, init, { wasm: nodeWasm(wasmPath), progressEvery: 20, onProgress: (done) => seen.push(done), shouldStop: () => ++polls >= 3 });
 		assert.equal(r.cancelled, true);
 		assert.deepEqual(seen, [20, 40, 60]);
 		assert.equal(r.done, 60);
@@ -189,7 +189,7 @@ describe('numerical gradient (float64 wasm)', () => {
 		for (let i = 0; i < 60; i++) assert.ok(Math.abs(r.grad.W1[i] - full.W1[i]) < 1e-9);
 		assert.ok(r.grad.W1.subarray(60).every((g) => g === 0));
 		const all: number[] = [];
-		numericalGradient(batch, init, { wasmPath, progressEvery: 100, onProgress: (d, t) => all.push(d / t) });
+		numericalGradient(batch, init, { wasm: nodeWasm(wasmPath), progressEvery: 100, onProgress: (d, t) => all.push(d / t) });
 		assert.equal(all.at(-1), 1);
 		assert.ok(all.every((v, i) => i === 0 || v > all[i - 1]));
 	});

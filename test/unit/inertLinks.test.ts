@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { parseSamplers, validateSettings } from '../../src/core/settings';
 import { Comparison } from '../../src/runner/comparison';
 import { inertLinks, VSCODE_LINK_PATTERN } from '../../src/shared/inertLinks';
+import { nodeWorkers } from '../../src/platform/nodeWorkers';
 import { loadMnistFolder, peekMnistFolder } from '../support/nodeData';
 import { idxBytes } from '../support/synthetic';
 
@@ -104,7 +105,7 @@ describe('every error path that carries outside text is defused', () => {
 	it("a worker's failure and a crashed worker's error", async () => {
 		const worker = join(root, 'crash.js');
 		writeFileSync(worker, `throw new Error(${JSON.stringify(LINK)});`);
-		const c = new Comparison({ workerPath: worker, dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined });
+		const c = new Comparison({ workers: nodeWorkers({ train: worker }), dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined });
 		const [out] = await c.run();
 		assert.ok(out.failure, 'the run failed');
 		assertDefused(out.failure);
@@ -120,7 +121,7 @@ describe('every error path that carries outside text is defused', () => {
 					else if (m.type === 'run') parentPort.postMessage({ type: 'failed', runKey: m.job.runKey, reason: ${reason} });
 				});`,
 			);
-			const [failed] = await new Comparison({ workerPath: reported, dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined }).run();
+			const [failed] = await new Comparison({ workers: nodeWorkers({ train: reported }), dataDir: folder, settings: { iters: 1, batchSize: 1, lr: 0.1, hidden: 1, seed: 0 }, samplers: ['replacement'], onMessage: () => undefined }).run();
 			assertDefused(failed.failure ?? '');
 		}
 		rmSync(root, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { trainRun } from '../../src/core/train';
 import type { Params } from '../../src/core/twoLayerNet';
 import { needPython } from '../support/python';
 import { within } from '../support/wait';
+import { nodeWasm } from '../../src/platform/nodeKernel';
 
 // The TypeScript training against NumPy end to end: bench/numpy_reference.py (the book's chapter-4 code, seeded) run by
 // Debian's python3 with NumPy, and the core's readable float64 kernel, on the bundled MNIST. The initial weights, every
@@ -109,7 +110,7 @@ describe('the gradient check against NumPy: the book\'s log(y + 1e-7) and the ex
 		Promise.all(checks).catch(() => undefined);
 		const data = await loadMnistFolder(mnist);
 		const { batch, params } = gradientCheckStart(data, 0, 50, 100);
-		const [book, exact] = [LOSS_DELTA, 0].map((delta) => gradientCheck(batch, params, { delta }));
+		const [book, exact] = [LOSS_DELTA, 0].map((delta) => gradientCheck(batch, params, { delta, wasm: nodeWasm() }));
 		const [npBook, npExact] = await within('NumPy\'s gradient checks', Promise.all(checks), 240_000);
 		const [ours, oursExact] = [withoutW1(book), withoutW1(exact)];
 		const e = (x: number) => x.toExponential(2);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { asWasmKernel, findKernelWasm, measureSimdPeak, pickKernel, withEncodedImages } from '../../src/core/fastKernel';
+import { asWasmKernel, measureSimdPeak, pickKernel, WASM_PRIVATE_FILE, withEncodedImages } from '../../src/core/fastKernel';
+import { findKernelWasm, nodeWasm } from '../../src/platform/nodeKernel';
 import { shareDataset } from '../../src/core/sharedDataset';
 import { seededStart, trainRun } from '../../src/core/train';
 import { syntheticDataset } from '../support/synthetic';
@@ -9,7 +10,7 @@ const wasmPath = findKernelWasm(__dirname);
 const settings = { iters: 150, batchSize: 12, lr: 1, hidden: 9, seed: 4 };
 
 describe('the wasm kernel on images encoded once in shared memory', () => {
-	const choice = pickKernel('wasm', { wasmPath });
+	const choice = pickKernel('wasm', { wasm: nodeWasm(wasmPath) });
 	const data = syntheticDataset(300, 90, 6, 9);
 	const shared = withEncodedImages(shareDataset(data), choice);
 
@@ -20,7 +21,7 @@ describe('the wasm kernel on images encoded once in shared memory', () => {
 		assert.equal(shared.encoded.train.count, 300);
 		assert.equal(shared.encoded.test.count, 90);
 		assert.equal(withEncodedImages(shared, choice), shared, 'encoded once');
-		assert.equal(withEncodedImages(data, pickKernel('reference')), data, 'nothing to encode for the reference kernel');
+		assert.equal(withEncodedImages(data, pickKernel('reference', {})), data, 'nothing to encode for the reference kernel');
 	});
 
 	for (const sampler of ['replacement', 'epoch-shuffle'] as const) {
@@ -55,4 +56,26 @@ describe('the wasm kernel on images encoded once in shared memory', () => {
 		const peak = measureSimdPeak(choice.module, 20, 2);
 		assert.ok(peak.wall > 0.5 && peak.cpu > 0.5, JSON.stringify(peak));
 	});
+});
+
+describe('the wasm kernel with a memory of its own (kernel-private.wasm, for a browser without shared memory)', () => {
+	const privatePath = findKernelWasm(__dirname, WASM_PRIVATE_FILE);
+	const data = syntheticDataset(300, 90, 6, 9);
+
+	it('is built beside kernel.wasm, and nothing is encoded in shared memory for it', () => {
+		assert.ok(privatePath, `no ${WASM_PRIVATE_FILE}: run node scripts/build.mjs`);
+		const choice = pickKernel('wasm', { wasm: nodeWasm(privatePath) });
+		assert.equal(withEncodedImages(data, choice), data, 'each worker encodes its own copy');
+	});
+
+	for (const sampler of ['replacement', 'epoch-shuffle'] as const) {
+		it(`trains bit for bit as the shared build does (${sampler})`, () => {
+			const shared = pickKernel('wasm', { wasm: nodeWasm(findKernelWasm(__dirname)) });
+			const own = pickKernel('wasm', { wasm: nodeWasm(privatePath) });
+			const a = trainRun({ settings, data, sampler, kernel: shared.factory });
+			const b = trainRun({ settings, data, sampler, kernel: own.factory });
+			assert.deepEqual(Array.from(b.losses), Array.from(a.losses));
+			assert.deepEqual(b.evals, a.evals);
+		});
+	}
 });

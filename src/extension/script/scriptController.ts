@@ -11,6 +11,7 @@ import { isSamplerId, type SamplerId } from '../../core/samplers';
 import { LIMITS, checkValue } from '../../core/settings';
 import { consecutiveSeeds } from '../../core/stats';
 import type { ScriptSettingKey } from '../../python/scriptPlan';
+import { nodeWorkers } from '../../platform/nodeWorkers';
 import type { ProcessHost } from '../../runner/processHost';
 import { findPython, numpyInstallCommand, type PythonInfo } from '../../runner/pythonProbe';
 import { isSingleLoop, prepareScript } from '../../runner/scriptPrepare';
@@ -222,7 +223,7 @@ export class ScriptController implements vscode.Disposable {
 			roles: plan.roles,
 			singleLoop: isSingleLoop(plan),
 			reference: {
-				workerPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath,
+				workers: nodeWorkers({ train: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainWorker.js').fsPath }),
 				dataDir: vscode.Uri.joinPath(this.extensionUri, 'dist', 'data', 'mnist').fsPath,
 				trainCount: 60000,
 			},
