@@ -120,7 +120,7 @@ async function loadData(dir: string | undefined, shared = false): Promise<{ data
 	};
 	if (dir !== undefined) return { dataDir: dir, data: await load(dir) };
 	const bundled = bundledMnistDir(nodeFiles, __dirname);
-	if (!existsSync(bundled)) throw new DatasetError(bundled, 'is missing; run "npm run build" to copy the bundled MNIST, or pass --data DIR');
+	if (!existsSync(bundled)) throw new DatasetError(bundled, { code: 'folder.bundledMissing' });
 	return { dataDir: bundled, data: { ...(await load(bundled)), source: `bundled MNIST (${join('dist', 'data', 'mnist')})` } };
 }
 

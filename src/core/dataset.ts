@@ -57,14 +57,14 @@ export async function missingMnistFiles(files: DataFiles, dir: string): Promise<
 async function loadPair(io: DataIo, imagesPath: string, labelsPath: string, shared: boolean): Promise<{ set: ImageSet; rows: number; cols: number }> {
 	const images = await readIdxFile(io, imagesPath, IDX_IMAGES_MAGIC, shared);
 	const labels = await readIdxFile(io, labelsPath, IDX_LABELS_MAGIC, shared);
-	if (images.dims.length !== 3) throw new DatasetError(imagesPath, `should be 3-dimensional (count, rows, cols) but has ${images.dims.length} dimensions`);
-	if (labels.dims.length !== 1) throw new DatasetError(labelsPath, `should be 1-dimensional but has ${labels.dims.length} dimensions`);
+	if (images.dims.length !== 3) throw new DatasetError(imagesPath, { code: 'data.imageDims', ndim: images.dims.length });
+	if (labels.dims.length !== 1) throw new DatasetError(labelsPath, { code: 'data.labelDims', ndim: labels.dims.length });
 	const [count, rows, cols] = images.dims;
 	if (labels.dims[0] !== count) {
-		throw new DatasetError(labelsPath, `holds ${labels.dims[0].toLocaleString('en-US')} labels but ${imagesPath} holds ${count.toLocaleString('en-US')} images; the counts must match`);
+		throw new DatasetError(labelsPath, { code: 'data.counts', labels: labels.dims[0], imagesFile: imagesPath, images: count });
 	}
 	for (let i = 0; i < labels.data.length; i++) {
-		if (labels.data[i] >= CLASSES) throw new DatasetError(labelsPath, `has label ${labels.data[i]} at index ${i}; labels must be 0 to ${CLASSES - 1}`);
+		if (labels.data[i] >= CLASSES) throw new DatasetError(labelsPath, { code: 'data.label', label: labels.data[i], index: i, max: CLASSES - 1 });
 	}
 	return { set: { count, size: rows * cols, pixels: images.data, labels: labels.data }, rows, cols };
 }
@@ -77,26 +77,23 @@ async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files
 	const { files } = io;
 	const abs = files.resolve(dir);
 	const st = await files.stat(abs).catch(() => undefined);
-	if (!st) throw new DatasetError(abs, 'does not exist; give a folder that holds the four MNIST idx files');
-	if (st.kind !== 'directory') throw new DatasetError(abs, 'is a file; give the folder that holds the four MNIST idx files');
+	if (!st) throw new DatasetError(abs, { code: 'folder.missing' });
+	if (st.kind !== 'directory') throw new DatasetError(abs, { code: 'folder.isFile' });
 	const found = Object.fromEntries(await Promise.all(Object.entries(MNIST_FILES).map(async ([k, base]) => [k, await findFile(files, abs, base)] as const))) as Record<keyof typeof MNIST_FILES, Found>;
 	// A link that leads nowhere is there, not missing: say so, unless another spelling of the file can be read.
-	for (const f of Object.values(found)) if (f.path === undefined && f.broken) throw new DatasetError(f.broken.path, `is a symbolic link that cannot be resolved (${f.broken.detail})`);
+	for (const f of Object.values(found)) if (f.path === undefined && f.broken) throw new DatasetError(f.broken.path, { code: 'file.brokenLink', detail: f.broken.detail });
 	const missing = Object.entries(MNIST_FILES).filter(([k]) => found[k as keyof typeof MNIST_FILES].path === undefined).map(([, base]) => base);
 	if (missing.length > 0) {
 		let entries: string[] = [];
 		try {
 			entries = await files.list(abs);
 		} catch {
-			throw new DatasetError(abs, 'cannot be listed (permission denied)');
+			throw new DatasetError(abs, { code: 'folder.unlistable' });
 		}
 		if (entries.includes('mnist.pkl')) {
-			throw new DatasetError(
-				abs,
-				`holds mnist.pkl but not the idx .gz files; Minibatch Lab reads the four idx files (${Object.values(MNIST_FILES).map((f) => f + '.gz').join(', ')}), which the book's dataset/mnist.py downloads next to mnist.pkl`,
-			);
+			throw new DatasetError(abs, { code: 'folder.pklOnly', files: Object.values(MNIST_FILES).map((f) => f + '.gz') });
 		}
-		throw new DatasetError(abs, `is missing ${missing.map((m) => `${m}(.gz)`).join(', ')}; an MNIST folder needs all four idx files`);
+		throw new DatasetError(abs, { code: 'folder.incomplete', missing: missing.map((m) => `${m}(.gz)`) });
 	}
 	// Which file is read when there is a choice: the first spelling present (raw before .gz).
 	const notes: string[] = [];
@@ -126,7 +123,7 @@ export async function loadMnistFolder(io: DataIo, dir: string, opts: { shared?: 
 	const train = await loadPair(io, files.trainImages, files.trainLabels, shared);
 	const test = await loadPair(io, files.testImages, files.testLabels, shared);
 	if (train.rows !== test.rows || train.cols !== test.cols) {
-		throw new DatasetError(abs, `has ${train.rows}×${train.cols} training images but ${test.rows}×${test.cols} test images`);
+		throw new DatasetError(abs, { code: 'data.shapes', trainRows: train.rows, trainCols: train.cols, testRows: test.rows, testCols: test.cols });
 	}
 	return { source: abs, rows: train.rows, cols: train.cols, classes: CLASSES, train: train.set, test: test.set };
 }

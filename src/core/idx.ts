@@ -15,7 +15,6 @@ export const IDX_LABELS_MAGIC = 0x00000801;
 export const MAX_IDX_BYTES = 512 * 1024 * 1024;
 const MAX_SIDE = 4096;
 
-const NOT_GZIP = 'is named .gz but is not gzip data (an HTML error page or an unfinished download?)';
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 
@@ -25,36 +24,31 @@ function isGzip(buf: Uint8Array): boolean {
 
 /** Reads the idx header and returns the dims and the byte length it implies, checking it against `expectMagic` when given. */
 export function parseIdxHeader(file: string, head: Uint8Array, expectMagic?: number): { dims: number[]; headerBytes: number; totalBytes: number } {
-	if (head.length < 4) throw new DatasetError(file, `is truncated: ${head.length} bytes, too short for an idx header`);
+	if (head.length < 4) throw new DatasetError(file, { code: 'idx.short', bytes: head.length });
 	const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
 	const magic = view.getUint32(0, false);
 	const ndim = magic & 0xff;
 	const typeCode = (magic >>> 8) & 0xff;
 	if (magic >>> 16 !== 0 || typeCode !== 0x08 || ndim < 1 || ndim > 3) {
-		throw new DatasetError(file, `has the wrong magic number 0x${hex(magic)}; an MNIST idx file starts with 0x00000803 (images) or 0x00000801 (labels)`);
+		throw new DatasetError(file, { code: 'idx.magic', magic });
 	}
 	if (expectMagic !== undefined && magic !== expectMagic) {
-		const want = expectMagic === IDX_IMAGES_MAGIC ? 'images (0x00000803)' : 'labels (0x00000801)';
-		throw new DatasetError(file, `has magic number 0x${hex(magic)} but should hold ${want}`);
+		throw new DatasetError(file, { code: 'idx.kind', magic, want: expectMagic === IDX_IMAGES_MAGIC ? 'images' : 'labels' });
 	}
 	const headerBytes = 4 + 4 * ndim;
-	if (head.length < headerBytes) throw new DatasetError(file, `is truncated: the header needs ${headerBytes} bytes, the file has ${head.length}`);
+	if (head.length < headerBytes) throw new DatasetError(file, { code: 'idx.headerShort', need: headerBytes, have: head.length });
 	const dims: number[] = [];
 	for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d, false));
-	if (dims[0] === 0) throw new DatasetError(file, 'says it holds 0 items');
+	if (dims[0] === 0) throw new DatasetError(file, { code: 'idx.empty' });
 	for (let d = 1; d < ndim; d++) {
-		if (dims[d] === 0 || dims[d] > MAX_SIDE) throw new DatasetError(file, `has an absurd dimension ${dims[d]} (allowed 1 to ${MAX_SIDE})`);
+		if (dims[d] === 0 || dims[d] > MAX_SIDE) throw new DatasetError(file, { code: 'idx.dimension', dim: dims[d], max: MAX_SIDE });
 	}
 	const payload = dims.reduce((a, b) => a * b, 1);
 	const totalBytes = headerBytes + payload;
 	if (totalBytes > MAX_IDX_BYTES) {
-		throw new DatasetError(file, `has an absurd header: ${dims.join(' × ')} would need ${payload.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit`);
+		throw new DatasetError(file, { code: 'idx.huge', dims, bytes: payload, limitMb: MAX_IDX_BYTES / 1024 / 1024 });
 	}
 	return { dims, headerBytes, totalBytes };
-}
-
-function hex(n: number): string {
-	return (n >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Gunzips at most `limit` bytes; a stream that would inflate further is refused instead of filling memory. */
@@ -62,10 +56,10 @@ async function gunzipBounded(file: string, buf: Uint8Array, limit: number, gunzi
 	try {
 		return await gunzip.all(buf, limit);
 	} catch (e) {
-		if (!(e instanceof GunzipError)) throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
-		if (e.problem === 'too-large') throw new DatasetError(file, `decompresses to more than the ${limit.toLocaleString('en-US')} bytes its header implies`);
-		if (e.problem === 'truncated') throw new DatasetError(file, 'is a truncated gzip stream (was the download interrupted?)');
-		throw new DatasetError(file, `is not valid gzip data (${e.message})`);
+		if (!(e instanceof GunzipError)) throw new DatasetError(file, { code: 'gzip.invalid', detail: (e as Error).message });
+		if (e.problem === 'too-large') throw new DatasetError(file, { code: 'gzip.bomb', limit });
+		if (e.problem === 'truncated') throw new DatasetError(file, { code: 'gzip.truncated' });
+		throw new DatasetError(file, { code: 'gzip.invalid', detail: e.message });
 	}
 }
 
@@ -79,7 +73,7 @@ async function gunzipHead(file: string, buf: Uint8Array, gunzip: Gunzip): Promis
 	try {
 		return await gunzip.head(buf.subarray(0, Math.min(buf.length, HEAD_INPUT_BYTES)), MAX_HEADER_BYTES);
 	} catch (e) {
-		throw new DatasetError(file, `is not valid gzip data (${(e as Error).message})`);
+		throw new DatasetError(file, { code: 'gzip.invalid', detail: (e as Error).message });
 	}
 }
 
@@ -94,16 +88,16 @@ export async function parseIdx(file: string, buf: Uint8Array, gunzip: Gunzip, ex
 		raw = await gunzipBounded(file, buf, totalBytes, gunzip);
 		if (shared) raw = sharedBytes(raw);
 	} else if (file.toLowerCase().endsWith('.gz')) {
-		throw new DatasetError(file, NOT_GZIP);
+		throw new DatasetError(file, { code: 'gzip.notGzip' });
 	} else {
 		raw = buf;
 	}
 	const { dims, headerBytes, totalBytes } = parseIdxHeader(file, raw, expectMagic);
 	if (raw.length < totalBytes) {
-		throw new DatasetError(file, `is truncated: the header (${dims.join(' × ')}) needs ${totalBytes.toLocaleString('en-US')} bytes, the data has ${raw.length.toLocaleString('en-US')}`);
+		throw new DatasetError(file, { code: 'idx.truncated', dims, need: totalBytes, have: raw.length });
 	}
 	if (raw.length > totalBytes) {
-		throw new DatasetError(file, `has ${(raw.length - totalBytes).toLocaleString('en-US')} bytes more than its header (${dims.join(' × ')}) describes`);
+		throw new DatasetError(file, { code: 'idx.extra', dims, extra: raw.length - totalBytes });
 	}
 	return { dims, data: raw.subarray(headerBytes, totalBytes) };
 }
@@ -117,28 +111,28 @@ async function readOrExplain(files: DataFiles, path: string, bytes?: number, sha
 		// stat first for a clear message and the size limit; a host's read checks what it opened again (a FIFO swapped in
 		// after this stat would block: src/platform/node.ts opens without blocking and checks the descriptor).
 		const st = await files.stat(path);
-		if (!st) throw new DatasetError(path, 'does not exist');
-		if (st.kind === 'directory') throw new DatasetError(path, 'is a folder, not an idx file');
-		if (st.kind !== 'file') throw new DatasetError(path, 'is not a regular file');
+		if (!st) throw new DatasetError(path, { code: 'file.missing' });
+		if (st.kind === 'directory') throw new DatasetError(path, { code: 'file.folder' });
+		if (st.kind !== 'file') throw new DatasetError(path, { code: 'file.notRegular' });
 		// Refuse before reading, so a huge file costs no memory (the header check comes only after the read).
 		if (bytes === undefined && st.size > MAX_FILE_BYTES) {
-			throw new DatasetError(path, `is ${st.size.toLocaleString('en-US')} bytes, more than the ${MAX_IDX_BYTES / 1024 / 1024} MB limit for an idx file`);
+			throw new DatasetError(path, { code: 'file.tooBig', size: st.size, limitMb: MAX_IDX_BYTES / 1024 / 1024 });
 		}
 		return await files.read(path, bytes, shared);
 	} catch (e) {
 		if (e instanceof DatasetError) throw e;
-		if (!(e instanceof FileAccessError)) throw new DatasetError(path, `cannot be read (${(e as Error).message})`);
+		if (!(e instanceof FileAccessError)) throw new DatasetError(path, { code: 'file.unreadable', detail: (e as Error).message });
 		switch (e.problem) {
 			case 'not-found':
-				throw new DatasetError(path, 'does not exist');
+				throw new DatasetError(path, { code: 'file.missing' });
 			case 'permission':
-				throw new DatasetError(path, 'cannot be read (permission denied); check the file permissions');
+				throw new DatasetError(path, { code: 'file.permission' });
 			case 'is-directory':
-				throw new DatasetError(path, 'is a folder, not an idx file');
+				throw new DatasetError(path, { code: 'file.folder' });
 			case 'broken-link':
-				throw new DatasetError(path, `is a symbolic link that cannot be resolved (${e.detail})`);
+				throw new DatasetError(path, { code: 'file.brokenLink', detail: e.detail });
 			default:
-				throw new DatasetError(path, `cannot be read (${e.detail})`);
+				throw new DatasetError(path, { code: 'file.unreadable', detail: e.detail });
 		}
 	}
 }
@@ -155,6 +149,6 @@ export async function readIdxFile(io: DataIo, path: string, expectMagic?: number
 export async function peekIdxDims(io: DataIo, path: string, expectMagic?: number): Promise<number[]> {
 	const head = await readOrExplain(io.files, path, HEAD_INPUT_BYTES);
 	if (isGzip(head)) return parseIdxHeader(path, await gunzipHead(path, head, io.gunzip), expectMagic).dims;
-	if (path.toLowerCase().endsWith('.gz')) throw new DatasetError(path, NOT_GZIP);
+	if (path.toLowerCase().endsWith('.gz')) throw new DatasetError(path, { code: 'gzip.notGzip' });
 	return parseIdxHeader(path, head, expectMagic).dims;
 }

@@ -1,4 +1,5 @@
 import { SettingsError } from './errors';
+import { rangeText } from './reasons';
 import { SAMPLER_IDS, isSamplerId, type SamplerId } from './samplers';
 
 /** One training run's knobs, named after the book's variables where it has them. */
@@ -32,10 +33,14 @@ export const LIMITS = {
 
 type Limited = keyof typeof LIMITS;
 
-export function describeRange(key: Limited): string {
+/** What a key's range allows, as data (the form and the messages build their sentence from it). */
+export function rangeOf(key: Limited): { integer: boolean; exclusiveMin: boolean; min: number; max: number } {
 	const l = LIMITS[key];
-	const low = 'exclusiveMin' in l && l.exclusiveMin ? `greater than ${l.min}` : `from ${l.min}`;
-	return `${l.integer ? 'a whole number' : 'a number'} ${low} to ${l.max}`;
+	return { integer: l.integer, exclusiveMin: 'exclusiveMin' in l && l.exclusiveMin, min: l.min, max: l.max };
+}
+
+export function describeRange(key: Limited): string {
+	return rangeText(rangeOf(key));
 }
 
 /** The rejected value as the user would recognise it: JSON turns NaN and Infinity into null and throws on bigint. */
@@ -61,7 +66,7 @@ export function checkValue(key: Limited, value: unknown, name: string = key, sho
 		(!l.integer || Number.isInteger(value)) &&
 		(exclusive ? value > l.min : value >= l.min) &&
 		value <= l.max;
-	if (!ok) throw new SettingsError(name, `${name} must be ${describeRange(key)}; got ${shown ?? showValue(value)}.`);
+	if (!ok) throw new SettingsError(name, { code: 'settings.range', ...rangeOf(key), got: shown ?? showValue(value) });
 	return value as number;
 }
 
@@ -82,11 +87,11 @@ export function validateSettings(s: Partial<TrainSettings>, names: Partial<Recor
 		const n = Math.min(out.trainSize ?? trainCount, trainCount);
 		if (out.trainSize !== undefined && out.trainSize > trainCount) {
 			const name = names.trainSize ?? 'trainSize';
-			throw new SettingsError(name, `${name} is ${out.trainSize} but the dataset has only ${trainCount} training images.`);
+			throw new SettingsError(name, { code: 'settings.trainSize', trainSize: out.trainSize, trainCount });
 		}
 		if (out.batchSize > n) {
 			const name = names.batchSize ?? 'batchSize';
-			throw new SettingsError(name, `${name} is ${out.batchSize} but training uses only ${n} images; use a batch size from 1 to ${n}.`);
+			throw new SettingsError(name, { code: 'settings.batchSize', batchSize: out.batchSize, n });
 		}
 	}
 	return out;
@@ -96,10 +101,10 @@ export function parseSamplers(list: readonly string[], name = 'samplers'): Sampl
 	const out: SamplerId[] = [];
 	for (const raw of list) {
 		const id = raw.trim();
-		if (!isSamplerId(id)) throw new SettingsError(name, `${name} has unknown sampler "${id}"; choose from ${SAMPLER_IDS.join(', ')}.`);
+		if (!isSamplerId(id)) throw new SettingsError(name, { code: 'settings.sampler', sampler: id, choices: [...SAMPLER_IDS] });
 		if (!out.includes(id)) out.push(id);
 	}
-	if (out.length === 0) throw new SettingsError(name, `${name} is empty; choose one or more of ${SAMPLER_IDS.join(', ')}.`);
+	if (out.length === 0) throw new SettingsError(name, { code: 'settings.noSampler', choices: [...SAMPLER_IDS] });
 	return out;
 }
 

@@ -38,7 +38,6 @@ export function decodedBytes(head: { trainCount: number; testCount: number; rows
 export function checkFitsInMemory(dir: string, head: { trainCount: number; testCount: number; rows: number; cols: number }, free: number): void {
 	const need = 2 * decodedBytes(head);
 	if (need > free) {
-		const mb = (b: number) => `${Math.ceil(b / 2 ** 20).toLocaleString('en-US')} MB`;
-		throw new DatasetError(dir, `needs about ${mb(need)} of memory to decode (${head.trainCount.toLocaleString('en-US')} + ${head.testCount.toLocaleString('en-US')} images of ${head.rows}×${head.cols}), but only ${mb(free)} are free`);
+		throw new DatasetError(dir, { code: 'memory.short', need, free, trainCount: head.trainCount, testCount: head.testCount, rows: head.rows, cols: head.cols });
 	}
 }

@@ -36,7 +36,7 @@ const PARALLEL_RUNS_MAX = 64;
 /** 0 (one run per core) or a whole number of runs at once. */
 export function checkParallelRuns(value: unknown): number | undefined {
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > PARALLEL_RUNS_MAX) {
-		throw new SettingsError(PARALLEL_RUNS_SETTING, `${PARALLEL_RUNS_SETTING} must be a whole number from 0 (one run per CPU core) to ${PARALLEL_RUNS_MAX}; got ${JSON.stringify(value) ?? String(value)}.`);
+		throw new SettingsError(PARALLEL_RUNS_SETTING, { code: 'settings.parallelRuns', max: PARALLEL_RUNS_MAX, got: JSON.stringify(value) ?? String(value) });
 	}
 	return value === 0 ? undefined : value;
 }
@@ -69,10 +69,10 @@ export function readRunRequest(): RunRequest {
 export function checkSeedCount(value: unknown, seed: number, name: string, seedName: string): number {
 	const { min, max } = SEED_COUNT_LIMITS;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-		throw new SettingsError(name, `${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value) ?? String(value)}.`);
+		throw new SettingsError(name, { code: 'settings.range', integer: true, exclusiveMin: false, min, max, got: JSON.stringify(value) ?? String(value) });
 	}
 	if (seed + value - 1 > LIMITS.seed.max) {
-		throw new SettingsError(name, `${seedName} ${seed} with ${name} ${value} would go past the largest seed, ${LIMITS.seed.max}; use a smaller ${seedName}.`);
+		throw new SettingsError(name, { code: 'settings.seedOverflow', seedSetting: seedName, seed, count: value, maxSeed: LIMITS.seed.max });
 	}
 	return value;
 }

@@ -5,6 +5,7 @@ import { parseFromWebview, type ExportFormat, type FormScript, type FormValues, 
 import type { RunController } from './controller';
 import { panelHtml, PANEL_FILES, PANEL_ROOTS } from './panelHtml';
 import { panelStrings } from '../shared/strings/panel';
+import { localizeRunMessage } from '../shared/strings/reasons';
 
 export const VIEW_TYPE = 'minibatchLab.comparison';
 
@@ -125,14 +126,14 @@ export class ComparisonPanel implements vscode.Disposable {
 		// The replay includes whatever was queued: the history is written before the sink is called.
 		this.queue = [];
 		const history = this.controller.history.all();
-		if (history.length > 0) void this.panel.webview.postMessage({ type: 'batch', messages: [...history] } satisfies ToWebview);
+		if (history.length > 0) void this.panel.webview.postMessage({ type: 'batch', messages: history.map((m) => localizeRunMessage(vscode.l10n, m)) } satisfies ToWebview);
 	}
 
 	/** Queues a run message; the start and the end of a run go out at once, the stream in between a few times a second. */
 	post(m: RunMessage): void {
 		// A hidden webview drops messages; it reloads on show and asks for a replay with 'ready'.
 		if (!this.panel.visible) return;
-		this.queue.push(m);
+		this.queue.push(localizeRunMessage(vscode.l10n, m));
 		if (m.type === 'runStarted' || m.type === 'finished' || m.type === 'error') this.flush();
 		else this.flushTimer ??= setTimeout(() => this.flush(), POST_EVERY_MS);
 	}

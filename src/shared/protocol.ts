@@ -2,12 +2,13 @@
  * Every message between the extension host, the training workers and the webview, as discriminated unions.
  * Pure types plus small guards: imported by the host (node), the worker (node) and the webview (browser).
  */
+import type { Reason } from '../core/reasons';
 import type { SamplerId } from '../core/samplers';
 import type { ReferenceCheck, ScriptError, ScriptSettings, SettingMismatch } from '../core/scriptCheck';
 import type { TrainSettings } from '../core/settings';
 import type { Dataset, EpochStats, EvalPoint, RunSummary, SharedDataset } from '../core/types';
 
-export type { EpochStats, EvalPoint, ReferenceCheck, RunSummary, SamplerId, ScriptError, ScriptSettings, SettingMismatch, SharedDataset, TrainSettings };
+export type { EpochStats, EvalPoint, Reason, ReferenceCheck, RunSummary, SamplerId, ScriptError, ScriptSettings, SettingMismatch, SharedDataset, TrainSettings };
 
 //#region host → train worker
 // A comparison runs one worker per lane (core); each trains several runs one after another. The first worker decodes
@@ -53,10 +54,11 @@ export type WorkerMessage =
 	| { type: 'loss'; runKey: string; fromIter: number; losses: number[] }
 	| { type: 'epoch'; runKey: string; stats: EpochStats }
 	| { type: 'done'; runKey: string; summary: RunSummary; cancelled: boolean }
-	| { type: 'failed'; runKey: string; reason: string };
+	/** `reason` in English; `cause` the same as data (src/core/reasons.ts), for the extension to translate. */
+	| { type: 'failed'; runKey: string; reason: string; cause?: Reason };
 
 /** What a train worker answers: a run's messages, or the dataset it decoded for the others. */
-export type FromTrainWorker = WorkerMessage | { type: 'shared'; data: SharedDataset; seconds: number } | { type: 'loadFailed'; reason: string };
+export type FromTrainWorker = WorkerMessage | { type: 'shared'; data: SharedDataset; seconds: number } | { type: 'loadFailed'; reason: string; cause?: Reason };
 //#endregion
 
 /** What the panel shows above the table: the settings and where the data came from. */
@@ -135,7 +137,8 @@ export type RunMessage =
 	/** Loss points from iteration `fromIter` (a multiple of the run's `lossStride`), one per `lossStride` iterations. */
 	| { type: 'loss'; runId: number; sampler: SamplerId; seed: number; fromIter: number; losses: (number | null)[]; source?: 'script' }
 	| { type: 'runDone'; runId: number; seed: number; summary: RunSummary; source?: 'script' }
-	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string; source?: 'script' }
+	/** `reason` in English (the exports use it); the host shows `cause` in the display language. */
+	| { type: 'runFailed'; runId: number; sampler: SamplerId; seed: number; reason: string; cause?: Reason; source?: 'script' }
 	/** A script run against its reference run, once both have ended. */
 	| { type: 'scriptResult'; runId: number; sampler: SamplerId; seed: number; result: ScriptResult }
 	| { type: 'finished'; runId: number; state: 'done' | 'cancelled' | 'failed'; seconds: number }
@@ -300,5 +303,5 @@ export interface GradReport {
 export type GradWorkerMessage =
 	| { type: 'progress'; done: number; total: number }
 	| { type: 'done'; report: GradReport; cancelled: boolean }
-	| { type: 'failed'; reason: string };
+	| { type: 'failed'; reason: string; cause?: Reason };
 //#endregion
