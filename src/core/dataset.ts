@@ -1,6 +1,7 @@
 import { DatasetError } from './errors';
+import { brokenLink } from './reasons';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, peekIdxDims, readIdxFile } from './idx';
-import { FileAccessError, type DataFiles, type DataIo } from './io';
+import { FileAccessError, type BrokenLink, type DataFiles, type DataIo } from './io';
 import type { Dataset, ImageSet } from './types';
 
 export type { Dataset, ImageSet } from './types';
@@ -22,7 +23,7 @@ interface Found {
 	/** Other spellings present as well (the raw file and its .gz, say); not read. */
 	also: string[];
 	/** A spelling that is a symbolic link leading nowhere. */
-	broken?: { path: string; name: string; detail: string };
+	broken?: { path: string; name: string; detail: string; link?: BrokenLink };
 }
 
 /** Looks at every spelling of `base` (raw, `.gz`, `-idx3.` or `.idx3.`); the first one present is the one read. */
@@ -35,7 +36,7 @@ async function findFile(files: DataFiles, dir: string, base: string): Promise<Fo
 		try {
 			st = await files.stat(p);
 		} catch (e) {
-			if (e instanceof FileAccessError && e.problem === 'broken-link') out.broken ??= { path: p, name, detail: e.detail };
+			if (e instanceof FileAccessError && e.problem === 'broken-link') out.broken ??= { path: p, name, detail: e.detail, link: e.link };
 			continue;
 		}
 		if (!st) continue;
@@ -81,7 +82,7 @@ async function mnistFiles(io: DataIo, dir: string): Promise<{ abs: string; files
 	if (st.kind !== 'directory') throw new DatasetError(abs, { code: 'folder.isFile' });
 	const found = Object.fromEntries(await Promise.all(Object.entries(MNIST_FILES).map(async ([k, base]) => [k, await findFile(files, abs, base)] as const))) as Record<keyof typeof MNIST_FILES, Found>;
 	// A link that leads nowhere is there, not missing: say so, unless another spelling of the file can be read.
-	for (const f of Object.values(found)) if (f.path === undefined && f.broken) throw new DatasetError(f.broken.path, { code: 'file.brokenLink', detail: f.broken.detail });
+	for (const f of Object.values(found)) if (f.path === undefined && f.broken) throw new DatasetError(f.broken.path, brokenLink(f.broken.link));
 	const missing = Object.entries(MNIST_FILES).filter(([k]) => found[k as keyof typeof MNIST_FILES].path === undefined).map(([, base]) => base);
 	if (missing.length > 0) {
 		let entries: string[] = [];

@@ -1,4 +1,5 @@
 import { DatasetError } from './errors';
+import { brokenLink } from './reasons';
 import { FileAccessError, GunzipError, type DataFiles, type DataIo, type Gunzip } from './io';
 import { sharedBytes } from './sharedDataset';
 
@@ -130,7 +131,7 @@ async function readOrExplain(files: DataFiles, path: string, bytes?: number, sha
 			case 'is-directory':
 				throw new DatasetError(path, { code: 'file.folder' });
 			case 'broken-link':
-				throw new DatasetError(path, { code: 'file.brokenLink', detail: e.detail });
+				throw new DatasetError(path, brokenLink(e.link));
 			default:
 				throw new DatasetError(path, { code: 'file.unreadable', detail: e.detail });
 		}

@@ -18,11 +18,15 @@ export interface FileInfo {
  */
 export type FileProblem = 'not-found' | 'permission' | 'is-directory' | 'broken-link' | 'other';
 
+export type BrokenLink = { loop: true } | { loop: false; target?: string };
+
 export class FileAccessError extends Error {
 	constructor(
 		readonly problem: FileProblem,
 		/** For 'other': what the host said (an errno code, a FileSystemError's code), shown in brackets. */
 		readonly detail: string,
+		/** For 'broken-link': a loop of links, or a link to nothing (with where it points when the host can tell). */
+		readonly link?: BrokenLink,
 	) {
 		super(`${problem}: ${detail}`);
 		this.name = 'FileAccessError';

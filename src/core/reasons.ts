@@ -12,8 +12,8 @@ export type DatasetProblem =
 	| { code: 'file.notRegular' }
 	| { code: 'file.tooBig'; size: number; limitMb: number }
 	| { code: 'file.permission' }
-	/** `detail`: what the host said about the link (ELOOP, ENOENT). */
-	| { code: 'file.brokenLink'; detail: string }
+	/** A symbolic link that leads nowhere: a loop of links, or a link to nothing (`target`: where, when the host can tell). */
+	| { code: 'file.brokenLink'; loop: boolean; target?: string }
 	/** `detail`: what the host said (an errno code, a FileSystemError's code). */
 	| { code: 'file.unreadable'; detail: string }
 	| { code: 'idx.short'; bytes: number }
@@ -71,6 +71,12 @@ export type SettingsReason = SettingsProblem & { setting: string };
 export type Reason = DatasetReason | SettingsReason | RunProblem;
 export type ReasonCode = Reason['code'];
 
+/** The reason for a link that leads nowhere, from what FileAccessError says of it (nothing: a loop, as ELOOP is the usual case). */
+export function brokenLink(link: { loop: boolean; target?: string } | undefined): { code: 'file.brokenLink'; loop: boolean; target?: string } {
+	if (!link || link.loop) return { code: 'file.brokenLink', loop: true };
+	return link.target === undefined ? { code: 'file.brokenLink', loop: false } : { code: 'file.brokenLink', loop: false, target: link.target };
+}
+
 /** Numbers in sentences: grouped as the CLI and the log always showed them (1,000,000). */
 export const count = (n: number): string => n.toLocaleString('en-US');
 export const hex32 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
@@ -93,7 +99,7 @@ const ENGLISH: Texts = {
 	'file.notRegular': (r) => `${r.file}: is not a regular file`,
 	'file.tooBig': (r) => `${r.file}: is ${count(r.size)} bytes, more than the ${r.limitMb} MB limit for an idx file`,
 	'file.permission': (r) => `${r.file}: cannot be read (permission denied); check the file permissions`,
-	'file.brokenLink': (r) => `${r.file}: is a symbolic link that cannot be resolved (${r.detail})`,
+	'file.brokenLink': (r) => `${r.file}: is a symbolic link that cannot be resolved (${r.loop ? 'a loop of symbolic links' : r.target === undefined ? 'it points to something that does not exist' : `it points to ${r.target}, which does not exist`})`,
 	'file.unreadable': (r) => `${r.file}: cannot be read (${r.detail})`,
 	'idx.short': (r) => `${r.file}: is truncated: ${r.bytes} bytes, too short for an idx header`,
 	'idx.magic': (r) => `${r.file}: has the wrong magic number 0x${hex32(r.magic)}; an MNIST idx file starts with 0x00000803 (images) or 0x00000801 (labels)`,

@@ -21,7 +21,7 @@ function accessError(e: unknown): FileAccessError {
 		if (e.code === 'NoPermissions') return new FileAccessError('permission', e.code);
 		if (e.code === 'FileIsADirectory' || e.code === 'EntryIsADirectory') return new FileAccessError('is-directory', e.code);
 		// VS Code's disk provider lets stat's error through for a loop of links.
-		if (/ELOOP/.test(e.message)) return new FileAccessError('broken-link', 'a loop of symbolic links');
+		if (/ELOOP/.test(e.message)) return new FileAccessError('broken-link', 'a loop of symbolic links', { loop: true });
 		return new FileAccessError('other', e.code || e.message);
 	}
 	return new FileAccessError('other', e instanceof Error ? e.message : String(e));
@@ -39,7 +39,7 @@ export const workspaceFiles: DataFiles = {
 		}
 		// A symbolic link has the bit of what it points to as well; one that points to nothing has neither.
 		if (st.type & vscode.FileType.SymbolicLink && !(st.type & (vscode.FileType.File | vscode.FileType.Directory))) {
-			throw new FileAccessError('broken-link', 'it points to something that does not exist');
+			throw new FileAccessError('broken-link', 'it points to something that does not exist', { loop: false });
 		}
 		const kind = st.type & vscode.FileType.File ? 'file' : st.type & vscode.FileType.Directory ? 'directory' : 'other';
 		const info: FileInfo = { kind, size: st.size };

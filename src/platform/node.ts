@@ -7,10 +7,13 @@ import { canShareMemory } from '../core/sharedDataset';
 
 /** A symbolic link at `path` that leads nowhere: the error to give for it, or undefined when it is something else. */
 function brokenLink(path: string, code: string | undefined): FileAccessError | undefined {
-	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links');
+	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links', { loop: true });
 	if (code !== 'ENOENT') return undefined;
 	try {
-		if (lstatSync(path).isSymbolicLink()) return new FileAccessError('broken-link', `it points to ${readlinkSync(path)}, which does not exist`);
+		if (lstatSync(path).isSymbolicLink()) {
+			const target = readlinkSync(path);
+			return new FileAccessError('broken-link', `it points to ${target}, which does not exist`, { loop: false, target });
+		}
 	} catch {
 		// nothing there at all
 	}
@@ -19,7 +22,7 @@ function brokenLink(path: string, code: string | undefined): FileAccessError | u
 
 function accessError(e: unknown): FileAccessError {
 	const code = (e as NodeJS.ErrnoException).code;
-	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links');
+	if (code === 'ELOOP') return new FileAccessError('broken-link', 'a loop of symbolic links', { loop: true });
 	if (code === 'ENOENT' || code === 'ENOTDIR') return new FileAccessError('not-found', code);
 	if (code === 'EACCES' || code === 'EPERM') return new FileAccessError('permission', code);
 	if (code === 'EISDIR') return new FileAccessError('is-directory', code);

@@ -30,6 +30,7 @@ const testModules: TestModules = [
 	['hoverJa.test', () => import('./hoverJa.test')],
 	['hoverPatterns.test', () => import('./hoverPatterns.test')],
 	['panelsJa.test', () => import('./panelsJa.test')],
+	['reasonsJa.test', () => import('./reasonsJa.test')],
 	['robustness.test', () => import('./robustness.test')],
 	['trust.test', () => import('./trust.test')],
 	['parallel.test', () => import('./parallel.test')],

@@ -30,7 +30,9 @@ const SAMPLES: Reason[] = [
 	{ code: 'file.notRegular', file: F },
 	{ code: 'file.tooBig', file: F, size: 600_000_000, limitMb: 512 },
 	{ code: 'file.permission', file: F },
-	{ code: 'file.brokenLink', file: F, detail: 'ELOOP' },
+	{ code: 'file.brokenLink', file: F, loop: true },
+	{ code: 'file.brokenLink', file: F, loop: false },
+	{ code: 'file.brokenLink', file: F, loop: false, target: '/nowhere/t10k-labels-idx1-ubyte.gz' },
 	{ code: 'file.unreadable', file: F, detail: 'EIO' },
 	{ code: 'idx.short', file: F, bytes: 3 },
 	{ code: 'idx.magic', file: F, magic: 0x3c21444f },
@@ -83,6 +85,7 @@ function outsideValues(r: Reason): string[] {
 	if ('file' in r) out.push(r.file);
 	if ('setting' in r) out.push(r.setting);
 	if ('detail' in r) out.push(r.detail);
+	if ('target' in r && r.target !== undefined) out.push(r.target);
 	if ('imagesFile' in r) out.push(r.imagesFile);
 	if ('seedSetting' in r) out.push(r.seedSetting);
 	if ('sampler' in r) out.push(r.sampler);

@@ -7,6 +7,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { showError, showInfo, showWarning } from '../notify';
 import { SettingsError } from '../../core/errors';
+import { localizeReason } from '../../shared/strings/reasons';
 import { isSamplerId, type SamplerId } from '../../core/samplers';
 import { LIMITS, checkValue } from '../../core/settings';
 import { consecutiveSeeds } from '../../core/stats';
@@ -164,7 +165,7 @@ export class ScriptController implements vscode.Disposable {
 			if (options.iters !== undefined) checkValue('iters', options.iters, t('iterations'));
 		} catch (e) {
 			if (!(e instanceof SettingsError)) throw e;
-			this.fail(e.message);
+			this.fail(localizeReason(vscode.l10n, e.reason));
 			return undefined;
 		}
 		const given: Partial<ScriptSettings> = { ...options.given };
@@ -293,7 +294,7 @@ function safePrepare(f: () => ReturnType<typeof prepareScript>): ReturnType<type
 	try {
 		return f();
 	} catch (e) {
-		if (e instanceof SettingsError) return { ok: 'settings', message: e.message };
+		if (e instanceof SettingsError) return { ok: 'settings', message: localizeReason(vscode.l10n, e.reason) };
 		throw e;
 	}
 }
@@ -311,7 +312,7 @@ async function askFor(key: ScriptSettingKey, why: string): Promise<number | unde
 				checkValue(LIMIT_KEY[key], v.trim() === '' ? NaN : Number(v), t('This value'));
 				return undefined;
 			} catch (e) {
-				return (e as Error).message;
+				return e instanceof SettingsError ? localizeReason(vscode.l10n, e.reason) : (e as Error).message;
 			}
 		},
 	});
