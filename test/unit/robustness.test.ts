@@ -149,9 +149,10 @@ describe('bad idx data', () => {
 			if (path.endsWith('1e9-images')) await rejects('absurd dimensions', () => peekIdxDims(path), path, /absurd header/);
 			else assert.deepEqual(await peekIdxDims(path), [3, 28, 28]);
 		}
-		// Last, since the peak only grows: proof that the meter sees a 64 MB allocation at all.
-		const results = inChildAll([...calls, { op: 'alloc64MB', path: '' }]);
-		const meter = results.pop()!;
+		const results = inChildAll(calls);
+		// Proof that the meter sees a 64 MB allocation at all, in a child of its own: after the calls above, the allocator
+		// may reuse memory they freed but kept resident, and the allocation then shows as less (50 MB was seen).
+		const [meter] = inChildAll([{ op: 'alloc64MB', path: '' }]);
 		assert.ok(meter.peakGrowthMB > 56, `the memory meter should see a 64 MB allocation (saw ${meter.peakGrowthMB.toFixed(1)} MB)`);
 		results.forEach((r, i) => {
 			childRejects('absurd dimensions', r, calls[i].file, calls[i].problem);
