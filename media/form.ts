@@ -22,7 +22,8 @@ export interface FormDraft {
 	dataset: string;
 }
 
-const BASE_LIMITS: Record<NumKey, Limit> = { ...LIMITS, seedCount: { ...SEED_COUNT_LIMITS, integer: true } };
+/** The ranges the host checks too (requestFromForm): one source, imported, never sent. */
+const FIELD_LIMITS: Record<NumKey, Limit> = { ...LIMITS, seedCount: { ...SEED_COUNT_LIMITS, integer: true } };
 
 /** The fields in order; the label is the key of the field's name in the string table, `book` the book's variable. */
 const FIELDS: { key: NumKey; book?: string; title?: 'seedCountTitle'; mode: 'numeric' | 'decimal' }[] = [
@@ -56,7 +57,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 }
 
 export class SettingsForm {
-	private limits: Record<NumKey, Limit> = { ...BASE_LIMITS };
 	private readonly inputs = new Map<NumKey, HTMLInputElement>();
 	private readonly messages = new Map<NumKey | 'samplers', HTMLElement>();
 	private readonly boxes = new Map<SamplerId, HTMLInputElement>();
@@ -142,14 +142,9 @@ export class SettingsForm {
 		});
 	}
 
-	/** The host's values and ranges; a saved draft wins, since it holds edits the user has not sent yet. */
-	setValues(values: FormValues, limits: Record<string, { min: number; max: number; integer: boolean }> | undefined, draft: FormDraft | undefined): void {
+	/** The host's values; a saved draft wins, since it holds edits the user has not sent yet. */
+	setValues(values: FormValues, draft: FormDraft | undefined): void {
 		this.hostValues = values;
-		for (const f of FIELDS) {
-			const l = limits?.[f.key];
-			const base: Limit = BASE_LIMITS[f.key];
-			if (l && Number.isFinite(l.min) && Number.isFinite(l.max)) this.limits[f.key] = { ...base, min: l.min, max: l.max, integer: l.integer };
-		}
 		if (draft) this.fill(draft);
 		else this.fill({ fields: Object.fromEntries(FIELDS.map((f) => [f.key, String(values[f.key])])) as Record<NumKey, string>, samplers: values.samplers, dataset: values.dataset });
 	}
@@ -175,7 +170,7 @@ export class SettingsForm {
 
 	private revert(): void {
 		this.onDraft(undefined);
-		if (this.hostValues) this.setValues(this.hostValues, undefined, undefined);
+		if (this.hostValues) this.setValues(this.hostValues, undefined);
 	}
 
 	private draft(): FormDraft {
@@ -205,7 +200,7 @@ export class SettingsForm {
 			return list.length ? list : undefined;
 		}
 		const f = FIELDS.find((x) => x.key === key)!;
-		const r = checkField(this.S[f.key], this.inputs.get(key)!.value, this.limits[key], this.S);
+		const r = checkField(this.S[f.key], this.inputs.get(key)!.value, FIELD_LIMITS[key], this.S);
 		this.show(key, typeof r === 'string' ? r : '');
 		return typeof r === 'number' ? r : undefined;
 	}

@@ -212,7 +212,7 @@ window.addEventListener('message', (e: MessageEvent<unknown>) => {
 	if (!isMessage(m)) return;
 	switch (m.type) {
 		case 'form':
-			form.setValues(m.values, m.limits, vscode.getState()?.draft);
+			form.setValues(m.values, vscode.getState()?.draft);
 			form.setScript(m.script);
 			return;
 		case 'snapshot':

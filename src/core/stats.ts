@@ -7,6 +7,8 @@ import type { RunSummary } from './types';
 
 /** `--seeds` / the seed-count setting: how many consecutive seeds a comparison may run. */
 export const SEED_COUNT_LIMITS = { min: 1, max: 100 } as const;
+/** The extension's number of seeds when nothing is set (package.json's minibatchLab.seedCount); the CLI runs one. */
+export const DEFAULT_SEED_COUNT = 5;
 
 export function mean(xs: readonly number[]): number {
 	if (xs.length === 0) return NaN;

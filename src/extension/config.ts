@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SettingsError } from '../core/errors';
 import { LIMITS, parseSamplers, validateSettings, type TrainSettings } from '../core/settings';
 import type { SamplerId } from '../core/samplers';
-import { SEED_COUNT_LIMITS } from '../core/stats';
+import { DEFAULT_SEED_COUNT, SEED_COUNT_LIMITS } from '../core/stats';
 import type { FormValues } from '../shared/protocol';
 
 export const SECTION = 'minibatchLab';
@@ -59,7 +59,7 @@ export function readRunRequest(): RunRequest {
 	const samplers = c.get<unknown>('samplers');
 	return {
 		settings,
-		seedCount: checkSeedCount(c.get<unknown>('seedCount', 5), settings.seed, SEED_COUNT_SETTING, SETTING_NAMES.seed),
+		seedCount: checkSeedCount(c.get<unknown>('seedCount', DEFAULT_SEED_COUNT), settings.seed, SEED_COUNT_SETTING, SETTING_NAMES.seed),
 		samplers: parseSamplers(Array.isArray(samplers) ? samplers.map(String) : [String(samplers)], `${SECTION}.samplers`),
 		parallel: checkParallelRuns(c.get<unknown>('parallelRuns', 0)),
 	};

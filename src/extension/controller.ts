@@ -29,7 +29,9 @@ export class RunController implements vscode.Disposable {
 	private current?: { cancel(): void; done: Promise<void> };
 	private starting = false;
 	private runId = 0;
-	private sink: (m: RunMessage) => void = () => undefined;
+	private readonly messages = new vscode.EventEmitter<RunMessage>();
+	/** Every run message as it is made: the panel subscribes while it is open (the history keeps them for its replay). */
+	readonly onMessage = this.messages.event;
 	private progressHook?: (runKey: string, iter: number) => void;
 
 	constructor(
@@ -39,11 +41,6 @@ export class RunController implements vscode.Disposable {
 		private readonly platform: Platform,
 	) {
 		this.history = new RunHistory(textFileStore(vscode.Uri.joinPath(storage, 'last-run.json')), log);
-	}
-
-	/** Where live messages go (the panel, when one is open). */
-	setSink(sink: (m: RunMessage) => void): void {
-		this.sink = sink;
 	}
 
 	get running(): boolean {
@@ -62,7 +59,7 @@ export class RunController implements vscode.Disposable {
 
 	private emit(m: RunMessage): void {
 		this.history.push(m);
-		this.sink(m);
+		this.messages.fire(m);
 	}
 
 	/** Validates, then trains; resolves when the comparison has ended. Errors are shown, logged and sent to the panel. */
@@ -82,7 +79,7 @@ export class RunController implements vscode.Disposable {
 		}
 		void vscode.commands.executeCommand('setContext', 'minibatchLab.running', true);
 		try {
-			await this.execute(comparison.comparison, comparison.runId, req);
+			await this.execute(comparison.comparison, comparison.runId, comparison.req);
 		} finally {
 			this.current = undefined;
 			void vscode.commands.executeCommand('setContext', 'minibatchLab.running', false);
@@ -127,7 +124,7 @@ export class RunController implements vscode.Disposable {
 		const runId = ++this.runId;
 		void vscode.commands.executeCommand('setContext', 'minibatchLab.running', true);
 		this.history.reset({ type: 'runStarted', run: info(runId) });
-		this.sink(this.history.all()[0]);
+		this.messages.fire(this.history.all()[0]);
 		let ended = false;
 		return {
 			runId,
@@ -154,7 +151,8 @@ export class RunController implements vscode.Disposable {
 		});
 	}
 
-	private async prepare(req: RunRequest): Promise<{ comparison: Comparison; runId: number } | undefined> {
+	/** Finds and checks the dataset and the settings; returns the comparison and the request as validated (the caller's stays as it was). */
+	private async prepare(req: RunRequest): Promise<{ comparison: Comparison; runId: number; req: RunRequest } | undefined> {
 		const choice = await discoverDataset(this.extensionUri, this.log, this.platform, req.dataset);
 		let settings = req.settings;
 		let workers: WorkerHost;
@@ -177,7 +175,7 @@ export class RunController implements vscode.Disposable {
 			type: 'runStarted',
 			run: { id: runId, settings, samplers: req.samplers, seeds, dataset: choice.label, datasetOrigin: choice.origin, startedAt: new Date().toISOString(), lossStride: stride },
 		});
-		this.sink(this.history.all()[0]);
+		this.messages.fire(this.history.all()[0]);
 		this.log.info(`Run ${runId}: ${JSON.stringify(settings)} samplers=${req.samplers.join(',')} seeds=${seeds.length} data=${choice.dir} (${choice.origin})${stride > 1 ? ` loss points of ${stride} iterations` : ''}`);
 		// The workers send every iteration's loss; the host keeps (and the panel gets) one point per stride.
 		const downsamplers = new Map<string, LossDownsampler>();
@@ -191,8 +189,7 @@ export class RunController implements vscode.Disposable {
 			parallel: req.parallel,
 			onMessage: (sampler, m, seed) => this.onWorker(runId, sampler, seed, m, losses(m.runKey)),
 		});
-		req.settings = settings;
-		return { comparison, runId };
+		return { comparison, runId, req: { ...req, settings } };
 	}
 
 	private onWorker(runId: number, sampler: RunRequest['samplers'][number], seed: number, m: WorkerMessage, losses: LossDownsampler): void {
@@ -272,5 +269,6 @@ export class RunController implements vscode.Disposable {
 
 	dispose(): void {
 		this.cancel();
+		this.messages.dispose();
 	}
 }

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { BOOK_DEFAULTS, DEFAULT_SAMPLERS } from '../core/settings';
+import { DEFAULT_SEED_COUNT } from '../core/stats';
 import { liveWorkers, takePeakLiveWorkers } from '../runner/comparison';
 import { armFault } from '../runner/faults';
 import { formValues, readRunRequest, requestFromForm, type RunRequest } from './config';
@@ -32,7 +34,7 @@ export function registerLab(context: vscode.ExtensionContext, log: vscode.LogOut
 			const s = sr.script.settings;
 			return { iters: s.iters, batchSize: s.batchSize, lr: s.lr, hidden: s.hidden, seed: sr.seeds[0], seedCount: sr.seeds.length, samplers: sr.samplers, dataset: '' };
 		}
-		return formValues(last ?? safeRead() ?? { settings: { iters: 10000, batchSize: 100, lr: 0.1, hidden: 50, seed: 0 }, seedCount: 5, samplers: ['replacement', 'epoch-shuffle'] });
+		return formValues(last ?? safeRead() ?? { settings: { ...BOOK_DEFAULTS }, seedCount: DEFAULT_SEED_COUNT, samplers: [...DEFAULT_SAMPLERS] });
 	};
 	const safeRead = (): RunRequest | undefined => {
 		try {

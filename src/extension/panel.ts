@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { LIMITS } from '../core/settings';
-import { SEED_COUNT_LIMITS } from '../core/stats';
 import { parseFromWebview, type ExportFormat, type FormScript, type FormValues, type FromWebview, type PanelSnapshot, type RunMessage, type SamplerId, type ToWebview } from '../shared/protocol';
 import type { RunController } from './controller';
 import { panelHtml, PANEL_FILES, PANEL_ROOTS } from './panelHtml';
@@ -73,8 +71,8 @@ export class ComparisonPanel implements vscode.Disposable {
 			language: vscode.env.language,
 			strings: panelStrings(vscode.l10n),
 		});
-		controller.setSink((m) => this.post(m));
 		this.disposables.push(
+			controller.onMessage((m) => this.post(m)),
 			panel.onDidDispose(() => this.dispose()),
 			panel.onDidChangeViewState(() => {
 				if (!panel.visible) this.pageReady = false;
@@ -120,10 +118,8 @@ export class ComparisonPanel implements vscode.Disposable {
 
 	/** The form first, then every message of the last run, in order. */
 	private replay(): void {
-		const limits: Record<string, { min: number; max: number; integer: boolean }> = Object.fromEntries(Object.entries(LIMITS).map(([k, l]) => [k, { min: l.min, max: l.max, integer: l.integer }]));
-		limits.seedCount = { min: SEED_COUNT_LIMITS.min, max: SEED_COUNT_LIMITS.max, integer: true };
-		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), limits, script: this.hooks.formScript() } satisfies ToWebview);
-		// The replay includes whatever was queued: the history is written before the sink is called.
+		void this.panel.webview.postMessage({ type: 'form', values: this.hooks.form(), script: this.hooks.formScript() } satisfies ToWebview);
+		// The replay includes whatever was queued: the history is written before the event fires.
 		this.queue = [];
 		const history = this.controller.history.all();
 		if (history.length > 0) void this.panel.webview.postMessage({ type: 'batch', messages: history.map((m) => localizeRunMessage(vscode.l10n, m)) } satisfies ToWebview);
@@ -200,7 +196,6 @@ export class ComparisonPanel implements vscode.Disposable {
 		ComparisonPanel.current = undefined;
 		// Closing the panel during a run cancels it: nobody is watching any more.
 		if (this.controller.running) this.controller.cancel();
-		this.controller.setSink(() => undefined);
 		if (this.flushTimer) clearTimeout(this.flushTimer);
 		this.panel.dispose();
 		for (const d of this.disposables.splice(0)) d.dispose();

@@ -145,7 +145,8 @@ export type RunMessage =
 	| { type: 'error'; message: string };
 
 export type ToWebview =
-	| { type: 'form'; values: FormValues; limits: Record<string, { min: number; max: number; integer: boolean }>; script?: FormScript }
+	/** The form's values; its ranges the page imports from the core (src/core/settings.ts LIMITS), as the host checks them. */
+	| { type: 'form'; values: FormValues; script?: FormScript }
 	| RunMessage
 	/**
 	 * Several run messages in one post: the live stream coalesced to a few posts a second, or a whole replay. Each post

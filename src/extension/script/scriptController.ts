@@ -9,8 +9,8 @@ import { showError, showInfo, showWarning } from '../notify';
 import { SettingsError } from '../../core/errors';
 import { localizeReason } from '../../shared/strings/reasons';
 import { isSamplerId, type SamplerId } from '../../core/samplers';
-import { LIMITS, checkValue } from '../../core/settings';
-import { consecutiveSeeds } from '../../core/stats';
+import { DEFAULT_SAMPLERS, LIMITS, checkValue } from '../../core/settings';
+import { consecutiveSeeds, DEFAULT_SEED_COUNT } from '../../core/stats';
 import type { ScriptSettingKey } from '../../python/scriptPlan';
 import { nodeWorkers } from '../../platform/nodeWorkers';
 import type { ProcessHost } from '../../runner/processHost';
@@ -158,10 +158,10 @@ export class ScriptController implements vscode.Disposable {
 		let samplers: SamplerId[];
 		try {
 			const seed = checkValue('seed', options.seed ?? c.get<unknown>('seed', 0), 'minibatchLab.seed');
-			seeds = consecutiveSeeds(seed, checkSeedCount(options.seedCount ?? c.get<unknown>('seedCount', 5), seed, 'minibatchLab.seedCount', 'minibatchLab.seed'));
+			seeds = consecutiveSeeds(seed, checkSeedCount(options.seedCount ?? c.get<unknown>('seedCount', DEFAULT_SEED_COUNT), seed, 'minibatchLab.seedCount', 'minibatchLab.seed'));
 			const raw = options.samplers ?? c.get<unknown>('samplers');
 			samplers = (Array.isArray(raw) ? raw.map(String) : []).filter(isSamplerId);
-			if (samplers.length === 0) samplers = ['replacement', 'epoch-shuffle'];
+			if (samplers.length === 0) samplers = [...DEFAULT_SAMPLERS];
 			if (options.iters !== undefined) checkValue('iters', options.iters, t('iterations'));
 		} catch (e) {
 			if (!(e instanceof SettingsError)) throw e;
