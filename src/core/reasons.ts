@@ -63,6 +63,11 @@ export type RunProblem =
 	| { code: 'worker.exited'; exitCode: number }
 	| { code: 'worker.spawn'; detail: string }
 	| { code: 'worker.noData' }
+	/** A browser's Web Workers: a message that could not be read, a worker stopped, none at all, or a script not read. */
+	| { code: 'worker.badMessage' }
+	| { code: 'worker.stopped' }
+	| { code: 'worker.unsupported' }
+	| { code: 'worker.unreadable'; file: string; detail: string }
 	/** Any other error, by its own message: nothing to translate. */
 	| { code: 'text'; text: string };
 
@@ -139,6 +144,10 @@ const ENGLISH: Texts = {
 	'worker.exited': (r) => `the worker stopped unexpectedly (exit code ${r.exitCode})`,
 	'worker.spawn': (r) => `could not start a worker: ${r.detail}`,
 	'worker.noData': () => 'the worker has no dataset (the host sent a run before the data)',
+	'worker.badMessage': () => 'a message from the worker could not be read',
+	'worker.stopped': () => 'the worker was stopped',
+	'worker.unsupported': () => 'this browser host cannot start workers',
+	'worker.unreadable': (r) => `could not read ${r.file} from the extension (${r.detail})`,
 	text: (r) => r.text,
 };
 

@@ -1,20 +1,22 @@
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
-import { DatasetError, SettingsError } from '../core/errors';
+import { ReasonError } from '../core/errors';
 import { validateSettings } from '../core/settings';
 import { consecutiveSeeds } from '../core/stats';
 import { LossDownsampler, lossStride, type LossPoints } from '../shared/lossSeries';
 import type { RunInfo, RunMessage, WorkerMessage } from '../shared/protocol';
-import { Comparison } from '../runner/comparison';
+import { Comparison, type RunOutcome } from '../runner/comparison';
 import { SETTING_NAMES, type RunRequest } from './config';
 import { discoverDataset } from './datasetDiscovery';
 import { RunHistory } from './history';
 import { panelStrings } from '../shared/strings/panel';
+import { ENGLISH, fill, type L10n } from '../shared/strings/l10n';
+import { localizeReason } from '../shared/strings/reasons';
 import { showError, showWarning, withProgress } from './notify';
 import type { Platform } from './platform';
 import { textFileStore } from './workspaceFiles';
 import { loadRunData } from './dataLoad';
-import { WorkerStartError, type WorkerHost } from '../runner/pool';
+import type { WorkerHost } from '../runner/pool';
 
 /** A run the controller does not train itself (your own script): it emits into the history and the panel, then ends. */
 export interface ExternalRun {
@@ -142,10 +144,11 @@ export class RunController implements vscode.Disposable {
 		};
 	}
 
-	private fail(message: string): void {
-		this.log.error(message);
-		this.emit({ type: 'error', message });
-		void showError(message, vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Log')).then((pick) => {
+	/** `shown` in the display language for the notification and the panel, `logged` in English for the log. */
+	private fail(shown: string, logged: string): void {
+		this.log.error(logged);
+		this.emit({ type: 'error', message: shown });
+		void showError(shown, vscode.l10n.t('Open Settings'), vscode.l10n.t('Show Log')).then((pick) => {
 			if (pick === vscode.l10n.t('Open Settings')) void vscode.commands.executeCommand('workbench.action.openSettings', 'minibatchLab');
 			else if (pick === vscode.l10n.t('Show Log')) this.log.show();
 		});
@@ -162,8 +165,9 @@ export class RunController implements vscode.Disposable {
 			data = await loadRunData(this.platform, choice, workers.sharedMemory, this.log);
 			settings = validateSettings(req.settings, SETTING_NAMES, data.train.count);
 		} catch (e) {
-			if (e instanceof DatasetError || e instanceof SettingsError || e instanceof WorkerStartError) {
-				this.fail(vscode.l10n.t('Minibatch Lab cannot start: {0}', e.message));
+			// A dataset, a setting, or workers that cannot start here (DatasetError, SettingsError, WorkerStartError).
+			if (e instanceof ReasonError) {
+				this.fail(vscode.l10n.t('Minibatch Lab cannot start: {0}', localizeReason(vscode.l10n, e.reason)), `Minibatch Lab cannot start: ${e.message}`);
 				return undefined;
 			}
 			throw e;
@@ -252,7 +256,7 @@ export class RunController implements vscode.Disposable {
 			},
 		);
 		const seconds = (performance.now() - started) / 1000;
-		for (const o of outcomes) if (o.failure) this.emit({ type: 'runFailed', runId, sampler: o.sampler, seed: o.seed, reason: o.failure });
+		for (const o of outcomes) if (o.failure) this.emit({ type: 'runFailed', runId, sampler: o.sampler, seed: o.seed, reason: o.failure, ...(o.cause ? { cause: o.cause } : {}) });
 		const failed = outcomes.filter((o) => o.failure);
 		const state = comparison.isCancelled ? 'cancelled' : failed.length === outcomes.length ? 'failed' : 'done';
 		this.emit({ type: 'finished', runId, state, seconds });
@@ -260,10 +264,16 @@ export class RunController implements vscode.Disposable {
 		const saveError = await this.history.save();
 		if (saveError) this.log.warn(`Could not save the run for later replay: ${saveError}`);
 		if (failed.length > 0) {
-			const labels = panelStrings(vscode.l10n).samplers;
-			const name = (o: (typeof failed)[number]) => (req.seedCount === 1 ? labels[o.sampler] : vscode.l10n.t('{0} (seed {1})', labels[o.sampler], o.seed));
-			// One sentence however many failed.
-			this.fail(failed.map((o) => vscode.l10n.t('{0} failed: {1}', name(o), o.failure ?? '')).join('; '));
+			// One sentence however many failed: in the display language, and in English for the log.
+			const sentence = (l10n: L10n, why: (o: RunOutcome) => string) => {
+				const labels = panelStrings(l10n).samplers;
+				const name = (o: RunOutcome) => (req.seedCount === 1 ? labels[o.sampler] : fill(l10n.t('{0} (seed {1})'), labels[o.sampler], o.seed));
+				return failed.map((o) => fill(l10n.t('{0} failed: {1}'), name(o), why(o))).join('; ');
+			};
+			this.fail(
+				sentence(vscode.l10n, (o) => (o.cause ? localizeReason(vscode.l10n, o.cause) : (o.failure ?? ''))),
+				sentence(ENGLISH, (o) => o.failure ?? ''),
+			);
 		}
 	}
 

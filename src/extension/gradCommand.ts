@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import type { Dataset } from '../core/dataset';
+import { ReasonError, reasonOf, SettingsError } from '../core/errors';
+import { isReason } from '../core/reasons';
+import { localizeReason } from '../shared/strings/reasons';
 import type { WorkerHost } from '../runner/pool';
 import { reportSettingsError } from './problems';
 import type { GradJob, GradReport } from '../shared/protocol';
-import { readRunRequest } from './config';
+import { readRunRequest, SETTING_NAMES } from './config';
 import { loadRunData } from './dataLoad';
 import { discoverDataset } from './datasetDiscovery';
 import { gradPanelHtml, GRAD_PANEL_FILES, GRAD_PANEL_ROOTS } from './gradPanelHtml';
@@ -109,9 +112,9 @@ function runWorker(workers: WorkerHost, job: Omit<GradJob, 'cancel'>, data: Data
 					progress.report({ increment: pct - reported, message: vscode.l10n.t('Numerical gradient: {0} of {1} parameters', m.done.toLocaleString(), m.total.toLocaleString()) });
 					reported = pct;
 				} else if (m.type === 'done') resolve({ ...m.report, cancelled: m.cancelled });
-				else reject(new Error(m.reason));
+				else reject(new ReasonError(isReason(m.cause) ? m.cause : { code: 'text', text: m.reason }));
 			});
-			worker.onDeath((reason) => (stopping ? resolve(undefined) : reject(new Error(reason))));
+			worker.onDeath((reason) => (stopping ? resolve(undefined) : reject(new ReasonError(reason))));
 			// Shared memory where there is some; a copy otherwise (the host may keep the dataset for the next run).
 			worker.post({ type: 'start', job: { ...job, ...(cancel ? { cancel } : {}) }, data });
 		}).finally(async () => {
@@ -161,6 +164,8 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 			log.info(`Gradient check on ${dataset.label}: ${JSON.stringify(job)}`);
 			const workers = await platform.workers();
 			const data = await loadRunData(platform, dataset, workers.sharedMemory, log);
+			// Said here, naming the setting, rather than by the worker.
+			if (settings.batchSize > data.train.count) throw new SettingsError(SETTING_NAMES.batchSize, { code: 'settings.batchSize', batchSize: settings.batchSize, n: data.train.count });
 			if (check.closed) return undefined;
 			const outcome = await runWorker(workers, job, data, vscode.l10n.t('Comparing numerical gradient with backprop'), check);
 			if (check.closed) {
@@ -180,9 +185,9 @@ export function registerGradientComparison(extensionUri: vscode.Uri, log: vscode
 			show(extensionUri, outcome, outcome.cancelled, { subset });
 			return outcome;
 		} catch (e) {
-			const reason = e instanceof Error ? e.message : String(e);
-			log.error(`Gradient check failed: ${reason}`);
-			void showError(vscode.l10n.t('Gradient check failed: {0}', reason));
+			// The log in English (what the CLI says); the notification in the display language.
+			log.error(`Gradient check failed: ${e instanceof Error ? e.message : String(e)}`);
+			void showError(vscode.l10n.t('Gradient check failed: {0}', localizeReason(vscode.l10n, reasonOf(e))));
 			return undefined;
 		} finally {
 			active = undefined;

@@ -6,6 +6,7 @@
  * each gets its own copy of the dataset, and stopping one terminates it.
  */
 import * as vscode from 'vscode';
+import type { RunProblem } from '../core/reasons';
 import { canShareMemory } from '../core/sharedDataset';
 import { WASM_FILE, WASM_PRIVATE_FILE } from '../core/wasmRuntime';
 import { WorkerStartError, workerEnded, workerStarted, type HostWorker, type WorkerHost } from '../runner/pool';
@@ -25,10 +26,10 @@ type WorkerConstructor = new (url: string, options?: { name?: string }) => WebWo
 const browser = globalThis as unknown as { Worker?: WorkerConstructor; navigator?: { hardwareConcurrency?: number } };
 
 class WebWorker<In, Out> implements HostWorker<In, Out> {
-	deathReason?: string;
+	deathReason?: RunProblem;
 	private readonly worker: WebWorkerObject;
 	private handler: (m: Out) => void = () => undefined;
-	private deathHandler: (reason: string) => void = () => undefined;
+	private deathHandler: (reason: RunProblem) => void = () => undefined;
 
 	constructor(Worker: WorkerConstructor, url: string, name: string, wasm: { bytes: Uint8Array; shared: boolean }) {
 		this.worker = new Worker(url, { name });
@@ -36,9 +37,9 @@ class WebWorker<In, Out> implements HostWorker<In, Out> {
 		this.worker.onmessage = (e) => this.handler(e.data as Out);
 		this.worker.onerror = (e) => {
 			e.preventDefault();
-			this.die(`the worker crashed: ${e.message ?? 'an unknown error'}`);
+			this.die({ code: 'worker.crashed', detail: e.message ?? 'an unknown error' });
 		};
-		this.worker.onmessageerror = () => this.die('a message from the worker could not be read');
+		this.worker.onmessageerror = () => this.die({ code: 'worker.badMessage' });
 		// A copy for each worker: it is small (about 30 KB), and the host keeps its own for the next one.
 		this.worker.postMessage({ type: 'kernel', wasm: wasm.bytes, shared: wasm.shared }, []);
 	}
@@ -49,16 +50,16 @@ class WebWorker<In, Out> implements HostWorker<In, Out> {
 	onMessage(handler: (m: Out) => void): void {
 		this.handler = handler;
 	}
-	onDeath(handler: (reason: string) => void): void {
+	onDeath(handler: (reason: RunProblem) => void): void {
 		this.deathHandler = handler;
 		if (this.deathReason !== undefined) handler(this.deathReason);
 	}
 	/** A Web Worker ends at once when terminated, and says nothing: this is its death notice. */
 	terminate(): Promise<void> {
-		this.die('the worker was stopped');
+		this.die({ code: 'worker.stopped' });
 		return Promise.resolve();
 	}
-	private die(reason: string): void {
+	private die(reason: RunProblem): void {
 		if (this.deathReason !== undefined) return;
 		this.deathReason = reason;
 		this.worker.terminate();
@@ -69,12 +70,12 @@ class WebWorker<In, Out> implements HostWorker<In, Out> {
 
 async function start(extensionUri: vscode.Uri): Promise<WorkerHost> {
 	const Worker = browser.Worker;
-	if (!Worker) throw new WorkerStartError('this browser host cannot start workers');
+	if (!Worker) throw new WorkerStartError({ code: 'worker.unsupported' });
 	const read = async (...path: string[]) => {
 		try {
 			return await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, ...path));
 		} catch (e) {
-			throw new WorkerStartError(`could not read ${path.join('/')} from the extension (${e instanceof Error ? e.message : String(e)})`);
+			throw new WorkerStartError({ code: 'worker.unreadable', file: path.join('/'), detail: e instanceof Error ? e.message : String(e) });
 		}
 	};
 	// The kernel build whose memory the platform can give it: shared where workers share memory, its own otherwise.

@@ -1,14 +1,15 @@
 /** Workers in Node: worker_threads, for the CLI and VS Code's Node extension host. */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { RunProblem } from '../core/reasons';
 import { canShareMemory } from '../core/sharedDataset';
 import { workerEnded, workerStarted, type HostWorker, type WorkerHost, type WorkerLimits } from '../runner/pool';
 
 class NodeWorker<In, Out> implements HostWorker<In, Out> {
-	deathReason?: string;
+	deathReason?: RunProblem;
 	private handler: (m: Out) => void = () => undefined;
-	private deathHandler: (reason: string) => void = () => undefined;
-	private errorReason?: string;
+	private deathHandler: (reason: RunProblem) => void = () => undefined;
+	private errorReason?: RunProblem;
 	private readonly exited: Promise<void>;
 
 	constructor(
@@ -20,11 +21,11 @@ class NodeWorker<In, Out> implements HostWorker<In, Out> {
 		this.exited = new Promise<void>((r) => (resolveExit = r));
 		worker.on('message', (m: Out) => this.handler(m));
 		worker.on('error', (e: Error & { code?: string }) => {
-			this.errorReason ??= e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the worker ran out of memory' : `the worker crashed: ${e.message}`;
+			this.errorReason ??= e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { code: 'worker.oom' } : { code: 'worker.crashed', detail: e.message };
 		});
 		worker.on('exit', (code) => {
 			workerEnded();
-			this.deathReason = this.errorReason ?? `the worker stopped unexpectedly (exit code ${code})`;
+			this.deathReason = this.errorReason ?? { code: 'worker.exited', exitCode: code };
 			this.deathHandler(this.deathReason);
 			resolveExit();
 		});
@@ -36,7 +37,7 @@ class NodeWorker<In, Out> implements HostWorker<In, Out> {
 	onMessage(handler: (m: Out) => void): void {
 		this.handler = handler;
 	}
-	onDeath(handler: (reason: string) => void): void {
+	onDeath(handler: (reason: RunProblem) => void): void {
 		this.deathHandler = handler;
 		if (this.deathReason !== undefined) handler(this.deathReason);
 	}

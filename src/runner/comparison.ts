@@ -1,3 +1,4 @@
+import { isReason, reasonText, type Reason } from '../core/reasons';
 import type { SamplerId } from '../core/samplers';
 import type { TrainSettings } from '../core/settings';
 import { shareDataset } from '../core/sharedDataset';
@@ -13,7 +14,10 @@ export interface RunOutcome {
 	/** The seed this run trained with (its initial weights and batches). */
 	seed: number;
 	summary?: RunSummary;
+	/** Why the run failed, in English (the CLI, the log, the exports)… */
 	failure?: string;
+	/** …and as data, for the extension to say in the display language. */
+	cause?: Reason;
 	cancelled: boolean;
 	evals: EvalPoint[];
 	epochStats: EpochStats[];
@@ -63,7 +67,7 @@ export class Comparison {
 	private spawned = 0;
 	private decodes = 0;
 	/** The shared dataset, once a worker has decoded it, or why it could not. */
-	private data?: Promise<{ data: SharedDataset } | { failure: string; final: boolean }>;
+	private data?: Promise<{ data: SharedDataset } | { failure: Reason; final: boolean }>;
 
 	constructor(private readonly opts: ComparisonOptions) {
 		this.fault = opts.fault ?? takeFault();
@@ -109,7 +113,7 @@ export class Comparison {
 					try {
 						worker ??= this.spawn(limits);
 					} catch (e) {
-						outcomes[k] = { ...blank, failure: `could not start a worker: ${(e as Error).message}` };
+						outcomes[k] = { ...blank, ...failed({ code: 'worker.spawn', detail: (e as Error).message }) };
 						continue;
 					}
 					const failure = await this.provideData(worker);
@@ -140,12 +144,12 @@ export class Comparison {
 	}
 
 	/** A run that ended before training: cancelled if the comparison was, else failed with the reason. */
-	private ended(blank: RunOutcome, failure: string): RunOutcome {
-		return this.cancelled ? { ...blank, cancelled: true } : { ...blank, failure };
+	private ended(blank: RunOutcome, failure: Reason): RunOutcome {
+		return this.cancelled ? { ...blank, cancelled: true } : { ...blank, ...failed(failure) };
 	}
 
 	/** Gets the dataset to this worker: decoded by it if no worker has yet, else the shared copy. Returns a failure. */
-	private async provideData(w: TrainWorker): Promise<string | undefined> {
+	private async provideData(w: TrainWorker): Promise<Reason | undefined> {
 		while (!this.withData.has(w)) {
 			if (w.deathReason !== undefined) return w.deathReason;
 			const mine = !this.data;
@@ -165,20 +169,20 @@ export class Comparison {
 		return undefined;
 	}
 
-	private decodeOn(w: TrainWorker): Promise<{ data: SharedDataset } | { failure: string; final: boolean }> {
+	private decodeOn(w: TrainWorker): Promise<{ data: SharedDataset } | { failure: Reason; final: boolean }> {
 		return new Promise((resolve) => {
-			const settle = (r: { data: SharedDataset } | { failure: string; final: boolean }) => {
+			const settle = (r: { data: SharedDataset } | { failure: Reason; final: boolean }) => {
 				w.onMessage(() => undefined);
 				w.onDeath(() => undefined);
 				resolve(r);
 			};
 			w.onMessage((m) => {
 				if (m.type === 'shared') settle({ data: m.data });
-				else if (m.type === 'loadFailed') settle({ failure: m.reason, final: true });
+				else if (m.type === 'loadFailed') settle({ failure: causeOf(m), final: true });
 			});
 			w.onDeath((reason) => settle({ failure: reason, final: false }));
 			if (this.opts.data) w.post({ type: 'load', dataDir: this.opts.dataDir ?? this.opts.data.source, data: shareDataset(this.opts.data) });
-			else if (this.opts.dataDir === undefined) settle({ failure: 'Comparison: neither data nor dataDir was given', final: true });
+			else if (this.opts.dataDir === undefined) settle({ failure: { code: 'text', text: 'Comparison: neither data nor dataDir was given' }, final: true });
 			else {
 				this.decodes++;
 				w.post({ type: 'load', dataDir: this.opts.dataDir });
@@ -215,7 +219,7 @@ export class Comparison {
 						out.cancelled = m.cancelled;
 						break;
 					case 'failed':
-						out.failure = m.reason;
+						Object.assign(out, failed(causeOf(m)));
 						break;
 				}
 				this.opts.onMessage(sampler, m, seed);
@@ -229,10 +233,20 @@ export class Comparison {
 			};
 			worker.onDeath((reason) => {
 				if (this.cancelled) out.cancelled = true;
-				else out.failure ??= reason;
+				else if (out.failure === undefined) Object.assign(out, failed(reason));
 				settle();
 			});
 			worker.post({ type: 'run', job });
 		});
 	}
+}
+
+/** A failed outcome's two fields: the English sentence and the reason it comes from. */
+function failed(cause: Reason): Pick<RunOutcome, 'failure' | 'cause'> {
+	return { failure: reasonText(cause), cause };
+}
+
+/** The reason a worker sent, or its sentence as text when it sent none this build knows. */
+function causeOf(m: { reason: string; cause?: unknown }): Reason {
+	return isReason(m.cause) ? m.cause : { code: 'text', text: m.reason };
 }

@@ -3,6 +3,8 @@
  * (src/platform/nodeWorkers.ts) and the browser's Web Workers started from blob URLs (src/extension/webWorkers.ts).
  * Also the live-worker count the fault tests read.
  */
+import { ReasonError } from '../core/errors';
+import type { RunProblem } from '../core/reasons';
 import type { FromTrainWorker, GradWorkerMessage, ToGradWorker, ToTrainWorker } from '../shared/protocol';
 
 /** Workers alive in this process; the fault tests check it returns to zero. */
@@ -38,13 +40,13 @@ export interface HostWorker<In, Out> {
 	/** The heap limits it was started with (undefined: the default), so a lane knows whether a job fits it. */
 	readonly limits?: WorkerLimits;
 	/** Set once the worker has died; the reason says why (cancelled workers die too). */
-	readonly deathReason?: string;
+	readonly deathReason?: RunProblem;
 	/** `transfer` hands those buffers over instead of copying them (they are unusable here afterwards). */
 	post(m: In, transfer?: ArrayBuffer[]): void;
 	/** Where its messages go now; a lane points this at the job it is running. */
 	onMessage(handler: (m: Out) => void): void;
 	/** Called when it dies, with the reason (at once if it already has); no message arrives after that. */
-	onDeath(handler: (reason: string) => void): void;
+	onDeath(handler: (reason: RunProblem) => void): void;
 	/** Terminates it; resolves when it has exited (at once if it already has). */
 	terminate(): Promise<void>;
 }
@@ -53,9 +55,9 @@ export type TrainWorker = HostWorker<ToTrainWorker, FromTrainWorker>;
 export type GradWorker = HostWorker<ToGradWorker, GradWorkerMessage>;
 
 /** The platform cannot start workers here (their scripts could not be read, or Worker is missing); the message says why. */
-export class WorkerStartError extends Error {
-	constructor(message: string) {
-		super(message);
+export class WorkerStartError extends ReasonError {
+	constructor(reason: RunProblem) {
+		super(reason);
 		this.name = 'WorkerStartError';
 	}
 }

@@ -1,4 +1,6 @@
 import type { Dataset, ImageSet } from '../core/dataset';
+import { reasonOf } from '../core/errors';
+import { reasonText } from '../core/reasons';
 import { gradientCheck, gradientCheckStart, type GradientBatch } from '../core/gradientCheck';
 import { LOSS_DELTA, type WasmSource } from '../core/fastKernel';
 import type { Params } from '../core/twoLayerNet';
@@ -89,7 +91,8 @@ export function runGradientCheck(job: GradJob, data: Dataset, wasm: WasmSource |
 		report.ratio = report.numericalSeconds / report.backpropSeconds;
 		post({ type: 'done', report, cancelled });
 	} catch (e) {
-		post({ type: 'failed', reason: e instanceof Error ? e.message : String(e) });
+		const cause = reasonOf(e);
+		post({ type: 'failed', reason: reasonText(cause), cause });
 	}
 }
 

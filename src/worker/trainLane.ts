@@ -4,6 +4,8 @@
  * memory). The Node entry (trainWorker.ts) and the browser's (web/trainWorker.ts) only wire it to their message port.
  */
 import type { Dataset } from '../core/dataset';
+import { ReasonError, reasonOf } from '../core/errors';
+import { reasonText } from '../core/reasons';
 import { pickKernel, withEncodedImages, type KernelChoice, type WasmSource } from '../core/fastKernel';
 import { shareDataset } from '../core/sharedDataset';
 import { summarize } from '../core/summary';
@@ -42,7 +44,8 @@ export function trainLane(host: LaneHost): (m: ToTrainWorker) => void {
 			loadSeconds = (performance.now() - t0) / 1000;
 			post({ type: 'shared', data, seconds: loadSeconds });
 		} catch (e) {
-			post({ type: 'loadFailed', reason: e instanceof Error ? e.message : String(e) });
+			const cause = reasonOf(e);
+			post({ type: 'loadFailed', reason: reasonText(cause), cause });
 		}
 	};
 
@@ -51,7 +54,7 @@ export function trainLane(host: LaneHost): (m: ToTrainWorker) => void {
 		// Without shared memory there is no flag: the host terminates the worker to cancel.
 		const cancel = new Int32Array(job.cancel ?? new ArrayBuffer(4));
 		try {
-			if (!data) throw new Error('the worker has no dataset (the host sent a run before the data)');
+			if (!data) throw new ReasonError({ code: 'worker.noData' });
 			// The wasm SIMD kernel where WebAssembly SIMD works, else the readable reference; both are reported.
 			kernel ??= pickKernel('auto', { wasm });
 			post({ type: 'loaded', runKey, seconds: loadSeconds, trainCount: data.train.count, testCount: data.test.count, source: data.source, kernel: kernel.name, fallbackReason: kernel.fallbackReason });
@@ -92,7 +95,8 @@ export function trainLane(host: LaneHost): (m: ToTrainWorker) => void {
 			flush();
 			post({ type: 'done', runKey, summary: summarize(result), cancelled: result.cancelled === true });
 		} catch (e) {
-			post({ type: 'failed', runKey, reason: e instanceof Error ? e.message : String(e) });
+			const cause = reasonOf(e);
+			post({ type: 'failed', runKey, reason: reasonText(cause), cause });
 		}
 	};
 

@@ -109,32 +109,19 @@ describe('reasons from the core and the workers in Japanese @ja', function () {
 		}
 	});
 
-	it('a corrupt labels file, found by the worker that decodes: each row, the notification and the panel in Japanese', async () => {
-		const dir = writeMnistFolder(syntheticDataset(600, 200, 6, 2));
-		const file = join(dir, 'train-labels-idx1-ubyte.gz');
-		writeFileSync(file, 'not gzip at all');
+	it('a labels file with a label out of range, found when the host decodes: the notification and the panel in Japanese', async () => {
+		const data = syntheticDataset(600, 200, 6, 2);
+		data.train.labels[7] = 10;
+		const dir = writeMnistFolder(data);
 		try {
 			await setSettings({ ...SHORT, batchSize: 10, datasetPath: dir });
-			await clearNotifications();
-			const since = (await logText()).length;
-			await runComparison(100_000);
-			const S = panelStrings(JA);
-			const r: Reason = { code: 'gzip.notGzip', file };
-			const why = localizeReason(JA, r);
-			const snap = await until('the failed rows', async () => {
-				const s = await snapshot();
-				return s && s.tableRows.length === 2 && s.tableRows.every((row) => row.length === 3) ? s : undefined;
-			}, 60_000);
-			assert.deepEqual(snap.tableRows, [
-				[S.samplers.replacement, '0', fill(S.table.failed, why)],
-				[S.samplers['epoch-shuffle'], '0', fill(S.table.failed, why)],
-			]);
-			const toast = await errorToast(file);
-			assert.ok(toast.includes(fill(JA.t('{0} failed: {1}'), S.samplers.replacement, why)), toast);
-			assert.equal(await queryDom({ target: 'webview', selector: '#error', op: 'text' }), toast);
-			assert.deepEqual(englishWords(toast, [file, '.gz', 'gzip', 'HTML']), [], toast);
-			await logged('the English reason', since, new RegExp(`\\[error\\] .* failed: ${escape(reasonText(r))}`, 'm'));
-			assert.equal(await liveWorkers(), 0);
+			const r: Reason = { code: 'data.label', file: join(dir, 'train-labels-idx1-ubyte.gz'), label: 10, index: 7, max: 9 };
+			const { toast, panel } = await refused(r, 'train-labels-idx1-ubyte.gz');
+			const expected = cannotStart(r);
+			assert.ok(hasJapanese(localizeReason(JA, r)), expected);
+			assert.equal(toast, expected);
+			assert.equal(panel, expected);
+			assert.deepEqual(englishWords(expected, ['Minibatch Lab', r.file]), [], expected);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}

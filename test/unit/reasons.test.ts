@@ -76,6 +76,10 @@ const SAMPLES: Reason[] = [
 	{ code: 'worker.exited', exitCode: 1 },
 	{ code: 'worker.spawn', detail: 'ERR_WORKER_INIT_FAILED' },
 	{ code: 'worker.noData' },
+	{ code: 'worker.badMessage' },
+	{ code: 'worker.stopped' },
+	{ code: 'worker.unsupported' },
+	{ code: 'worker.unreadable', file: 'dist/web/trainWorker.js', detail: 'FileNotFound' },
 	{ code: 'text', text: 'injected fault at iteration 20' },
 ];
 

@@ -79,6 +79,10 @@ export function reasonStrings(l10n: L10n) {
 			exited: l10n.t('the worker stopped unexpectedly (exit code {0})'),
 			spawn: l10n.t('could not start a worker: {0}'),
 			noData: l10n.t('the worker has no dataset (the host sent a run before the data)'),
+			badMessage: l10n.t('a message from the worker could not be read'),
+			stopped: l10n.t('the worker was stopped'),
+			unsupported: l10n.t('this browser host cannot start workers'),
+			unreadable: l10n.t('could not read {0} from the extension ({1})'),
 		},
 	};
 }
@@ -138,6 +142,10 @@ const SAY: Say = {
 	'worker.exited': (S, r) => fill(S.worker.exited, r.exitCode),
 	'worker.spawn': (S, r) => fill(S.worker.spawn, r.detail),
 	'worker.noData': (S) => S.worker.noData,
+	'worker.badMessage': (S) => S.worker.badMessage,
+	'worker.stopped': (S) => S.worker.stopped,
+	'worker.unsupported': (S) => S.worker.unsupported,
+	'worker.unreadable': (S, r) => fill(S.worker.unreadable, r.file, r.detail),
 	text: (_S, r) => r.text,
 };
 
