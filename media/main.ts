@@ -36,6 +36,7 @@ const statusLine = byId('status', HTMLElement);
 const announce = byId('status-announce', HTMLElement);
 let announced = '';
 const errorLine = byId('error', HTMLElement);
+errorLine.dataset.label = S.page.errorLabel;
 const cancelButton = byId('cancel', HTMLButtonElement);
 const zoomButton = byId('acc-zoom', HTMLButtonElement);
 const seedsLabel = byId('show-seeds-label', HTMLElement);

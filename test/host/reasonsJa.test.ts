@@ -64,6 +64,8 @@ describe('reasons from the core and the workers in Japanese @ja', function () {
 		const inPanel = () => queryDom({ target: 'webview', selector: '#error', op: 'text' });
 		await until('the reason in the panel', async () => (await inPanel()) === expected, 20_000).catch(() => undefined);
 		const panel = String(await inPanel());
+		// The label the style sheet draws before the sentence comes from the bundle too.
+		assert.equal(await queryDom({ target: 'webview', selector: '#error', op: 'attr', name: 'data-label' }), JA.t('Error:'));
 		// The log is for reports and searches: the English sentence, as the CLI says it.
 		await logged('the English reason', since, new RegExp(`\\[error\\] (Minibatch Lab cannot start: )?${escape(reasonText(r))}$`, 'm'));
 		assert.equal(await liveWorkers(), 0);

@@ -29,6 +29,8 @@ export function panelStrings(l10n: L10n) {
 		page: {
 			noRunYet: l10n.t('No run yet.'),
 			waiting: l10n.t('Waiting for the extension…'),
+			/** Before the error line's sentence (drawn by the style sheet, so the line's text is the sentence alone). */
+			errorLabel: l10n.t('Error:'),
 			cancel: l10n.t('Cancel'),
 			tableHeading: l10n.t('Sampler comparison'),
 			exportGroup: l10n.t('Export the results'),
