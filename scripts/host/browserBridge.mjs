@@ -5,7 +5,7 @@ import http from 'node:http';
 import { webviewFrame } from './screenshot.mjs';
 
 /**
- * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'count'|'wait'|'click'|'fill'|'post'|'hover'|'keys', name?: string, value?: string, message?: unknown, keys?: ({chord?: string, text?: string})[], timeoutMs?: number}} DomQuery
+ * @typedef {{target?: 'workbench'|'webview', selector: string, hasText?: string, op: 'text'|'texts'|'html'|'attr'|'value'|'count'|'wait'|'click'|'fill'|'post'|'hover'|'keys', name?: string, value?: string, message?: unknown, keys?: ({chord?: string, text?: string})[], timeoutMs?: number}} DomQuery
  * @typedef {{op: 'dialogs', on: boolean}} DialogSwitch
  */
 
@@ -49,6 +49,8 @@ async function answer(page, /** @type {DomQuery} */ q) {
 			return first.evaluate((el) => el.outerHTML, undefined, { timeout });
 		case 'attr':
 			return first.getAttribute(q.name ?? '', { timeout });
+		case 'value':
+			return first.inputValue({ timeout });
 		case 'click':
 			// A real mouse click, as a user would give it (a modal dialog's button, a notification's action).
 			await first.click({ timeout });

@@ -13,12 +13,13 @@ export interface DomQuery {
 	hasText?: string;
 	/**
 	 * text: innerText of the first match; texts: innerText of every match, now; html: its outerHTML; attr: attribute `name`;
+	 * value: what an input holds now (its value property, which its attribute does not follow);
 	 * count: matches now; wait: wait for one, then count; click: click the first match (waiting for it), then null; fill: type
 	 * `value` into it, then null; post: send `message` to the extension as the (single open) webview's vscode.postMessage
 	 * would, then null (target and selector are ignored); hover: move the mouse onto the first match, then null; keys: press
 	 * `keys` in order, into whatever has the focus, then null (selector ignored).
 	 */
-	op: 'text' | 'texts' | 'html' | 'attr' | 'count' | 'wait' | 'click' | 'fill' | 'post' | 'hover' | 'keys';
+	op: 'text' | 'texts' | 'html' | 'attr' | 'value' | 'count' | 'wait' | 'click' | 'fill' | 'post' | 'hover' | 'keys';
 	/** keys: chords such as 'F1', 'Control+.', 'Enter', and text to type. */
 	keys?: ({ chord: string } | { text: string })[];
 	/** fill: the text to type into the first match (an input). */

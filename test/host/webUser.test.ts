@@ -1,7 +1,7 @@
 /**
  * The extension with its Node entry removed, in the browser's web worker host, used as a learner would: mouse on a word for
- * the hover, Ctrl+. for the quick fix, the command palette for the comparison. Everything goes through the real
- * workbench's DOM (the runner's browser bridge), nothing through the extension's API.
+ * the hover, Ctrl+. for the quick fix, the command palette for the comparison and an export, whose save dialog is answered
+ * with Enter. Everything goes through the real workbench's DOM (the runner's browser bridge), nothing through the extension's API.
  */
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
@@ -71,5 +71,34 @@ describe('as a learner uses it, in the browser @web', function () {
 		assert.equal(rows, 2);
 		assert.match(String(await queryDom({ target: 'webview', selector: '#pairs', op: 'text' })), /epoch-shuffle − replacement/);
 		await until('no live workers', async () => (await liveWorkers()) === 0, 30_000);
+	});
+
+	it('saves the results as JSON from the palette through the save dialog, under the name it offers', async () => {
+		const folder = vscode.workspace.workspaceFolders![0].uri;
+		const before = new Set((await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name));
+		await queryDom({ selector: '.monaco-workbench', op: 'keys', keys: [{ chord: 'F1' }] });
+		await queryDom({ selector: '.quick-input-widget input', op: 'wait', timeoutMs: 15_000 });
+		await queryDom({ selector: '.quick-input-widget input', op: 'keys', keys: [{ text: 'Minibatch Lab: Save results as JSON' }] });
+		await queryDom({ selector: '.quick-input-list .monaco-list-row', hasText: 'Save results as JSON', op: 'click', timeoutMs: 15_000 });
+		// The browser's save dialog is VS Code's own: a path in the quick input, the offered name in the workspace folder.
+		const offered = await until('the save dialog', async () => {
+			const value = await queryDom({ selector: '.quick-input-widget input', op: 'value', timeoutMs: 15_000 }).catch(() => null);
+			return typeof value === 'string' && /minibatch-comparison-.*\.json$/.test(value) ? value : undefined;
+		});
+		await queryDom({ selector: '.quick-input-widget input', op: 'keys', keys: [{ chord: 'Enter' }] });
+		const name = offered.split('/').pop()!;
+		assert.ok(!before.has(name), `${name} was there before`);
+		const saved = vscode.Uri.joinPath(folder, name);
+		const text = await until('the saved file', async () => {
+			const bytes = await vscode.workspace.fs.readFile(saved).then((b) => b, () => undefined);
+			return bytes && bytes.length > 0 ? new TextDecoder().decode(bytes) : undefined;
+		});
+		try {
+			const json = JSON.parse(text) as { runs?: unknown[]; run?: { settings?: { iters?: number } } };
+			assert.equal(json.run?.settings?.iters, 601);
+			assert.ok(Array.isArray(json.runs) && json.runs.length === 4, `${json.runs?.length} runs`);
+		} finally {
+			await vscode.workspace.fs.delete(saved);
+		}
 	});
 });

@@ -43,4 +43,12 @@ describe('the browser entry as it ships', () => {
 			rmSync(out, { recursive: true, force: true });
 		}
 	});
+
+	it('is declared for the browser and for virtual workspaces (github.dev opens a repository as one)', () => {
+		const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { browser?: string; capabilities?: { virtualWorkspaces?: boolean | { supported?: unknown; description?: string } } };
+		assert.equal(manifest.browser, './dist/web/extension.js');
+		// `false` would leave the extension disabled in github.dev, whatever its browser entry can do.
+		const virtual = manifest.capabilities?.virtualWorkspaces;
+		assert.ok(virtual === true || (typeof virtual === 'object' && (virtual.supported === true || virtual.supported === 'limited')), JSON.stringify(virtual));
+	});
 });
