@@ -22,6 +22,8 @@ const testModules: TestModules = [
 	['comparison.test', () => import('./comparison.test')],
 	['seeds.test', () => import('./seeds.test')],
 	['gradient.test', () => import('./gradient.test')],
+	['messages.test', () => import('./messages.test')],
+	['panelsJa.test', () => import('./panelsJa.test')],
 	['webData.test', () => import('./webData.test')],
 	['webUser.test', () => import('./webUser.test')],
 ];

@@ -70,6 +70,32 @@ describe('the browser suite’s assert (test/host/web/assert.ts)', () => {
 		nodeAssert.throws(() => webAssert.match(undefined as unknown as string, /x/), /did not match/);
 	});
 
+	it('agrees with node on throws', () => {
+		const typeError = () => {
+			throw new TypeError('abc');
+		};
+		const cases: [string, () => unknown, Parameters<typeof webAssert.throws>[1]][] = [
+			['no exception', () => 1, undefined],
+			['any exception', typeError, undefined],
+			['its class', typeError, TypeError],
+			['another class', typeError, RangeError],
+			['Error itself', typeError, Error],
+			['a RegExp on String(error)', typeError, /TypeError: abc/],
+			['a RegExp that misses', typeError, /^abc/],
+			['a validation function', typeError, (e: unknown) => e instanceof TypeError && e.message === 'abc'],
+			['a validation function that says no', typeError, (e: unknown) => (e as Error).message === 'x'],
+			['properties', typeError, { name: 'TypeError', message: 'abc' }],
+			['properties, a RegExp', typeError, { message: /^ab/ }],
+			['properties, one off', typeError, { name: 'RangeError' }],
+			['a thrown string', () => {
+				throw 'str';
+			}, /str/],
+		];
+		for (const [name, fn, expected] of cases) {
+			nodeAssert.equal(outcome(() => webAssert.throws(fn, expected)), outcome(() => nodeAssert.throws(fn, expected as never)), `throws: ${name}`);
+		}
+	});
+
 	it('fails with the message it was given', () => {
 		nodeAssert.throws(() => webAssert.equal(1, 2, 'one is not two'), { name: 'AssertionError', message: 'one is not two' });
 		nodeAssert.throws(() => webAssert.ok(false, 'not ok'), { name: 'AssertionError', message: 'not ok' });

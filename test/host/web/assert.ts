@@ -90,3 +90,35 @@ export function deepEqual<T>(actual: unknown, expected: T, message?: string | Er
 export function notDeepEqual(actual: unknown, expected: unknown, message?: string | Error): void {
 	if (isDeepStrictEqual(actual, expected)) fail(message, `Expected "actual" not to be strictly deep-equal to: ${show(expected)}`);
 }
+
+type ErrorClass = abstract new (...args: never[]) => unknown;
+
+/** node's throws: `expected` a class (instanceof), a RegExp (tested on String(error)), a validation function, or an object of properties. */
+export function throws(fn: () => unknown, expected?: RegExp | ErrorClass | ((e: unknown) => boolean) | Record<string, unknown>, message?: string | Error): void {
+	let error: unknown;
+	let threw = false;
+	try {
+		fn();
+	} catch (e) {
+		threw = true;
+		error = e;
+	}
+	const name = typeof expected === 'function' && expected.prototype instanceof Error ? ` (${expected.name})` : '';
+	if (!threw) fail(message, `Missing expected exception${name}.`);
+	if (expected === undefined) return;
+	if (expected instanceof RegExp) {
+		if (!expected.test(String(error))) fail(message, `The input did not match the regular expression ${expected}. Input:\n${show(String(error))}`);
+	} else if (typeof expected === 'function') {
+		if (expected.prototype !== undefined && (expected.prototype instanceof Error || expected === Error)) {
+			if (!(error instanceof (expected as ErrorClass))) fail(message, `The error is expected to be an instance of "${expected.name}". Received ${show(error)}`);
+		} else if ((expected as (e: unknown) => boolean)(error) !== true) {
+			fail(message, 'The validation function is expected to return "true". Received false');
+		}
+	} else {
+		for (const [key, want] of Object.entries(expected)) {
+			const got = (error as Record<string, unknown> | null | undefined)?.[key];
+			const same = want instanceof RegExp && typeof got === 'string' ? want.test(got) : isDeepStrictEqual(got, want);
+			if (!same) fail(message, `Expected values to be strictly deep-equal: error.${key} ${show(got)} should equal ${show(want)}`);
+		}
+	}
+}
