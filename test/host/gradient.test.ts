@@ -155,11 +155,15 @@ describe('the gradient check\'s worker: cancel, close the panel, run twice', fun
 	it('closing the panel mid-run stops the check: its worker is gone when the command ends, and the panel does not come back', async () => {
 		// The panel of a finished check (in Node the cancelled one above left it open).
 		if (!gradTab()) await within('a quick check', vscode.commands.executeCommand('minibatchLab.compareGradients', { subset: 100 }), 60_000);
-		const tab = await until('a gradient panel', async () => gradTab());
+		await until('a gradient panel', async () => gradTab());
 		const since = (await logText()).length;
 		const running = startFull();
 		await until('the gradient worker among the live workers', async () => (await liveWorkers()) === 1, 60_000);
-		await vscode.window.tabGroups.close(tab);
+		// The tab as the host knows it now: a Tab object read while the panel was still opening can be gone ("Invalid tab").
+		await until('the panel closed', async () => {
+			const tab = gradTab();
+			return tab ? vscode.window.tabGroups.close(tab).then(() => true, () => false) : false;
+		});
 		assert.equal(await within('the check to end after its panel closed', running, 60_000), undefined);
 		assert.equal(await liveWorkers(), 0, 'the worker exited before the command ended');
 		await logged('the stop', since, /Gradient check stopped: its panel was closed\./);
