@@ -73,7 +73,7 @@ describe('the exact-log switch in the gradient panel', function () {
 		const book = await until('the switch, off', async () => {
 			const p = await panel().catch(() => undefined);
 			return p?.on === 'false' ? p : undefined;
-		});
+		}, 60_000);
 		assert.equal(book.norm, Number(r.normRelErr.toExponential(2)));
 		assert.match(book.note, /That 1e-7 causes most of the difference/);
 
