@@ -16,8 +16,8 @@ import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder
 import { panelStrings } from '../../src/shared/strings/panel';
 import { fill } from '../../src/shared/strings/l10n';
 import { bundleL10n, englishWords } from '../support/japanese';
-import { browserBridgeAvailable, queryDom } from './browser';
-import { clearNotifications, logText, logged } from './observe';
+import { browserBridgeAvailable, queryDom, showRealDialogs } from './browser';
+import { clearNotifications, DIALOG, logText, logged } from './observe';
 import { EXTENSION_ID, setSettings, snapshot, until, within } from './util';
 
 interface ScriptState {
@@ -420,6 +420,33 @@ describe('Compare samplers on this script', function () {
 		assert.ok(s);
 		assert.deepEqual([s.settings.lr, s.origin.lr], [0.1, 'given']);
 		assert.deepEqual([s.results[0].error, s.results[0].reference.identical, s.results[0].evals.length], [null, true, 1]);
+	});
+
+	it('a loop calling numerical_gradient is warned about first, with the estimate: Cancel runs nothing, Run Anyway runs it', async function () {
+		if (!browserBridgeAvailable) this.skip();
+		const path = join(book, 'ch04', 'numgrad.py');
+		// Never taken, so the run stays quick: the warning comes from reading the file.
+		writeFileSync(path, readFileSync(join(book, 'ch04', 'fstrings.py'), 'utf8').replace('    g = net.gradient(xb, yb)', '    g = net.numerical_gradient(xb, yb) if step < 0 else net.gradient(xb, yb)'));
+		const options = { iters: 1, samplers: ['replacement'] };
+		await showRealDialogs(true);
+		try {
+			const before = (await state()).last;
+			const refused = vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), options);
+			const text = String(await queryDom({ selector: DIALOG, op: 'text', timeoutMs: 30_000 }));
+			assert.match(text, /Line 21 calls numerical_gradient: each iteration then evaluates the loss 2 × 39,760 = 79,520 times, so 1 iterations take about [\d.]+ to [\d.]+ hours\./);
+			await queryDom({ selector: `${DIALOG} .monaco-button`, hasText: 'Cancel', op: 'click' });
+			assert.equal(await within('the declined run', refused, 30_000), undefined);
+			const st = await state();
+			assert.deepEqual([st.running, st.liveProcesses, st.last === before], [false, 0, true]);
+			const run = vscode.commands.executeCommand<ScriptSummary | undefined>('minibatchLab.compareScript', vscode.Uri.file(path), options);
+			await queryDom({ selector: `${DIALOG} .monaco-button`, hasText: 'Run Anyway', op: 'click', timeoutMs: 30_000 });
+			const s = await within('the run after Run Anyway', run, LIMIT_MS);
+			assert.deepEqual([s?.results.length, s?.results[0].error, s?.results[0].reference.identical], [1, null, true]);
+		} finally {
+			if (await queryDom({ selector: DIALOG, op: 'count' })) await queryDom({ selector: `${DIALOG} .monaco-button`, hasText: 'Cancel', op: 'click' });
+			await showRealDialogs(false);
+			await clearNotifications();
+		}
 	});
 
 	it('parallel first runs build dataset/mnist.pkl once', async () => {
