@@ -41,6 +41,7 @@ const testModules: TestModules = [
 	['hostile.test', () => import('./hostile.test')],
 	['longRun.test', () => import('./longRun.test')],
 	['script.test', () => import('./script.test')],
+	['scriptEditor.test', () => import('./scriptEditor.test')],
 	['staleFix.test', () => import('./staleFix.test')],
 	['installed.test', () => import('./installed.test')],
 ];
