@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { GradOutcome } from '../../src/extension/gradCommand';
 import { browserBridgeAvailable, queryDom } from './browser';
-import { clearNotifications, logged, logText } from './observe';
+import { clearNotifications, logged, logText, notificationText } from './observe';
 import { EXTENSION_ID, liveWorkers, peakWorkers, until, within } from './util';
 
 describe('Numerical gradient vs backprop', function () {
@@ -147,7 +147,7 @@ describe('the gradient check\'s worker: cancel, close the panel, run twice', fun
 		assert.equal(await peakWorkers(), 1);
 		await logged('the explanation', since, /Gradient check cancelled: in the browser it stops at once, without the part it finished, because workers there cannot share memory/);
 		assert.match(
-			String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'Gradient check cancelled', op: 'text', timeoutMs: 30_000 })),
+			String(await notificationText('Gradient check cancelled')),
 			/pick the random subset of 2,000 parameters for a quick check\.$/,
 		);
 	});
@@ -178,7 +178,7 @@ describe('the gradient check\'s worker: cancel, close the panel, run twice', fun
 		const second = await within('the second request to be answered', vscode.commands.executeCommand<GradOutcome | undefined>('minibatchLab.compareGradients', { subset: 100 }), 30_000);
 		assert.equal(second, undefined);
 		assert.match(
-			String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'already running', op: 'text', timeoutMs: 30_000 })),
+			String(await notificationText('already running')),
 			/^A gradient check is already running\. Cancel it from its notification, or wait for its result\.$/,
 		);
 		await logged('the refusal', since, /A gradient check is already running; the new request was not started\./);

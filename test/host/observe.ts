@@ -8,24 +8,27 @@ export const DIALOG = '.monaco-dialog-box';
 
 export const clearNotifications = () => vscode.commands.executeCommand('notifications.clearAll');
 
-const CENTER_ERROR = '.notifications-center .notification-list-item:has(.codicon-error) .notification-list-item-message';
-
 /**
- * The text of the error notification that contains `text`, once it shows. A toast can miss its moment (at most three show, and none
- * while the notification centre is open), so after a while this reads the centre, which lists every notification until cleared.
+ * The text of the notification that contains `text` (of one severity, if given), once it shows. A toast can miss its moment
+ * (at most three show, and none while the notification centre is open), so after a while this reads the centre, which lists
+ * every notification until cleared.
  */
-export async function errorToast(text: string, toastMs = 10_000): Promise<string> {
+export async function notificationText(text: string, severity?: 'error' | 'warning' | 'info', toastMs = 10_000): Promise<string> {
+	const item = severity ? `.notification-list-item:has(.codicon-${severity})` : '.notification-list-item';
 	try {
-		return String(await queryDom({ selector: ERROR_TOAST, hasText: text, op: 'text', timeoutMs: toastMs }));
+		return String(await queryDom({ selector: `.notification-toast ${item} .notification-list-item-message`, hasText: text, op: 'text', timeoutMs: toastMs }));
 	} catch {
 		await vscode.commands.executeCommand('notifications.showList');
 		try {
-			return String(await queryDom({ selector: CENTER_ERROR, hasText: text, op: 'text', timeoutMs: 20_000 }));
+			return String(await queryDom({ selector: `.notifications-center ${item} .notification-list-item-message`, hasText: text, op: 'text', timeoutMs: 20_000 }));
 		} finally {
 			await vscode.commands.executeCommand('notifications.hideList');
 		}
 	}
 }
+
+/** The text of the error notification that contains `text`. */
+export const errorToast = (text: string) => notificationText(text, 'error');
 
 /** The "Minibatch Lab" log as its Output view shows it (the view is opened once, which loads it as a document). */
 export async function logText(): Promise<string> {

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { ScriptSummary } from '../../src/extension/script/scriptReport';
 import { bookFolder, bookPython, countPickleBuilds } from '../support/bookFolder';
 import { browserBridgeAvailable, queryDom } from './browser';
-import { clearNotifications, logText, logged } from './observe';
+import { clearNotifications, logText, logged, notificationText } from './observe';
 import { compare, fromPalette, LIMIT_MS, open, processesWith, SHIM_MARKER, state } from './scriptSupport';
 import { EXTENSION_ID, setSettings, snapshot, until, within } from './util';
 
@@ -239,7 +239,7 @@ describe('Compare samplers on this script @untrusted', function () {
 		assert.deepEqual([st.running, st.liveProcesses, st.last], [false, 0, undefined]);
 		await logged('the refusal', since, /Refused to run a script: the workspace is in Restricted Mode\./);
 		if (!browserBridgeAvailable) return;
-		const text = String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'Restricted Mode', op: 'text', timeoutMs: 30_000 }));
+		const text = String(await notificationText('Restricted Mode'));
 		assert.match(text, /^Minibatch Lab does not run scripts in Restricted Mode: running your script runs its code/);
 		await clearNotifications();
 	});

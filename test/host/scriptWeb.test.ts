@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { browserBridgeAvailable, queryDom } from './browser';
+import { browserBridgeAvailable } from './browser';
+import { notificationText } from './observe';
 
 const REFUSAL = 'Comparing samplers on your script needs a local Python, which a browser cannot run: open the folder in VS Code on your computer, or in a GitHub Codespace.';
 
@@ -13,7 +14,7 @@ async function refusal(): Promise<string | undefined> {
 	const result = await vscode.commands.executeCommand('minibatchLab.compareScript');
 	assert.equal(result, undefined);
 	if (!browserBridgeAvailable) return undefined;
-	const text = String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'Codespace', op: 'text', timeoutMs: 30_000 }));
+	const text = String(await notificationText('Codespace'));
 	await vscode.commands.executeCommand('notifications.clearAll');
 	return text;
 }

@@ -6,8 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { queryDom } from './browser';
-import { clearNotifications, logged, logText } from './observe';
+import { clearNotifications, logged, logText, notificationText } from './observe';
 import { EXTENSION_ID, liveWorkers, runComparison, setSettings, snapshot, until } from './util';
 
 /** An idx file: magic, dims, bytes (as the book's dataset/mnist.py downloads them, before gzip). */
@@ -79,7 +78,7 @@ describe('data in the browser @web', function () {
 		await clearNotifications();
 		await setSettings({ datasetPath: '/srv/mnist' });
 		await runComparison();
-		const toast = String(await queryDom({ selector: '.notification-toast .notification-list-item-message', hasText: 'In the browser', op: 'text', timeoutMs: 30_000 }));
+		const toast = String(await notificationText('In the browser'));
 		assert.equal(
 			toast,
 			'In the browser Minibatch Lab can read only the files of the open workspace, so the dataset folder /srv/mnist cannot be used and dataset (workspace) is used instead; copy the four MNIST idx files into a dataset/ folder in the workspace, or open the folder in VS Code desktop or a Codespace.',
