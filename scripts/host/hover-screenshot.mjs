@@ -1,7 +1,8 @@
 /* global document, NodeFilter -- used inside page.evaluate, which runs in the browser */
 // Screenshots of real hovers in the workbench: the mouse rests on a word like a user's, then the hover widget is captured.
-// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner|axes] [--web]
+// node scripts/host/hover-screenshot.mjs [--theme dark|light] [--locale ja] [--out-dir DIR] [--height 1300] [--set book|learner|styles|axes] [--web]
 // Writes the whole window (hover-<word>-<theme>[-<locale>].png) and a close-up of the hover (…-closeup.png) per word.
+// --set styles shoots an aliased permutation, a function's parameters and while loops over epochs and steps.
 // --set learner opens a throwaway workspace with the learner-style fixtures (tuple settings, epoch loops) and the book's
 // chapter-3 inference script, copied from test/fixtures, and rests on their new hovers. --set axes does the same with
 // test/fixtures/python/axes.py: a repeated axis (NumPy's ValueError) and a kept axis of size 1.
@@ -43,6 +44,12 @@ const SETS = {
 		['neuralnet_mnist_batch.py', 'batch_size', 0, 'inference-batch-size'],
 		['neuralnet_mnist_batch.py', 'x_batch', 0, 'inference-x-batch'],
 	],
+	styles: [
+		['train_alias_perm.py', 'mb', 3, 'alias-perm-batch'],
+		['train_function.py', 'batch_size', 1, 'function-batch-size'],
+		['train_while_epochs.py', 'max_epochs', 0, 'while-epochs'],
+		['train_while_steps.py', 'step', 2, 'while-steps'],
+	],
 	axes: [
 		['axes.py', 'keepdims', 0, 'keepdims-repeated-axis'],
 		['axes.py', 'keepdims', 1, 'keepdims-size-one'],
@@ -58,7 +65,11 @@ const LEARNER_FILES = [
 	'test/fixtures/python/learner/train_epochs_short.py',
 	'test/fixtures/book/ch03/neuralnet_mnist_batch.py',
 ];
-const SET_FILES = { learner: LEARNER_FILES, axes: ['test/fixtures/python/axes.py'] };
+const SET_FILES = {
+	learner: LEARNER_FILES,
+	axes: ['test/fixtures/python/axes.py'],
+	styles: ['train_alias_perm.py', 'train_function.py', 'train_while_epochs.py', 'train_while_steps.py'].map((f) => `test/fixtures/python/learner/${f}`),
+};
 let workspace;
 if (SET_FILES[opts.set]) {
 	workspace = mkdtempSync(join(tmpdir(), 'minibatch-lab-hovers-'));

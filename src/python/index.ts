@@ -1,6 +1,7 @@
 /** Pure hover analysis for Python (no `vscode` import): analyse once per document version, then ask per position. */
 export { analysePython, PythonModel } from './model';
 export { hoverAt } from './hover';
+export { analyseCells, hoverInCell, type CellsModel } from './cells';
 export type {
 	BatchProcessing,
 	BatchProcessingHover,

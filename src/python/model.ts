@@ -61,6 +61,8 @@ export class PythonModel {
 	constructor(
 		readonly text: string,
 		readonly lexed: Lexed,
+		/** Offsets where the parts of a joined text start (a notebook's cells): lines are then counted within each part. */
+		readonly parts?: readonly number[],
 	) {
 		this.tokens = lexed.tokens;
 		this.stmts = lexed.stmts;
@@ -135,14 +137,10 @@ export class PythonModel {
 			}
 			starts = this.cache.lineStarts = Int32Array.from(list);
 		}
-		let lo = 0;
-		let hi = starts.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (starts[mid] <= offset) lo = mid;
-			else hi = mid - 1;
-		}
-		return lo;
+		const line = lastAtOrBefore(starts, offset);
+		if (!this.parts?.length) return line;
+		const part = this.parts[Math.max(0, lastAtOrBefore(this.parts, offset))];
+		return line - lastAtOrBefore(starts, part);
 	}
 
 	/** Every identifier in the file (for picking fresh names). */
@@ -368,12 +366,24 @@ export class PythonModel {
 	}
 }
 
+/** Index of the last element of sorted `xs` that is <= x (0 when none is). */
+function lastAtOrBefore(xs: ArrayLike<number>, x: number): number {
+	let lo = 0;
+	let hi = xs.length - 1;
+	while (lo < hi) {
+		const mid = (lo + hi + 1) >> 1;
+		if (xs[mid] <= x) lo = mid;
+		else hi = mid - 1;
+	}
+	return lo;
+}
+
 /** Assumed values for names the file cannot give. */
 export type Fallback = (name: string) => PyNum | undefined;
 /** Names fixed to a value for one evaluation (a loop variable). */
 export type Bound = ReadonlyMap<string, PyNum>;
 
 /** Tokenizes and scans a Python document. Linear in its length. */
-export function analysePython(text: string): PythonModel {
-	return new PythonModel(text, lexPython(text));
+export function analysePython(text: string, parts?: readonly number[]): PythonModel {
+	return new PythonModel(text, lexPython(text), parts);
 }

@@ -1,7 +1,8 @@
 /** The numbers a training hover shows, each with where it came from: written, computed, or assumed and why. */
 import type { PyNum } from './evaluate';
 import type { Fallback, PythonModel } from './model';
-import { K_NAME, K_NUMBER, endOf, startOf } from './tokens';
+import { memberSource, type MemberSource } from './members';
+import { K_NAME, K_NUMBER, K_STRING, endOf, startOf } from './tokens';
 
 /** What an assumed value stands for: each maps to one explanation in the hover. */
 export type AssumptionBasis = 'mnistTrainSize' | 'mnistTestSize' | 'bookBatchSize' | 'bookIters' | 'bookLearningRate' | 'bookFormula' | 'bookEpochs';
@@ -13,6 +14,8 @@ export interface ParameterDefault {
 	readonly param: string;
 	readonly fn: string;
 	readonly value: string;
+	/** An argparse option's default (`--batch-size`): the command line can pass another. */
+	readonly option?: boolean;
 }
 
 /** A number the hover shows, and where it came from. */
@@ -159,10 +162,19 @@ export function quantity(
 	const assumed = (why: 'runtime' | 'missing', exprText?: string): Quantity => ({ ...d.num, role, name, source: 'assumed', expr: exprText, assumed: { why, basis: d.basis } });
 	let range = expr;
 	let asg;
+	// `cfg.batch_size`, `hp['batch_size']`, `args.batch_size`: a value the file writes in a class, a dict or argparse.
+	const member = name ? undefined : expr && itemOf(model, expr, ref);
+	if (member) range = [member.range[0], member.range[1]];
+	let option = member?.option;
 	if (name) {
 		asg = model.assignmentAt(name, ref);
+		const dot = name.indexOf('.');
+		const m = asg || expr || dot < 0 || name.indexOf('.', dot + 1) >= 0 ? undefined : memberSource(model, name.slice(0, dot), name.slice(dot + 1), 'attr', ref);
 		if (asg) range = [asg.rhsStart, asg.rhsEnd];
-		else if (!expr) {
+		else if (m) {
+			range = [m.range[0], m.range[1]];
+			option = m.option;
+		} else if (!expr) {
 			const module = model.importedNames.get(name);
 			if (module !== undefined) return { ...d.num, role, name, source: 'assumed', assumed: { why: 'imported', basis: d.basis, from: name, module } };
 			// `def train(x, batch_size):` then `range(0, n, batch_size)`: the caller gives it.
@@ -185,6 +197,7 @@ export function quantity(
 	const exprText = asg?.kind === 'augmented' ? `${asg.name} ${asg.op} ${exprSource(model, range[0], range[1])}` : exprSource(model, range[0], range[1]);
 	const prov = provenance(model, range[0], range[1]);
 	if (asg?.kind === 'parameter') prov.defaults.unshift({ param: asg.name, fn: asg.fn ?? '', value: exprText });
+	if (option) prov.defaults.unshift({ param: option, fn: '', value: exprText, option: true });
 	const defaults = prov.defaults.length ? { defaults: prov.defaults } : {};
 	// The number of samples read from an array whose length is only known at run time is itself assumed.
 	const lengthOnly = role === 'trainSize' && lengths.length > 0;
@@ -197,6 +210,13 @@ export function quantity(
 	const literal = range[1] - range[0] === 1 && model.tokens.kind[range[0]] === K_NUMBER && asg?.kind !== 'augmented';
 	const inputs = lengths.length ? { assumedInputs: lengths.map(lengthQuantity) } : {};
 	return { ...ev.num, role, name, source: literal ? 'literal' : 'computed', expr: exprText, substituted: literal ? undefined : ev.rendered, ...defaults, ...inputs };
+}
+
+/** `hp['batch_size']`: tokens NAME [ STRING ] read from the dict the file assigns. */
+function itemOf(model: PythonModel, [s, e]: readonly [number, number], ref: number): MemberSource | undefined {
+	if (e - s !== 4 || !model.isName(s) || !model.isOp(s + 1, '[') || model.tokens.kind[s + 2] !== K_STRING || !model.isOp(s + 3, ']')) return undefined;
+	const key = /^(['"])([^'"\\]*)\1$/.exec(model.tok(s + 2));
+	return key ? memberSource(model, model.tok(s), key[2], 'item', ref) : undefined;
 }
 
 /** `len(x_train)` assumed: a quantity for its footnote. */

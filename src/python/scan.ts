@@ -228,13 +228,28 @@ function breakTest(m: ScanSource, loop: Mutable<ForLoop>, id: number, stmtLoop: 
 	}
 }
 
+/**
+ * A range wrapped in a progress bar, which runs the same iterations: `trange(n)` (its arguments are range's),
+ * `tqdm(range(n), desc=…)`, `tqdm.tqdm(range(n))`. The `(` whose arguments are the range's, or -1.
+ */
+function progressRange(m: ScanSource, s: number, colon: number): number {
+	let j = s;
+	while (j + 2 < colon && m.isName(j) && m.isOp(j + 1, '.')) j += 2;
+	if (!m.isName(j) || !m.isOp(j + 1, '(') || matchOf(m.tokens, j + 1) !== colon - 1) return -1;
+	const fn = m.tok(j);
+	if (fn === 'trange') return j + 1;
+	if (fn !== 'tqdm' || !m.isName(j + 2, 'range') || !m.isOp(j + 3, '(')) return -1;
+	const close = matchOf(m.tokens, j + 3);
+	return close > 0 && (m.isOp(close + 1, ',') || close + 1 === colon - 1) ? j + 3 : -1;
+}
+
 function scanFor(m: ScanSource, s: number, a: number, e: number): ScannedLoop | undefined {
 	if (!m.isName(a + 1) || !m.isName(a + 2, 'in')) return undefined;
 	const t = m.tokens;
 	// The header's `:` is the first top-level colon after `in`.
 	const colon = headerColon(m, a + 3, e);
 	if (colon < 0) return undefined;
-	const rangeOpen = m.isName(a + 3, 'range') && m.isOp(a + 4, '(') && matchOf(t, a + 4) === colon - 1 ? a + 4 : -1;
+	const rangeOpen = m.isName(a + 3, 'range') && m.isOp(a + 4, '(') && matchOf(t, a + 4) === colon - 1 ? a + 4 : progressRange(m, a + 3, colon);
 	return {
 		partial: { stmt: s, varName: m.tok(a + 1), varTok: a + 1, rangeOpen, bodyFirst: s + 1, isWhile: false, whileTest: undefined },
 		inline: colon + 1 < e,

@@ -3,11 +3,12 @@
  * how many iterations run (one loop, or epochs × iterations per epoch), and the settings' values.
  */
 import type { PyNum } from './evaluate';
-import { EPOCH_NAME, epochLoop, isDottedName, loopCount, type EpochLoop } from './epochLoop';
+import { EPOCH_NAME, epochLoop, isDottedName, loopCount, rangeValues, type EpochLoop } from './epochLoop';
 import { whileStart } from './whileLoop';
 import { breakIn, callsFunction, counterBreak, loopSlice, periodicCheck, trains, type LoopSlice, type PeriodicCheck, type StmtRange } from './loopBody';
 import type { ForLoop, FunctionDef, PythonModel } from './model';
 import { DEFAULTS, assumedLength, changeInLoop, enclosingDef, exprSource, ipeQuantity, isLengthName, quantity, type Quantity } from './quantities';
+import { findIntegerDraw } from './randint';
 import { rangeNames } from './rangeNames';
 import { samplerCallAt } from './samplers';
 import { K_NAME, startOf } from './tokens';
@@ -40,6 +41,8 @@ export interface TrainingNumbers {
 	readonly epochLoop?: EpochLoop;
 	/** Present when a `break` can end the loop before its range does. */
 	readonly stop?: LoopStop;
+	/** The loop variable's first value when it is not 0 (`range(1, iters_num + 1)`, a while counter from 1). */
+	readonly firstIteration?: number;
 	/**
 	 * Present when each iteration trains several networks on its one minibatch: the gradient is taken in a loop over
 	 * them inside the training loop (chapter 6's `for key in optimizers.keys():`). `over` is that loop's iterable.
@@ -171,10 +174,13 @@ function computeSetup(model: PythonModel): TrainingSetup {
 	const names: Names = {};
 	let trainExpr: [number, number] | undefined;
 	let batchExpr: [number, number] | undefined;
-	if (choiceTok !== undefined) {
-		const args = model.callArgs(choiceTok + 1);
-		const a = args.find((x) => x.keyword === 'a') ?? (args[0] && !args[0].keyword ? args[0] : undefined);
-		const size = args.find((x) => x.keyword === 'size') ?? (args[1] && !args[1].keyword ? args[1] : undefined);
+	// `np.random.randint(0, N, B)` draws as `choice(N, B)` does.
+	const intDraw = choiceTok === undefined && !slice && !stepFunction ? findIntegerDraw(model, (tok) => countedLoopAt(model, tok)) : undefined;
+	if (intDraw?.loop) loop = intDraw.loop;
+	if (choiceTok !== undefined || intDraw) {
+		const args = choiceTok !== undefined ? model.callArgs(choiceTok + 1) : [];
+		const a = intDraw ? intDraw.draw.high : (args.find((x) => x.keyword === 'a') ?? (args[0] && !args[0].keyword ? args[0] : undefined));
+		const size = intDraw ? intDraw.draw.size : (args.find((x) => x.keyword === 'size') ?? (args[1] && !args[1].keyword ? args[1] : undefined));
 		if (a) {
 			names.trainSize = argName(model, a);
 			if (!names.trainSize) trainExpr = [a.start, a.end];
@@ -208,6 +214,8 @@ function computeSetup(model: PythonModel): TrainingSetup {
 			names.itersNum = argName(model, args[0]);
 			if (!names.itersNum) itersExpr = [args[0].start, args[0].end];
 		}
+		// `range(1, iters_num + 1)`, `range(0, iters_num, 2)`: the loop's own count, not the name's value.
+		if (args.filter((x) => !x.keyword).length > 1) counted = true;
 		// `while it < max_iter:` counting from 0: the bound is the number of iterations; else the loop gives its count.
 		if (loop.whileTest) {
 			const [s, e] = loop.whileTest.bound;
@@ -277,7 +285,7 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		if (stop?.iterations !== undefined) itersNum = { value: stop.iterations, isFloat: false, role: 'itersNum', source: 'computed', expr: stop.code };
 	}
 
-	const masks = batchNames(model, loop, slice, choiceTok);
+	const masks = batchNames(model, loop, slice, choiceTok, intDraw?.draw.tok);
 	const ipe = iterPerEpoch.value;
 	const epochCount = epochs ? epochs.epochs.value : ipe > 0 && Number.isFinite(ipe) ? itersNum.value / ipe : NaN;
 	const evaluations = check && !epochs ? countEvaluations(itersNum.value, check, ipeFor(check, names.iterPerEpoch, iterPerEpoch, model, fallback), stop, loop && check ? counterOffset(model, loop, check) : 0) : undefined;
@@ -295,14 +303,28 @@ function computeSetup(model: PythonModel): TrainingSetup {
 		assumptions: distinct([trainSize, batchSize, itersNum, iterPerEpoch, ...(epochs ? [epochs.epochs] : []), ...(epochs?.slices ? [epochs.slices.population] : [])].filter((x) => x.source === 'assumed')),
 		...(epochs ? { epochLoop: epochs } : {}),
 		...(stop ? { stop } : {}),
+		...(firstIteration(model, loop, epochs) ?? {}),
 		...(loop ? sharedBatch(model, loop) : {}),
 	};
 	return { loop, choiceTok, slice, stepFunction, names, batchMasks: masks.masks, batchData: masks.data, numbers, ref, fallback };
 }
 
+/** The training loop variable's first value, when it is not 0 and the loop steps by 1. */
+function firstIteration(model: PythonModel, loop: ForLoop | undefined, epochs: EpochLoop | undefined): { firstIteration: number } | undefined {
+	if (!loop || epochs) return undefined;
+	const first = loop.rangeOpen >= 0 ? rangeValues(model, loop.rangeOpen, () => undefined) : { start: whileStart(model, loop), step: 1 };
+	return first && first.step === 1 && first.start !== undefined && Number.isInteger(first.start) && first.start !== 0 ? { firstIteration: first.start } : undefined;
+}
+
 /** 1 when a while loop's counter is increased before the check reads it (`step += 1`, then `if step % 500 == 0:`). */
 function counterOffset(model: PythonModel, loop: ForLoop, check: PeriodicCheck): number {
-	if (!loop.whileTest || check.counter !== loop.varName) return 0;
+	if (check.counter !== loop.varName) return 0;
+	// `for i in range(1, iters_num + 1):` checks i = 1 … iters_num.
+	if (loop.rangeOpen >= 0) {
+		const r = rangeValues(model, loop.rangeOpen, () => undefined);
+		return r && r.step === 1 && Number.isInteger(r.start) && r.start > 0 ? r.start : 0;
+	}
+	if (!loop.whileTest) return 0;
 	const step = (model.assignments.get(loop.varName) ?? []).find((a) => a.stmt >= loop.bodyFirst && a.stmt < loop.bodyEnd);
 	return step && step.stmt < check.stmt ? 1 : 0;
 }
@@ -344,8 +366,12 @@ function ipeFor(check: PeriodicCheck, ipeName: string | undefined, ipe: Quantity
 }
 
 /** Masks (`batch_mask = choice(…)` or `= perm[…]`) and minibatches (`x_batch = x_train[batch_mask]`) in the loop. */
-function batchNames(model: PythonModel, loop: ForLoop | undefined, slice: LoopSlice | undefined, choiceTok: number | undefined) {
+function batchNames(model: PythonModel, loop: ForLoop | undefined, slice: LoopSlice | undefined, choiceTok: number | undefined, drawTok?: number) {
 	const masks = new Set<string>(['batch_mask']);
+	if (drawTok !== undefined) {
+		const a = model.stmts.firstTok[model.stmtOf(drawTok)];
+		if (model.isName(a) && model.isOp(a + 1, '=')) masks.add(model.tok(a));
+	}
 	const data = new Map<string, { source?: string; mask?: string }>();
 	const st = model.stmts;
 	const ranges: StmtRange[] = [];

@@ -67,6 +67,44 @@ describe('Hovers on Python as learners write it', function () {
 	});
 });
 
+/** A new untitled Jupyter notebook with one Python code cell per source; returns the cells' documents. */
+async function notebook(...sources: string[]): Promise<vscode.TextDocument[]> {
+	const ext = vscode.extensions.getExtension(EXTENSION_ID);
+	assert.ok(ext);
+	await ext.activate();
+	const cells = sources.map((s) => new vscode.NotebookCellData(vscode.NotebookCellKind.Code, s, 'python'));
+	const nb = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData(cells));
+	return nb.getCells().map((c) => c.document);
+}
+
+const CELLS = [
+	'import numpy as np\n',
+	'iters_num, batch_size = 2400, 48\ntrain_size = 60000\n',
+	'for i in range(iters_num):\n    batch_mask = np.random.choice(train_size, batch_size)\n    grad = network.gradient(x_train[batch_mask], t_train[batch_mask])\n',
+];
+
+describe('Hovers on Python as learners write it: while loops and notebook cells', function () {
+	this.timeout(60_000);
+
+	it('epochs counted by a while loop: 12 epochs × 195 iterations, nothing assumed', async () => {
+		const doc = await fixture('python', 'learner', 'train_while_epochs.py');
+		const e = await hoverText(doc.uri, positionOf(doc, 'max_epochs = 12'));
+		assert.match(e, /the outer loop runs 12 times, and each epoch runs the inner loop 195 times/);
+		assert.match(e, /12 epochs × 195 iterations = 2,340 iterations/);
+		assert.doesNotMatch(e, /Assumed|10,000/);
+	});
+
+	it('a notebook: the loop in one cell gets the settings of the cell above', async () => {
+		const docs = await notebook(...CELLS);
+		const b = await hoverText(docs[2].uri, positionOf(docs[2], 'batch_size)'));
+		assert.match(b, /`batch_size = 48`/);
+		assert.match(b, /max\(60000 \/ 48, 1\)/);
+		assert.doesNotMatch(b, /Assumed `(?:batch_size|iters_num|train_size)`/);
+		const i = await hoverText(docs[1].uri, positionOf(docs[1], 'iters_num,'));
+		assert.match(i, /2,400 iterations ≈ 1\.9 epochs/);
+	});
+});
+
 describe('Hovers on Python as learners write it, in Japanese @ja', function () {
 	this.timeout(60_000);
 	let ja: Record<string, string>;
@@ -92,6 +130,17 @@ describe('Hovers on Python as learners write it, in Japanese @ja', function () {
 			assert.doesNotMatch(text, /イテレーション|エポック/);
 			assert.doesNotMatch(text, /batch processing|forward pass/, 'no English left');
 		}
+	});
+
+	it('a while loop over epochs and a notebook cell in Japanese', async () => {
+		const doc = await fixture('python', 'learner', 'train_while_epochs.py');
+		const e = await hoverText(doc.uri, positionOf(doc, 'max_epochs = 12'));
+		assert.ok(e.includes(t('{0} epochs × {1} iterations = {2} iterations', '12', '195', '2,340')), e);
+		assert.doesNotMatch(e, /仮定/);
+		const docs = await notebook(...CELLS);
+		const b = await hoverText(docs[2].uri, positionOf(docs[2], 'batch_size)'));
+		assert.ok(b.includes('`batch_size = 48`'), b);
+		assert.doesNotMatch(b, /`batch_size` は .*仮定/);
 	});
 
 	it('the epoch loop and the tuple assignment in Japanese', async () => {

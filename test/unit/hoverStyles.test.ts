@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ja from '../../l10n/bundle.l10n.ja.json';
-import { analysePython, hoverAt, trainingSetup } from '../../src/python';
+import { analyseCells, analysePython, hoverAt, hoverInCell, samplingActionsAt, trainingSetup, type HoverInfo } from '../../src/python';
 import { formatHover, type Translate } from '../../src/extension/hover/hoverText';
 
 // Training scripts in styles the book does not use: the hovers give each file's own numbers, and where they cannot read
@@ -27,6 +27,9 @@ function md(text: string, needle: string, t: Translate): string {
 	assert.ok(info, `no hover at ${needle}`);
 	return formatHover(info, t, { documentUri: 'file:///x.py' }).markdown;
 }
+
+/** The Japanese footnotes that state an assumption. */
+const assumedJa = (s: string) => s.split('\n').filter((l) => l.includes('仮定')).join('\n');
 
 /** Hovers on every one of `needles`, in one language. */
 const all = (text: string, needles: string[], t: Translate) => needles.map((n) => md(text, n, t));
@@ -70,6 +73,72 @@ describe('hover styles: names the file gives, in English', () => {
 		assert.deepEqual([n.trainSize.name, n.trainSize.value, n.batchSize.name, n.batchSize.value, n.itersNum.value], ['count', 48000, 'width', 300, 160]);
 		const ceil = trainingSetup(analysePython(text.replace('count // width', 'math.ceil(len(x) / width)'))).numbers;
 		assert.deepEqual([ceil.trainSize.expr, ceil.trainSize.assumed?.why, ceil.batchSize.name], ['len(x)', 'runtime', 'width']);
+	});
+});
+
+const RANDINT = ['import numpy as np', 'N, B = 50000, 128', 'n_iters = 4000', 'for it in range(n_iters):', '    idx = np.random.randint(0, N, B)', '    grads = net.gradient(X[idx], T[idx])', ''].join('\n');
+
+describe('hover styles: randint draws, in English', () => {
+	it('np.random.randint(0, N, B) and rng.integers(N, size=B) name the sizes as choice(N, B) does', () => {
+		const h = md(RANDINT, 'B =', en);
+		assert.ok(h.startsWith('`B` is the batch size') && h.includes('`B = 128`') && h.includes('max(50000 / 128, 1)'), h);
+		assert.ok(!/Assumed `(?:train_size|batch_size)`/.test(h), h);
+		assert.ok(md(RANDINT, 'idx =', en).startsWith("`idx` holds the indices of this iteration's minibatch: 128 numbers from 0 to 49,999."));
+		const gen = RANDINT.replace('np.random.randint(0, N, B)', 'rng.integers(N, size=B)').replace('import numpy as np', 'import numpy as np\nrng = np.random.default_rng(1)');
+		const n = trainingSetup(analysePython(gen)).numbers;
+		assert.deepEqual([n.trainSize.name, n.trainSize.value, n.batchSize.name, n.batchSize.value, n.itersNum.value], ['N', 50000, 'B', 128, 4000]);
+		const stdlib = trainingSetup(analysePython(RANDINT.replace('np.random.randint(0, N, B)', 'random.randint(0, N)').replace('import numpy as np', 'import random'))).numbers;
+		assert.notEqual(stdlib.trainSize.name, 'N', "the standard library's randint is not numpy's");
+	});
+});
+
+const LOOP = ['train_size = 60000', 'for i in range(ITERS):', '    batch_mask = np.random.choice(train_size, BATCH)', '    grads = net.gradient(X[batch_mask], T[batch_mask])', ''];
+const CONFIGS: Record<string, string> = {
+	class: ['import numpy as np', 'class Config:', '    batch_size = 64', '    iters_num = 1500', 'cfg = Config()', ...LOOP].join('\n').replace('ITERS', 'cfg.iters_num').replace('BATCH', 'cfg.batch_size'),
+	dict: ['import numpy as np', "hp = {'batch_size': 64, 'iters': 1500}", ...LOOP].join('\n').replace('ITERS', "hp['iters']").replace('BATCH', "hp['batch_size']"),
+	dictCall: ['import numpy as np', 'hp = dict(batch_size=64, iters=1500)', ...LOOP].join('\n').replace('ITERS', "hp['iters']").replace('BATCH', "hp['batch_size']"),
+	argparse: ['import argparse', 'import numpy as np', 'p = argparse.ArgumentParser()', "p.add_argument('--batch-size', type=int, default=64)", "p.add_argument('--iters', type=int, default=1500)", 'args = p.parse_args()', ...LOOP]
+		.join('\n')
+		.replace('ITERS', 'args.iters')
+		.replace('BATCH', 'args.batch_size'),
+};
+
+describe('hover styles: settings in a class, a dict or argparse, in English', () => {
+	for (const [style, text] of Object.entries(CONFIGS)) {
+		it(`${style}: the file's 64 and 1,500, not the book's 100 and 10,000`, () => {
+			const n = trainingSetup(analysePython(text)).numbers;
+			assert.deepEqual([n.batchSize.value, n.itersNum.value, n.batchSize.source, n.itersNum.source], [64, 1500, 'literal', 'literal']);
+			const h = md(text, 'i in', en);
+			assert.ok(h.includes('1,500 iterations ≈ 1.6 epochs') && h.includes('max(60000 / 64, 1)'), h);
+			assert.ok(!/Assumed `(?:cfg|hp|args)/.test(h), h);
+			if (style === 'argparse') assert.ok(h.includes('_`64` is the default of the command-line option `--batch-size`: a run can pass another value._'), h);
+		});
+	}
+});
+
+const TQDM = ['import numpy as np', 'from tqdm import tqdm', 'epochs, bs, n = 8, 200, 60000', 'for epoch in tqdm(range(epochs), desc="epoch"):', '    perm = np.random.permutation(n)', '    for i in range(n // bs):', '        m = perm[i*bs:(i+1)*bs]', '        g = net.gradient(x[m], t[m])', ''].join('\n');
+
+describe('hover styles: loops in a progress bar, in English', () => {
+	it('tqdm(range(epochs)) is the epoch loop and trange(iters) the iterations: 8 × 300 and 3,000', () => {
+		const h = md(TQDM, 'epochs,', en);
+		assert.ok(h.startsWith('`epochs` is the number of epochs: the outer loop runs 8 times, and each epoch runs the inner loop 300 times'), h);
+		assert.ok(h.includes('each epoch cuts `perm` into 300 slices of 200'), h);
+		const steps = ['import numpy as np', 'from tqdm import trange', 'iters_num, batch_size, train_size = 3000, 64, 60000', 'for i in trange(iters_num):', '    batch_mask = np.random.choice(train_size, batch_size)', ''].join('\n');
+		assert.ok(md(steps, 'i in', en).startsWith('`i` counts iterations from 0 to 2,999'));
+		const n = trainingSetup(analysePython(steps.replace('trange(iters_num)', 'tqdm.tqdm(range(0, iters_num, 2), total=1500)'))).numbers;
+		assert.equal(n.itersNum.value, 1500);
+	});
+});
+
+const FROM_ONE = ['import numpy as np', 'train_size = 60000; batch_size = 100; iters_num = 10000', 'iter_per_epoch = max(train_size / batch_size, 1)', 'for i in range(1, iters_num + 1):', '    batch_mask = np.random.choice(train_size, batch_size)', '    if i % iter_per_epoch == 0:', '        print(net.accuracy(x_test, t_test))', ''].join('\n');
+
+describe('hover styles: a loop counted from 1, in English', () => {
+	it('range(1, iters_num + 1): i runs from 1 to 10,000 and accuracy is evaluated 16 times, first at 600', () => {
+		const h = md(FROM_ONE, 'i in', en);
+		assert.ok(h.startsWith('`i` counts iterations from 1 to 10,000'), h);
+		assert.ok(h.includes('accuracy is evaluated 16 times: `i` = 600, 1200, …, 9600'), h);
+		const stepped = trainingSetup(analysePython(FROM_ONE.replace('range(1, iters_num + 1)', 'range(0, iters_num, 2)'))).numbers;
+		assert.equal(stepped.itersNum.value, 5000, 'a step of 2 halves the iterations');
 	});
 });
 
@@ -125,6 +194,42 @@ describe('hover styles: a while True loop ended by a counter, in English', () =>
 	});
 });
 
+const CELLS = [
+	'import numpy as np\n(x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)\n',
+	'iters_num, batch_size = 2400, 48\ntrain_size = 60000\n',
+	'for i in range(iters_num):\n    batch_mask = np.random.choice(train_size, batch_size)\n    grad = network.gradient(x_train[batch_mask], t_train[batch_mask])\n',
+	'for j in range(500):\n    lr = 0.1\n    lr *= 0.99\n    network.params[\'W1\'] -= lr * grad[\'W1\']\n',
+];
+
+function cellHover(cells: string[], index: number, needle: string): HoverInfo {
+	const at = cells[index].indexOf(needle);
+	assert.ok(at >= 0, needle);
+	const info = hoverInCell(analyseCells(cells), index, at + 1);
+	assert.ok(info, `no hover at ${needle}`);
+	return info;
+}
+
+describe('hover styles: notebook cells, in English', () => {
+	it('the loop in one cell reads the settings of the cell above it; offsets and the fix link are the cell\'s own', () => {
+		const info = cellHover(CELLS, 2, 'batch_size)');
+		const h = formatHover(info, en, { documentUri: 'vscode-notebook-cell:/x.ipynb#c', documentVersion: 1 }).markdown;
+		assert.ok(h.includes('`batch_size = 48`') && h.includes('max(60000 / 48, 1)'), h);
+		assert.ok(!/Assumed `(?:batch_size|iters_num|train_size)`/.test(h), h);
+		const start = CELLS[2].indexOf('batch_size)');
+		assert.deepEqual(info.range, { start, end: start + 'batch_size'.length });
+		const choice = cellHover(CELLS, 2, 'choice(');
+		assert.ok(choice.kind === 'choice' && choice.fix, 'the choice hover carries the quick fix');
+		assert.ok(samplingActionsAt(analysePython(CELLS[2]), choice.fix.offset).length > 0, 'its offset finds the fix in the cell alone');
+		assert.equal(hoverInCell(analyseCells(CELLS), 1, CELLS[1].length + 5), undefined, 'past the cell: nothing');
+	});
+
+	it('line numbers count within the cell, as the editor shows them', () => {
+		const cells = [CELLS[0], CELLS[1], 'for i in range(iters_num):\n    batch_mask = np.random.choice(train_size, batch_size)\n    batch_size *= 2\n'];
+		const h = formatHover(cellHover(cells, 2, 'batch_size)'), en).markdown;
+		assert.ok(h.includes('changes inside the loop (`batch_size *= 2`, line 3)'), h);
+	});
+});
+
 describe('hover styles: names the file gives, in Japanese', () => {
 	it('the same files render fully in Japanese, with the file\'s names in the notes', () => {
 		missing.length = 0;
@@ -134,6 +239,16 @@ describe('hover styles: names the file gives, in Japanese', () => {
 		const whileEpochs = md(learner('train_while_epochs.py'), 'max_epochs =', jp);
 		const whileSteps = md(learner('train_while_steps.py'), 'step <', jp);
 		const whileTrue = md(WHILE_TRUE, 'i +=', jp);
+		const randint = md(RANDINT, 'B =', jp);
+		assert.ok(randint.includes('`B = 128`') && !/`(?:train_size|batch_size|B)`/.test(assumedJa(randint)), randint);
+		const fromOne = md(FROM_ONE, 'i in', jp);
+		assert.ok(fromOne.includes('1 から 10,000 まで進みます'), fromOne);
+		const tqdm = md(TQDM, 'epochs,', jp);
+		assert.ok(tqdm.includes('8 エポック × 300 イテレーション = 2,400 イテレーション'), tqdm);
+		const argparse = md(CONFIGS.argparse, 'i in', jp);
+		assert.ok(argparse.includes('`64` はコマンドラインオプション `--batch-size` のデフォルト値です') && !/`args/.test(assumedJa(argparse)), argparse);
+		const cell = formatHover(cellHover(CELLS, 2, 'batch_size)'), jp).markdown;
+		assert.ok(cell.includes('`batch_size = 48`') && !/`(?:train_size|batch_size|iters_num)`/.test(assumedJa(cell)), cell);
 		assert.ok(whileTrue.includes('`MAX_STEPS`') && whileTrue.includes('`config`') && !whileTrue.includes('iters_num'), whileTrue);
 		assert.deepEqual(missing, []);
 		assert.ok(whileEpochs.includes('12 エポック × 195 イテレーション = 2,340 イテレーション'), whileEpochs);

@@ -146,7 +146,9 @@ function term(h: TermHover, t: Translate): string {
 		}
 		case 'loopIndex':
 			return paragraphs([
-				n.sharedBatch
+				n.firstIteration !== undefined
+					? t('{0} counts iterations from {1} to {2}: each one draws a minibatch and makes one update.', name, num(n.firstIteration), num(n.firstIteration + n.itersNum.value - 1))
+					: n.sharedBatch
 					? t('{0} counts iterations from 0 to {1}: each one draws one minibatch and updates every network of {2} on it once.', name, num(n.itersNum.value - 1), code(n.sharedBatch.over))
 					: checksEpochs(h)
 						? t('{0} counts iterations from 0 to {1}: each one draws a minibatch and makes one update. {2} marks the start of an epoch.', name, num(n.itersNum.value - 1), code(`${n.evaluations?.counter ?? h.name} % ${ipeName} == 0`))

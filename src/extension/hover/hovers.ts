@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analysePython, hoverAt, samplingActionsAt, type PythonModel, type SamplingAction } from '../../python';
+import { analyseCells, analysePython, hoverAt, hoverInCell, samplingActionsAt, type CellsModel, type HoverInfo, type PythonModel, type SamplingAction } from '../../python';
 import { showInfo } from '../notify';
 import { APPLY_SAMPLING_FIX_COMMAND, formatHover, samplingFixTitle, type ApplySamplingFixArgs } from './hoverText';
 
@@ -19,6 +19,31 @@ class ModelCache {
 	}
 }
 
+/**
+ * A notebook cell's hover is read from all the notebook's Python code cells joined, analysed once per set of cell
+ * versions: the cell with the training loop gets its settings from the cell above.
+ */
+class NotebookCache {
+	private readonly cache = new WeakMap<vscode.NotebookDocument, { key: string; cells: CellsModel }>();
+	/** The notebook holding cell document `doc`, its Python code cells' model, and the index of `doc` among them. */
+	get(doc: vscode.TextDocument): { cells: CellsModel; index: number } | undefined {
+		if (doc.uri.scheme !== 'vscode-notebook-cell') return undefined;
+		for (const nb of vscode.workspace.notebookDocuments) {
+			const code = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+			const index = code.findIndex((c) => c.document === doc);
+			if (index < 0) continue;
+			const key = code.map((c) => `${c.document.uri.toString()}@${c.document.version}`).join('\n');
+			let hit = this.cache.get(nb);
+			if (!hit || hit.key !== key) {
+				hit = { key, cells: analyseCells(code.map((c) => c.document.getText())) };
+				this.cache.set(nb, hit);
+			}
+			return { cells: hit.cells, index };
+		}
+		return undefined;
+	}
+}
+
 function toWorkspaceEdit(doc: vscode.TextDocument, action: SamplingAction): vscode.WorkspaceEdit {
 	const edit = new vscode.WorkspaceEdit();
 	for (const e of action.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
@@ -27,13 +52,19 @@ function toWorkspaceEdit(doc: vscode.TextDocument, action: SamplingAction): vsco
 
 export function registerPythonHelp(): vscode.Disposable[] {
 	const models = new ModelCache();
+	const notebooks = new NotebookCache();
 	const t = vscode.l10n.t;
+	const infoAt = (doc: vscode.TextDocument, offset: number): HoverInfo | undefined => {
+		const nb = notebooks.get(doc);
+		if (nb) return hoverInCell(nb.cells, nb.index, offset);
+		const { text, model } = models.get(doc);
+		return hoverAt(model, text, offset);
+	};
 
 	const hover: vscode.HoverProvider = {
 		provideHover(doc, position, token) {
 			if (token.isCancellationRequested) return undefined;
-			const { text, model } = models.get(doc);
-			const info = hoverAt(model, text, doc.offsetAt(position));
+			const info = infoAt(doc, doc.offsetAt(position));
 			if (!info || token.isCancellationRequested) return undefined;
 			const { markdown, commandLinks } = formatHover(info, t, { documentUri: doc.uri.toString(), documentVersion: doc.version });
 			const md = new vscode.MarkdownString(markdown);

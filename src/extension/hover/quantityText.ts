@@ -75,7 +75,10 @@ export function footnotes(assumed: readonly Quantity[], shown: readonly Quantity
 		}
 	}
 	for (const q of shown) {
-		for (const d of q.defaults ?? []) add(t('{0} is the default of a parameter of {1}: a caller can pass another value.', code(`${d.param}=${d.value}`), code(d.fn)));
+		for (const d of q.defaults ?? []) {
+			if (d.option) add(t('{0} is the default of the command-line option {1}: a run can pass another value.', code(d.value), code(d.param)));
+			else add(t('{0} is the default of a parameter of {1}: a caller can pass another value.', code(`${d.param}=${d.value}`), code(d.fn)));
+		}
 		if (q.changes) add(t('{0} changes inside the loop ({1}, line {2}), so it is not one number: the figures use its value before the loop, {3}.', label(q), code(q.changes.code), q.changes.line + 1, num(q.value)));
 	}
 	return lines.length ? lines.map((l) => `_${l}_`).join('  \n') : undefined;
