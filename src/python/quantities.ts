@@ -42,6 +42,8 @@ export interface Quantity {
 		readonly from?: string;
 		readonly fn?: string;
 		readonly module?: string;
+		/** `from module import *`: the name may come from there. */
+		readonly star?: boolean;
 	};
 	/** Parameter defaults the value was computed from. */
 	readonly defaults?: readonly ParameterDefault[];
@@ -181,6 +183,8 @@ export function quantity(
 			const def = enclosingDef(model, model.stmtOf(Math.min(ref, model.tokens.count - 1)));
 			const root = name.split('.')[0];
 			if (def && root !== 'self' && def.params.includes(root)) return { ...d.num, role, name, source: 'assumed', assumed: { why: 'parameter', basis: d.basis, from: root, fn: def.name } };
+			const star = model.importedNames.get('*');
+			if (star !== undefined && root === name) return { ...d.num, role, name, source: 'assumed', assumed: { why: 'imported', basis: d.basis, from: name, module: star, star: true } };
 			return assumed('missing');
 		}
 	}

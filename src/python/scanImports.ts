@@ -9,7 +9,7 @@ export interface Imports {
 	readonly numpyRandomAliases: Set<string>;
 	/** Names bound by `from numpy.random import choice as pick`: the local name → numpy.random's own name. */
 	readonly randomFunctions: Map<string, string>;
-	/** Other names bound by `from module import name [as alias]`: the local name → the module as written. */
+	/** Other names bound by `from module import name [as alias]`: the local name → the module as written; '*' → the first module imported with `*`. */
 	readonly importedNames: Map<string, string>;
 }
 
@@ -51,6 +51,11 @@ export function scanFromImport(m: TargetSource, a: number, e: number, found: Imp
 	const isRandom = module === 'numpy.random';
 	if (isRandom && m.isOp(s, '*')) {
 		for (const f of RANDOM_STAR) found.randomFunctions.set(f, f);
+		return;
+	}
+	// `from config import *`: any name the file does not set may come from there (kept under the key '*').
+	if (m.isOp(s, '*')) {
+		if (!isNumpy && !found.importedNames.has('*')) found.importedNames.set('*', module);
 		return;
 	}
 	for (let k = s; k < end; k++) {

@@ -142,6 +142,19 @@ describe('hover styles: a loop counted from 1, in English', () => {
 	});
 });
 
+const STAR = ['import numpy as np', 'from config import *', 'for i in range(iters_num):', '    batch_mask = np.random.choice(train_size, batch_size)', '    grads = net.gradient(X[batch_mask], T[batch_mask])', ''].join('\n');
+
+describe('hover styles: settings from a star import, in English', () => {
+	it('names the module a name the file uses but never sets comes from', () => {
+		const h = md(STAR, 'i in', en);
+		assert.ok(h.includes('_Assumed `iters_num` = 10,000: this file does not set it, so it comes from `config` (`from config import *`), another file.'), h);
+		assert.ok(h.includes('_Assumed `batch_size` = 100: this file does not set it, so it comes from `config`'), h);
+		assert.ok(!/Assumed `(?:iters_num|batch_size|train_size)` = [\d,]+: this file does not set it\. /.test(h), h);
+		const numpyStar = trainingSetup(analysePython(STAR.replace('from config import *', 'from numpy import *'))).numbers;
+		assert.equal(numpyStar.itersNum.assumed?.why, 'missing', "numpy's names are not the settings");
+	});
+});
+
 describe('hover styles: while loops, in English', () => {
 	it('epochs counted by a while loop from 1 with <=: the outer loop runs 12 times, 195 slices each', () => {
 		const text = learner('train_while_epochs.py');
@@ -243,6 +256,8 @@ describe('hover styles: names the file gives, in Japanese', () => {
 		assert.ok(randint.includes('`B = 128`') && !/`(?:train_size|batch_size|B)`/.test(assumedJa(randint)), randint);
 		const fromOne = md(FROM_ONE, 'i in', jp);
 		assert.ok(fromOne.includes('1 から 10,000 まで進みます'), fromOne);
+		const star = md(STAR, 'i in', jp);
+		assert.ok(star.includes('別のファイル `config` から来る（`from config import *`）'), star);
 		const tqdm = md(TQDM, 'epochs,', jp);
 		assert.ok(tqdm.includes('8 エポック × 300 イテレーション = 2,400 イテレーション'), tqdm);
 		const argparse = md(CONFIGS.argparse, 'i in', jp);

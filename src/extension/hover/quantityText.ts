@@ -45,6 +45,7 @@ function assumedSentence(q: Quantity, t: Translate): string {
 	const basis = basisSentence(q, t);
 	const a = q.assumed;
 	if (a?.why === 'parameter' && a.from && a.fn) return t('Assumed {0} = {1}: {2} is a parameter of {3} without a default, so its value comes from the caller. {4}', what, value, code(a.from), code(a.fn), basis);
+	if (a?.why === 'imported' && a.star && a.module !== undefined) return t('Assumed {0} = {1}: this file does not set it, so it comes from {2} (`from {3} import *`), another file. {4}', what, value, code(a.module), a.module, basis);
 	if (a?.why === 'imported' && a.from && a.module !== undefined) return t('Assumed {0} = {1}: {2} is imported from {3}, another file. {4}', what, value, code(a.from), code(a.module), basis);
 	if (a?.why === 'runtime' && q.expr) {
 		if (!q.name) return t('Assumed {0} = {1}: it is only known when the script runs. {2}', what, value, basis);
