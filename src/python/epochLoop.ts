@@ -165,6 +165,8 @@ function stopName(model: PythonModel, loop: ForLoop): string | undefined {
 		if (!model.isName(j) || model.isOp(j - 1, '.') || model.isOp(j + 1, '(')) continue;
 		let k = j;
 		while (k + 2 < stop.end && model.isOp(k + 1, '.') && model.isName(k + 2)) k += 2;
+		// `cfg['epochs']`: the count is an item of `cfg`, not `cfg` itself.
+		if (model.isOp(k + 1, '[')) return undefined;
 		const name = model.compact(j, k + 1);
 		if (found !== undefined && found !== name) return undefined;
 		found = name;

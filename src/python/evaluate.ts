@@ -1,6 +1,6 @@
 import { parseNumberLiteral } from './chars';
 import { KNOWN_FUNCS, ROUNDING, applyFunc, pyRepr, type PyNum } from './pyNumbers';
-import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, endOf, matchOf, startOf, type Tokens } from './tokens';
+import { K_CLOSE, K_NAME, K_NUMBER, K_OP, K_OPEN, K_STRING, endOf, matchOf, startOf, type Tokens } from './tokens';
 
 export { pyRepr, type PyNum } from './pyNumbers';
 
@@ -165,6 +165,15 @@ class ExprParser {
 			if (!nextIsCall && this.op() === '.') {
 				const r = this.dotted(i, name);
 				if (r) return r;
+			}
+			// hp['batch']: one string key, resolved as the name `hp['batch']`.
+			if (!nextIsCall && this.op() === '[' && this.pos + 2 < this.end && t.kind[this.pos + 1] === K_STRING && this.isOpAt(this.pos + 2, ']')) {
+				const after = this.pos + 3;
+				const num = after < this.end && (this.isOpAt(after, '.') || this.isOpAt(after, '(') || this.isOpAt(after, '[')) ? undefined : env.resolveName(`${name}[${this.text(this.pos + 1)}]`, i);
+				if (num) {
+					this.pos = after;
+					return { num, rendered: pyRepr(num) };
+				}
 			}
 			const num = nextIsCall || this.startsTrailer() ? undefined : env.resolveName(name, i);
 			if (num) return { num, rendered: pyRepr(num) };

@@ -1,5 +1,6 @@
 import { combine, evaluateRange, pyRepr, sliceTokens, type Evaluated, type PyNum } from './evaluate';
 import { arrayLength } from './arrayLength';
+import { memberNamed } from './members';
 import { lexPython, type Lexed, type Statements } from './lexer';
 import { scanStatements, type Assignment, type ForLoop, type FunctionDef } from './scan';
 
@@ -291,6 +292,12 @@ export class PythonModel {
 		const a = this.assignmentAt(name, tok);
 		if (a && depth < MAX_RESOLVE_DEPTH) {
 			const v = this.valueOfAssignment(a, fallback, depth, bound);
+			if (v) return v;
+		}
+		// `cfg.batch`, `hp['batch']`: a value written in a class, a dict or argparse.
+		if (!a && depth < MAX_RESOLVE_DEPTH && (name.includes('.') || name.includes('['))) {
+			const m = memberNamed(this, name, tok);
+			const v = m && this.evaluate(m.range[0], m.range[1], fallback, depth + 1, undefined, bound).num;
 			if (v) return v;
 		}
 		return fallback?.(name);

@@ -1,7 +1,7 @@
 /** The numbers a training hover shows, each with where it came from: written, computed, or assumed and why. */
 import type { PyNum } from './evaluate';
 import type { Fallback, PythonModel } from './model';
-import { memberSource, type MemberSource } from './members';
+import { memberNamed, memberSource, type MemberSource } from './members';
 import { K_NAME, K_NUMBER, K_STRING, endOf, startOf } from './tokens';
 
 /** What an assumed value stands for: each maps to one explanation in the hover. */
@@ -170,8 +170,7 @@ export function quantity(
 	let option = member?.option;
 	if (name) {
 		asg = model.assignmentAt(name, ref);
-		const dot = name.indexOf('.');
-		const m = asg || expr || dot < 0 || name.indexOf('.', dot + 1) >= 0 ? undefined : memberSource(model, name.slice(0, dot), name.slice(dot + 1), 'attr', ref);
+		const m = asg || expr ? undefined : memberNamed(model, name, ref);
 		if (asg) range = [asg.rhsStart, asg.rhsEnd];
 		else if (m) {
 			range = [m.range[0], m.range[1]];

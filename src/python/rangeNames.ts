@@ -5,7 +5,7 @@
  */
 import { isDottedName } from './quantities';
 import type { ForLoop, PythonModel } from './model';
-import { K_CLOSE, K_NAME, K_OPEN, K_OP, matchOf } from './tokens';
+import { K_CLOSE, K_NAME, K_OPEN, K_OP, K_STRING, matchOf } from './tokens';
 
 export interface RangeNames {
 	/** A (dotted) name, or else the token range of an expression such as `len(x_train)`. */
@@ -24,8 +24,8 @@ export function rangeNames(model: PythonModel, loop: ForLoop): RangeNames {
 		const stop = args[1];
 		const step = args[2];
 		return {
-			...(isDottedName(model, stop.start, stop.end) ? { trainSize: model.compact(stop.start, stop.end) } : plainOperand(model, stop.start, stop.end) ? { trainSize: [stop.start, stop.end] as const } : {}),
-			...(isDottedName(model, step.start, step.end) ? { batchSize: model.compact(step.start, step.end) } : {}),
+			...(settingName(model, stop.start, stop.end) !== undefined ? { trainSize: settingName(model, stop.start, stop.end) } : plainOperand(model, stop.start, stop.end) ? { trainSize: [stop.start, stop.end] as const } : {}),
+			...(settingName(model, step.start, step.end) !== undefined ? { batchSize: settingName(model, step.start, step.end) } : {}),
 		};
 	}
 	if (args.length !== 1) return {};
@@ -69,10 +69,18 @@ function quotientNames(model: PythonModel, s: number, e: number): RangeNames {
 			op = j;
 		} else if (kind === K_OP && !model.isOp(j, '.')) return {};
 	}
-	if (op <= s || op + 1 >= e || !isDottedName(model, op + 1, e)) return {};
-	const batchSize = model.compact(op + 1, e);
-	if (isDottedName(model, s, op)) return { trainSize: model.compact(s, op), batchSize };
+	const batchSize = op > s && op + 1 < e ? settingName(model, op + 1, e) : undefined;
+	if (batchSize === undefined) return {};
+	const trainSize = settingName(model, s, op);
+	if (trainSize !== undefined) return { trainSize, batchSize };
 	return plainOperand(model, s, op) ? { trainSize: [s, op], batchSize } : { batchSize };
+}
+
+/** A (dotted) name, or one string key of a name (`hp['batch']`): its text without spaces. */
+function settingName(model: PythonModel, s: number, e: number): string | undefined {
+	if (isDottedName(model, s, e)) return model.compact(s, e);
+	if (e - s === 4 && model.isName(s) && model.isOp(s + 1, '[') && model.tokens.kind[s + 2] === K_STRING && model.isOp(s + 3, ']')) return model.compact(s, e);
+	return undefined;
 }
 
 /** Names, attribute access, calls and subscripts only (`len(x_train)`, `x.shape[0]`): no arithmetic at the top level. */

@@ -20,6 +20,12 @@ const jp: Translate = (m, ...args) => {
 	return fill(bundle[m] ?? m, args);
 };
 
+function hover(text: string, needle: string): ReturnType<typeof hoverAt> {
+	const i = text.indexOf(needle);
+	assert.ok(i >= 0, needle);
+	return hoverAt(analysePython(text), text, i + 1);
+}
+
 function md(text: string, needle: string, t: Translate): string {
 	const i = text.indexOf(needle);
 	assert.ok(i >= 0, needle);
@@ -155,6 +161,20 @@ describe('hover styles: settings from a star import, in English', () => {
 	});
 });
 
+const DICT_EPOCHS = ['import numpy as np', 'cfg = {"epochs": 4, "batch": 250}', 'N = 60000', 'for epoch in range(cfg["epochs"]):', '    order = np.random.permutation(N)', '    for i in range(N // cfg["batch"]):', '        sel = order[i * cfg["batch"]:(i + 1) * cfg["batch"]]', '        g = net.gradient(x[sel], t[sel])', ''].join('\n');
+
+describe('hover styles: settings in a container used inside the loops, in English', () => {
+	it('range(cfg["epochs"]) and N // cfg["batch"]: 4 × 240 = 960, slices of 250, and cfg itself is no count', () => {
+		const h = md(DICT_EPOCHS, 'N =', en);
+		assert.ok(h.includes('4 epochs × 240 iterations = 960 iterations') && h.includes('each epoch cuts `order` into 240 slices of 250'), h);
+		assert.ok(!/Assumed/.test(h), h);
+		assert.equal(hover(DICT_EPOCHS, 'cfg ='), undefined, 'cfg is not the number of epochs');
+		const cls = DICT_EPOCHS.replace('cfg = {"epochs": 4, "batch": 250}', 'class C:\n    epochs = 4\n    batch = 250').replaceAll('cfg["epochs"]', 'C.epochs').replaceAll('cfg["batch"]', 'C.batch');
+		const n = trainingSetup(analysePython(cls)).numbers;
+		assert.deepEqual([n.epochLoop?.epochs.value, n.iterPerEpoch.value, n.batchSize.value, n.itersNum.value], [4, 240, 250, 960]);
+	});
+});
+
 describe('hover styles: while loops, in English', () => {
 	it('epochs counted by a while loop from 1 with <=: the outer loop runs 12 times, 195 slices each', () => {
 		const text = learner('train_while_epochs.py');
@@ -258,6 +278,8 @@ describe('hover styles: names the file gives, in Japanese', () => {
 		assert.ok(fromOne.includes('1 から 10,000 まで進みます'), fromOne);
 		const star = md(STAR, 'i in', jp);
 		assert.ok(star.includes('別のファイル `config` から来る（`from config import *`）'), star);
+		const dictEpochs = md(DICT_EPOCHS, 'N =', jp);
+		assert.ok(dictEpochs.includes('4 エポック × 240 イテレーション = 960 イテレーション') && !dictEpochs.includes('仮定'), dictEpochs);
 		const tqdm = md(TQDM, 'epochs,', jp);
 		assert.ok(tqdm.includes('8 エポック × 300 イテレーション = 2,400 イテレーション'), tqdm);
 		const argparse = md(CONFIGS.argparse, 'i in', jp);
