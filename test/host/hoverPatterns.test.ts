@@ -132,15 +132,12 @@ describe('Hovers on Python as learners write it, in Japanese @ja', function () {
 		}
 	});
 
-	it('a while loop over epochs and a notebook cell in Japanese', async () => {
+	// The notebook check runs in English only: a notebook opened in this pass leaves its own webview beside the panels'.
+	it('a while loop over epochs in Japanese', async () => {
 		const doc = await fixture('python', 'learner', 'train_while_epochs.py');
 		const e = await hoverText(doc.uri, positionOf(doc, 'max_epochs = 12'));
 		assert.ok(e.includes(t('{0} epochs × {1} iterations = {2} iterations', '12', '195', '2,340')), e);
 		assert.doesNotMatch(e, /仮定/);
-		const docs = await notebook(...CELLS);
-		const b = await hoverText(docs[2].uri, positionOf(docs[2], 'batch_size)'));
-		assert.ok(b.includes('`batch_size = 48`'), b);
-		assert.doesNotMatch(b, /`batch_size` は .*仮定/);
 	});
 
 	it('the epoch loop and the tuple assignment in Japanese', async () => {
