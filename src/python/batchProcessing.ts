@@ -50,8 +50,17 @@ function read(model: PythonModel, loop: ForLoop): BatchProcessing | undefined {
 	if (!slice) return undefined;
 	// Training: a gradient or update in the body, or an epoch loop around it.
 	if (trains(model, [loop.bodyFirst, loop.bodyEnd])) return undefined;
+	// A generator's loop (`yield x[j], t[j]`) hands its batches to a caller, which may train on them.
+	if (yields(model, loop)) return undefined;
 	if (loop.parent >= 0 && isEpochLoop(model, model.loops[loop.parent], loop)) return undefined;
 	return describe(model, loop, slice);
+}
+
+/** True when the loop's body has a `yield` statement. */
+function yields(model: PythonModel, loop: ForLoop): boolean {
+	const st = model.stmts;
+	for (let s = loop.bodyFirst; s < loop.bodyEnd; s++) if (model.isName(st.firstTok[s], 'yield') || (model.isOp(st.firstTok[s] + 1, '=') && model.isName(st.firstTok[s] + 2, 'yield'))) return true;
+	return false;
 }
 
 /** The first batch-processing loop whose batch size or batch is called `name`. */

@@ -132,7 +132,7 @@ describe('Hovers on Python as learners write it, in Japanese @ja', function () {
 		}
 	});
 
-	// The notebook check runs in English only: a notebook opened in this pass leaves its own webview beside the panels'.
+	// The notebook check runs in the English pass only: with it here, the Japanese panel test that follows found two webviews.
 	it('a while loop over epochs in Japanese', async () => {
 		const doc = await fixture('python', 'learner', 'train_while_epochs.py');
 		const e = await hoverText(doc.uri, positionOf(doc, 'max_epochs = 12'));

@@ -175,6 +175,28 @@ describe('hover styles: settings in a container used inside the loops, in Englis
 	});
 });
 
+const GENERATOR = [
+	'import numpy as np',
+	'def batches(x, t, bs):',
+	'    idx = np.random.permutation(len(x))',
+	'    for s in range(0, len(x), bs):',
+	'        j = idx[s:s + bs]',
+	'        yield x[j], t[j]',
+	'for epoch in range(5):',
+	'    for xb, tb in batches(x_train, t_train, 64):',
+	'        grads = net.gradient(xb, tb)',
+	'',
+].join('\n');
+
+describe('hover styles: a batch generator, in English', () => {
+	it('a loop that yields its slices is not called inference', () => {
+		for (const needle of ['bs):', 's in', 'j =']) {
+			const h = hover(GENERATOR, needle);
+			assert.notEqual(h?.kind, 'batchProcessing', `${needle}: ${h ? formatHover(h, en).markdown : ''}`);
+		}
+	});
+});
+
 describe('hover styles: while loops, in English', () => {
 	it('epochs counted by a while loop from 1 with <=: the outer loop runs 12 times, 195 slices each', () => {
 		const text = learner('train_while_epochs.py');
